@@ -1,0 +1,91 @@
+import { LiveClock } from '../core/LiveClock.js';
+import { CliError } from '../core/errors.js';
+import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
+import { createLogger } from '../logging/createLogger.js';
+import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { numberFlag, parseArgs } from './parseArgs.js';
+
+/** How long a graceful stop may take before the process gives up and exits non-zero. */
+const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * `npm start -- [--config FILE] [--restore] [--verbose] [--duration SECONDS] [--mode sim|alpaca]`.
+ * Mode defaults to alpaca when Alpaca keys are set, else sim (offline on the sample data).
+ */
+export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
+  const v = parseArgs(
+    args,
+    {
+      config: { type: 'string', default: 'config/paper-trading.json' },
+      restore: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      mode: { type: 'string' },
+    },
+    'start',
+  );
+  const duration = v.duration === undefined ? null : numberFlag(v.duration, 'duration', 0, (n) => n > 0);
+  if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
+  const env: DaemonEnv = parseEnv({ ...readDotEnv('.env'), ...processEnv });
+  const mode = v.mode ?? (env.alpaca === null ? 'sim' : 'alpaca');
+  if (mode === 'alpaca') {
+    throw new CliError(
+      env.alpaca === null
+        ? '--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env'
+        : 'alpaca mode is not implemented yet: run with --mode sim (offline), or remove the Alpaca keys from .env',
+    );
+  }
+  const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+  const { logger, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
+  const wallClock = new LiveClock();
+
+  process.stdout.write(
+    [
+      '════════════════════════════════════════════════════════════════',
+      ' OFFLINE SIMULATION: no broker, no real orders.',
+      ` Replaying sample bars from ${config.sim.data_dir} at ${config.sim.speed}x (${config.data.timeframe.label} bars).`,
+      ' Set ALPACA_API_KEY / ALPACA_SECRET_KEY in .env to paper-trade on Alpaca.',
+      '════════════════════════════════════════════════════════════════',
+      '',
+    ].join('\n'),
+  );
+  if (v.restore) logger.warn('--restore: restoring from snapshots is not available yet; starting from a fresh state');
+
+  const engine = new PaperTradingEngine({ config, mode: 'sim', logger, wallClock });
+  let exitCode = 0;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (reason: string): void => {
+      const hard = setTimeout(() => {
+        logger.fatal({ reason }, `graceful stop took more than ${STOP_TIMEOUT_MS} ms: exiting`);
+        process.exit(1);
+      }, STOP_TIMEOUT_MS);
+      hard.unref();
+      engine.stop(reason).then(
+        () => resolve(),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    if (duration !== null) wallClock.setTimeout(() => stop(`--duration ${duration}s elapsed`), duration * 1000);
+  });
+  try {
+    await engine.start();
+  } catch (error) {
+    await engine.stop('start failed');
+    await close();
+    throw error;
+  }
+  logger.info({ runId: engine.runId, config: v.config, mode }, 'daemon running');
+  await stopped;
+  await close();
+  // Timers of the replay and signal handlers are gone; make sure nothing keeps the process up.
+  setTimeout(() => process.exit(exitCode), 100).unref();
+  return exitCode;
+}

@@ -1,0 +1,36 @@
+import type { Bar } from './Bar.js';
+import type { Fill } from './Fill.js';
+import type { OrderIntent, OrderRequest } from './Order.js';
+import type { OrderEvent } from './OrderEvent.js';
+import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
+
+/** Every event on the in-process bus, by name. */
+export interface DaemonEvents {
+  /** A completed bar, live or replayed (warm-up history does not go through the bus). */
+  bar: Bar;
+  /** The RiskGate allowed an intent and the order went to the broker. */
+  'order.submitted': { readonly strategyId: string; readonly request: OrderRequest; readonly time: number };
+  /** The RiskGate refused an intent. */
+  'order.denied': {
+    readonly strategyId: string;
+    readonly intent: OrderIntent;
+    readonly rule: string;
+    readonly reason: string;
+    readonly time: number;
+  };
+  /** A broker event for an order this daemon sent, attributed to its strategy. */
+  'order.update': { readonly strategyId: string; readonly event: OrderEvent };
+  /** A broker event for an order no strategy owns: reported, never absorbed. */
+  'order.unattributed': { readonly event: OrderEvent };
+  /** A fill booked in a strategy's ledger. */
+  'fill.booked': {
+    readonly strategyId: string;
+    readonly fill: Fill;
+    readonly realizedPnl: number;
+    readonly closedTrade: ClosedTrade | null;
+    readonly positionAfter: number;
+    readonly cashAfter: number;
+  };
+  /** A strategy threw or broke an invariant; it is paused. */
+  'strategy.faulted': { readonly strategyId: string; readonly error: unknown; readonly time: number };
+}

@@ -1,0 +1,56 @@
+type Handler<T> = (payload: T) => void;
+
+/**
+ * A typed, synchronous, in-process event bus. Handlers run in subscription order. An event emitted
+ * while another is being dispatched waits until that dispatch ends (FIFO), so every handler sees
+ * events in the order they happened and a run is deterministic.
+ *
+ * A throwing handler does not stop the others: its error goes to `onHandlerError`, which the engine
+ * points at its logger (strategy code has its own boundary in the runner).
+ */
+export class EventBus<Events extends object> {
+  #handlers = new Map<keyof Events, Handler<never>[]>();
+  #queue: Array<[keyof Events, unknown]> = [];
+  #dispatching = false;
+  readonly #onHandlerError: (error: unknown, type: keyof Events) => void;
+
+  constructor(onHandlerError: (error: unknown, type: keyof Events) => void) {
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends keyof Events>(type: K, handler: Handler<Events[K]>): () => void {
+    const list = this.#handlers.get(type) ?? [];
+    this.#handlers.set(type, [...list, handler as Handler<never>]);
+    return () => {
+      const current = this.#handlers.get(type) ?? [];
+      this.#handlers.set(
+        type,
+        current.filter((h) => h !== handler),
+      );
+    };
+  }
+
+  emit<K extends keyof Events>(type: K, payload: Events[K]): void {
+    this.#queue.push([type, payload]);
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      for (let i = 0; i < this.#queue.length; i++) {
+        const [t, p] = this.#queue[i]!;
+        const handlers = this.#handlers.get(t);
+        if (handlers === undefined) continue;
+        for (const h of handlers) {
+          try {
+            (h as Handler<unknown>)(p);
+          } catch (error) {
+            this.#onHandlerError(error, t);
+          }
+        }
+      }
+    } finally {
+      this.#queue.length = 0;
+      this.#dispatching = false;
+    }
+  }
+}

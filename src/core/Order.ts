@@ -1,0 +1,71 @@
+export const OrderSide = { Buy: 'buy', Sell: 'sell' } as const;
+export type OrderSide = (typeof OrderSide)[keyof typeof OrderSide];
+
+export const OrderType = { Market: 'market', Limit: 'limit', Stop: 'stop' } as const;
+export type OrderType = (typeof OrderType)[keyof typeof OrderType];
+
+/** Alpaca's day orders expire at the close; gtc orders stay until filled or canceled. */
+export const TimeInForce = { Day: 'day', Gtc: 'gtc' } as const;
+export type TimeInForce = (typeof TimeInForce)[keyof typeof TimeInForce];
+
+/** The statuses the daemon tracks, named as Alpaca names them. */
+export const OrderStatus = {
+  New: 'new',
+  PartiallyFilled: 'partially_filled',
+  Filled: 'filled',
+  Canceled: 'canceled',
+  Expired: 'expired',
+  Rejected: 'rejected',
+} as const;
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+const terminal: ReadonlySet<OrderStatus> = new Set([
+  OrderStatus.Filled,
+  OrderStatus.Canceled,
+  OrderStatus.Expired,
+  OrderStatus.Rejected,
+]);
+
+/** A terminal order never changes again: no more fills can arrive for it. */
+export function isTerminal(status: OrderStatus): boolean {
+  return terminal.has(status);
+}
+
+/** What a strategy asks for. It becomes an order only if the RiskGate allows it. */
+export interface OrderIntent {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: number;
+  readonly type: OrderType;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly timeInForce?: TimeInForce;
+  /** Free text saved with the order, e.g. "cross up". */
+  readonly reason?: string;
+}
+
+/** An intent the RiskGate allowed, named by a client order id that says which strategy sent it. */
+export interface OrderRequest extends OrderIntent {
+  readonly clientOrderId: string;
+  readonly strategyId: string;
+  readonly timeInForce: TimeInForce;
+}
+
+/** The broker's view of an order. */
+export interface Order {
+  readonly id: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly qty: number;
+  readonly limitPrice: number | null;
+  readonly stopPrice: number | null;
+  readonly timeInForce: TimeInForce;
+  readonly status: OrderStatus;
+  readonly filledQty: number;
+  /** Volume-weighted price of the fills so far, null before the first. */
+  readonly filledAvgPrice: number | null;
+  readonly submittedAt: number;
+  readonly updatedAt: number;
+}

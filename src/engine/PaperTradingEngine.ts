@@ -1,0 +1,246 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
+import { SimBroker } from '../broker/sim/SimBroker.js';
+import { perShareCommission } from '../broker/sim/CommissionModel.js';
+import { bpsSlippage } from '../broker/sim/SlippageModel.js';
+import type { Clock, TimerHandle } from '../core/Clock.js';
+import { SimClock } from '../core/SimClock.js';
+import type { Bar } from '../core/Bar.js';
+import type { DaemonConfig } from '../config/configSchema.js';
+import { checkAllocations } from '../config/loadConfig.js';
+import { loadCsvBars } from '../market-data/loadCsvBars.js';
+import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
+import { simDataFile } from '../market-data/simDataFiles.js';
+import { nyDateOf } from '../market-data/zonedTime.js';
+import { LogNotifier } from '../notify/LogNotifier.js';
+import { AlertPriority, type Notifier } from '../notify/Notifier.js';
+import { formatTrade } from '../notify/formatTrade.js';
+import { formatMoney, formatPnl } from '../notify/formatMoney.js';
+import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { buildSnapshot } from './buildSnapshot.js';
+import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
+import type { StrategySpec } from './StrategySpec.js';
+
+export interface EngineOptions {
+  readonly config: DaemonConfig;
+  readonly mode: 'sim';
+  readonly logger: Logger;
+  /** Wall-clock time: pacing, snapshot timer, timestamps of the state file. */
+  readonly wallClock: Clock;
+}
+
+/**
+ * The composition root of the daemon: builds every part from the validated configuration, warms
+ * the strategies up on history, trades, writes the state file, and stops in reverse order.
+ * This version runs offline (`sim`): the shipped or configured bars are replayed at `sim.speed`
+ * through the same runners, RiskGate and simulated venue as a backtest.
+ */
+export class PaperTradingEngine {
+  readonly #o: EngineOptions;
+  readonly #log: Logger;
+  readonly #runId: string;
+  #core: TradingCore | null = null;
+  #feed: ReplayFeed | null = null;
+  #snapshotTimer: TimerHandle | null = null;
+  #notifier: Notifier | null = null;
+  #marketClock: SimClock | null = null;
+  #lastBarTime: number | null = null;
+  readonly #fills = new Map<string, number>();
+  #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  #stopped: Promise<void> | null = null;
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'engine' });
+    this.#runId = options.wallClock.now().toString(36);
+  }
+
+  get runId(): string {
+    return this.#runId;
+  }
+
+  get statePath(): string {
+    return join(this.#o.config.state.dir, 'latest_state.json');
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'running';
+    const { config, logger, wallClock } = this.#o;
+    const sim = config.sim;
+    const enabled: StrategySpec[] = config.strategies
+      .filter((s) => s.enabled)
+      .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
+    if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
+    checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
+
+    const { history, live } = await this.#loadBars(enabled);
+    const marketClock = new SimClock(history[0]?.time ?? live[0]?.time ?? 0);
+    this.#marketClock = marketClock;
+    const commission = perShareCommission(sim.commission_per_share, sim.commission_min_per_order);
+    const venue = new MatchingEngine({ clock: marketClock, startingCash: sim.starting_cash, slippage: bpsSlippage(sim.slippage_bps), commission });
+    const broker = new SimBroker(venue);
+    const core = buildTradingCore({
+      strategies: enabled,
+      broker,
+      clock: marketClock,
+      runId: this.#runId,
+      maxPositionPct: config.risk.max_position_pct,
+      estimateCommission: (q, p) => commission.commission(q, p),
+      logger,
+    });
+    this.#core = core;
+    this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
+    this.#wireEvents(core);
+
+    // The venue sees each bar before the strategies: an order sent at a bar's close fills later.
+    core.bus.on('bar', (bar) => broker.onBar(bar));
+    core.execution.start();
+    core.runner.start();
+
+    for (const bar of history) {
+      marketClock.advanceTo(bar.time);
+      broker.onBar(bar);
+    }
+    core.runner.warmUp(history);
+    this.#log.info(
+      { historyBars: history.length, liveBars: live.length, strategies: enabled.map((s) => s.id) },
+      `warm-up done on ${history.length} bars; replaying ${live.length} bars at ${sim.speed}x`,
+    );
+
+    this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval'), config.state.snapshot_interval_s * 1000);
+    const intervalMs = config.data.timeframe.ms / sim.speed;
+    this.#feed = new ReplayFeed(batchByTime(live), wallClock, intervalMs);
+    this.#feed.start(
+      (batch) => this.#onBatch(batch),
+      () => {
+        this.#log.info({ bars: live.length }, 'replay finished: no more sample bars; the daemon idles until stopped');
+        this.#logPnl('end of replay');
+      },
+    );
+  }
+
+  /** Stops intake, lets the bus drain, writes the final state file. Idempotent. */
+  stop(reason: string): Promise<void> {
+    this.#stopped ??= this.#stop(reason);
+    return this.#stopped;
+  }
+
+  async #stop(reason: string): Promise<void> {
+    if (this.#state === 'new') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#state = 'stopping';
+    this.#log.info({ reason }, 'stopping');
+    this.#feed?.stop();
+    this.#snapshotTimer?.cancel();
+    this.#core?.runner.stop();
+    this.#core?.execution.stop();
+    this.#logPnl('final');
+    this.#snapshot('stop');
+    await this.#notifier?.close();
+    this.#state = 'stopped';
+    this.#log.info('stopped');
+  }
+
+  #onBatch(batch: BarBatch): void {
+    const core = this.#core!;
+    const clock = this.#marketClock!;
+    const previous = this.#lastBarTime;
+    clock.advanceTo(batch.time);
+    for (const bar of batch.bars) core.bus.emit('bar', bar);
+    core.portfolio.recordEquity(batch.time);
+    this.#lastBarTime = batch.time;
+    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) this.#logPnl(`close of ${nyDateOf(previous)}`);
+  }
+
+  #wireEvents(core: TradingCore): void {
+    const tradeLog = this.#o.logger.child({ component: 'trades' });
+    core.bus.on('fill.booked', (e) => {
+      this.#fills.set(e.strategyId, (this.#fills.get(e.strategyId) ?? 0) + 1);
+      const text = formatTrade(e);
+      const runner = core.runner.get(e.strategyId);
+      tradeLog.info(
+        {
+          strategy: e.strategyId,
+          symbol: e.fill.symbol,
+          side: e.fill.side,
+          qty: e.fill.qty,
+          price: e.fill.price,
+          clientOrderId: e.fill.clientOrderId,
+          marketTime: new Date(e.fill.time).toISOString(),
+          realizedPnl: e.realizedPnl,
+          strategyRealizedPnl: runner?.ledger.realizedPnl,
+        },
+        e.closedTrade === null ? text : `${text} · ${e.strategyId} realized P&L ${formatPnl(runner?.ledger.realizedPnl ?? 0)}`,
+      );
+      if (this.#o.config.notifications.telegram_on_all_trades) this.#notifier?.notify({ priority: AlertPriority.Trade, text });
+    });
+    core.bus.on('strategy.faulted', (e) => {
+      const message = e.error instanceof Error ? e.error.message : String(e.error);
+      this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ Strategy ${e.strategyId} faulted and paused: ${message}` });
+    });
+  }
+
+  #logPnl(when: string): void {
+    const core = this.#core;
+    if (core === null) return;
+    const p = core.portfolio;
+    const total = p.equity() - p.startingCash;
+    this.#log.info(
+      { equity: p.equity(), cash: p.cash(), realizedPnl: p.realizedPnl(), unrealizedPnl: p.unrealizedPnl() },
+      `P&L (${when}): total ${formatPnl(total)} · realized ${formatPnl(p.realizedPnl())} · unrealized ${formatPnl(p.unrealizedPnl())} · equity ${formatMoney(p.equity())}`,
+    );
+    for (const r of core.runner.runners) {
+      this.#log.info(
+        { strategy: r.id, equity: r.ledger.equity(), realizedPnl: r.ledger.realizedPnl, status: r.status },
+        `P&L ${r.id}: ${formatPnl(r.ledger.equity() - r.capital)} (realized ${formatPnl(r.ledger.realizedPnl)}, ${r.ledger.closedTrades.length} trades, ${r.status})`,
+      );
+    }
+  }
+
+  #snapshot(why: string): void {
+    const core = this.#core;
+    if (core === null) return;
+    const snapshot = buildSnapshot({
+      mode: 'sim',
+      runId: this.#runId,
+      wallTime: this.#o.wallClock.now(),
+      marketTime: this.#lastBarTime,
+      runner: core.runner,
+      portfolio: core.portfolio,
+      fillsByStrategy: this.#fills,
+    });
+    try {
+      writeFileAtomic(this.statePath, `${JSON.stringify(snapshot, null, 2)}\n`);
+      this.#log.debug({ why, file: this.statePath }, 'state saved');
+    } catch (error) {
+      this.#log.error({ err: error, file: this.statePath }, 'state file could not be written');
+    }
+  }
+
+  /**
+   * History for warm-up and bars to replay. Replay starts on `sim.start` (default: the second trading
+   * day in the data, so the first one warms indicators up); warm-up takes the `history_days`
+   * calendar days before it.
+   */
+  async #loadBars(strategies: readonly StrategySpec[]): Promise<{ history: Bar[]; live: Bar[] }> {
+    const { config } = this.#o;
+    const symbols = [...new Set(strategies.flatMap((s) => s.symbols))].sort();
+    const all: Bar[] = [];
+    for (const symbol of symbols) {
+      const file = simDataFile(config.sim.data_dir, symbol, config.data.timeframe);
+      all.push(...(await loadCsvBars(file, { symbol })));
+    }
+    all.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    const days = [...new Set(all.map((b) => nyDateOf(b.time)))];
+    const startDay = config.sim.start ?? days[1] ?? days[0];
+    const firstLive = all.findIndex((b) => nyDateOf(b.time) >= (startDay ?? ''));
+    const split = firstLive === -1 ? all.length : firstLive;
+    const liveStart = all[split]?.time ?? Number.POSITIVE_INFINITY;
+    const historyFrom = liveStart - config.data.history_days * 86_400_000;
+    return { history: all.slice(0, split).filter((b) => b.time >= historyFrom), live: all.slice(split) };
+  }
+}

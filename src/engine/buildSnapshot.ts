@@ -1,0 +1,51 @@
+import type { PortfolioSnapshot, StrategySnapshot } from '../persistence/PortfolioSnapshot.js';
+import { basicMetrics } from '../portfolio/basicMetrics.js';
+import type { Portfolio } from '../portfolio/Portfolio.js';
+import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
+
+export interface SnapshotInputs {
+  readonly mode: 'sim' | 'alpaca';
+  readonly runId: string;
+  readonly wallTime: number;
+  readonly marketTime: number | null;
+  readonly runner: MultiStrategyRunner;
+  readonly portfolio: Portfolio;
+  readonly fillsByStrategy: ReadonlyMap<string, number>;
+}
+
+/** The state file's content: account totals from the ledgers, each strategy's books, performance. */
+export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
+  const strategies: Record<string, StrategySnapshot> = {};
+  let fills = 0;
+  const allTrades = [];
+  for (const r of i.runner.runners) {
+    const n = i.fillsByStrategy.get(r.id) ?? 0;
+    fills += n;
+    allTrades.push(...r.ledger.closedTrades);
+    strategies[r.id] = {
+      type: r.type,
+      status: r.status,
+      pauseReason: r.pauseReason,
+      symbols: r.symbols,
+      capital: r.capital,
+      equity: r.ledger.equity(),
+      openOrders: r.openOrderCount,
+      ledger: r.ledger.toState(),
+      performance: basicMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, n, r.capital),
+    };
+  }
+  return {
+    version: 1,
+    timestamp: new Date(i.wallTime).toISOString(),
+    mode: i.mode,
+    runId: i.runId,
+    marketTime: i.marketTime === null ? null : new Date(i.marketTime).toISOString(),
+    account: { value: i.portfolio.equity(), cash: i.portfolio.cash(), positions: i.portfolio.positions() },
+    strategies,
+    performance: {
+      ...basicMetrics(i.portfolio.curve(), allTrades, fills, i.portfolio.startingCash),
+      realizedPnl: i.portfolio.realizedPnl(),
+      unrealizedPnl: i.portfolio.unrealizedPnl(),
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Broker } from '../broker/Broker.js';
+import type { Clock } from '../core/Clock.js';
+import type { DaemonEvents } from '../core/DaemonEvents.js';
+import { EventBus } from '../core/EventBus.js';
+import { ExecutionService } from '../execution/ExecutionService.js';
+import { Portfolio } from '../portfolio/Portfolio.js';
+import { RiskGate } from '../risk/RiskGate.js';
+import { maxPosition } from '../risk/rules/maxPosition.js';
+import { noShort } from '../risk/rules/noShort.js';
+import { notPaused } from '../risk/rules/notPaused.js';
+import { strategyCash } from '../risk/rules/strategyCash.js';
+import { validIntent } from '../risk/rules/validIntent.js';
+import { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
+import { StrategyRunner } from '../runner/StrategyRunner.js';
+import { builtInStrategies } from '../strategies/builtInStrategies.js';
+import type { StrategySpec } from './StrategySpec.js';
+
+/** Everything between the market data and the broker, identical in backtests and in the daemon. */
+export interface TradingCore {
+  readonly bus: EventBus<DaemonEvents>;
+  readonly execution: ExecutionService;
+  readonly riskGate: RiskGate;
+  readonly runner: MultiStrategyRunner;
+  readonly portfolio: Portfolio;
+}
+
+export interface TradingCoreOptions {
+  readonly strategies: readonly StrategySpec[];
+  readonly broker: Broker;
+  readonly clock: Clock;
+  readonly runId: string;
+  readonly maxPositionPct: number;
+  readonly estimateCommission: (qty: number, price: number) => number;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds the bus, the runners (one per strategy, each with its ledger), the RiskGate and the
+ * ExecutionService. The caller subscribes the market data and (in simulation) the broker's bar
+ * handler to the bus BEFORE calling `start`, so an order sent at a bar's close fills on a later bar.
+ */
+export function buildTradingCore(o: TradingCoreOptions): TradingCore {
+  const busLog = o.logger.child({ component: 'bus' });
+  const bus = new EventBus<DaemonEvents>((error, type) => busLog.error({ err: error, event: String(type) }, 'event handler failed'));
+  const execution = new ExecutionService({
+    broker: o.broker,
+    bus,
+    clock: o.clock,
+    runId: o.runId,
+    strategyIds: o.strategies.map((s) => s.id),
+    logger: o.logger.child({ component: 'execution' }),
+  });
+  const riskGate = new RiskGate(
+    [validIntent, notPaused, noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission)],
+    execution,
+  );
+  const runners = o.strategies.map((spec) => {
+    const factory = builtInStrategies[spec.type];
+    if (factory === undefined) throw new RangeError(`unknown strategy type ${spec.type}`);
+    return new StrategyRunner({
+      id: spec.id,
+      type: spec.type,
+      strategy: factory.create(spec.params),
+      symbols: spec.symbols,
+      capital: spec.capital,
+      riskGate,
+      bus,
+      clock: o.clock,
+      logger: o.logger.child({ component: 'strategy', strategy: spec.id }),
+      estimateCommission: o.estimateCommission,
+    });
+  });
+  const runner = new MultiStrategyRunner(runners, bus);
+  const portfolio = new Portfolio(new Map(runners.map((r) => [r.id, r.ledger])));
+  return { bus, execution, riskGate, runner, portfolio };
+}

@@ -1,0 +1,43 @@
+import type { LedgerState } from '../portfolio/Ledger.js';
+import type { BasicMetrics } from '../portfolio/basicMetrics.js';
+
+/** Position of the whole account in one symbol (the sum over strategies). */
+export interface AccountPosition {
+  readonly qty: number;
+  readonly avgPrice: number;
+  readonly marketPrice: number | null;
+  readonly marketValue: number;
+  readonly unrealizedPnl: number;
+}
+
+export interface StrategySnapshot {
+  readonly type: string;
+  readonly status: string;
+  readonly pauseReason: string | null;
+  readonly symbols: readonly string[];
+  readonly capital: number;
+  readonly equity: number;
+  readonly openOrders: number;
+  readonly ledger: LedgerState;
+  readonly performance: BasicMetrics;
+}
+
+/**
+ * The seed's state file: `{timestamp, account{value, cash, positions}, strategies, performance}`,
+ * plus what says where it came from. Versioned; the persistence issue extends it for restore.
+ */
+export interface PortfolioSnapshot {
+  readonly version: 1;
+  readonly timestamp: string;
+  readonly mode: 'sim' | 'alpaca';
+  readonly runId: string;
+  /** Market time of the last bar processed (offline replay: the replayed time). */
+  readonly marketTime: string | null;
+  readonly account: {
+    readonly value: number;
+    readonly cash: number;
+    readonly positions: Readonly<Record<string, AccountPosition>>;
+  };
+  readonly strategies: Readonly<Record<string, StrategySnapshot>>;
+  readonly performance: BasicMetrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };
+}

@@ -1,0 +1,5 @@
+/** Equity at one instant. */
+export interface EquityPoint {
+  readonly time: number;
+  readonly equity: number;
+}

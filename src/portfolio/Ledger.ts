@@ -1,0 +1,210 @@
+import type { Fill } from '../core/Fill.js';
+import type { Position } from '../core/Position.js';
+import { InvariantError } from '../core/errors.js';
+import type { ClosedTrade } from './ClosedTrade.js';
+
+interface OpenLot {
+  readonly direction: 'long' | 'short';
+  qty: number;
+  avgPrice: number;
+  entryTime: number;
+  maxQty: number;
+  /** Sums for volume-weighted entry/exit prices of the round trip. */
+  entryValue: number;
+  entryQty: number;
+  exitValue: number;
+  exitQty: number;
+  grossPnl: number;
+  /** Every commission of the round trip so far. */
+  commission: number;
+  /** Entry commissions not yet charged to realised P&L (charged pro rata as the position closes). */
+  pendingEntryCommission: number;
+}
+
+/** The books of one strategy after a fill. */
+export interface FillBooking {
+  readonly realizedPnl: number;
+  readonly closedTrade: ClosedTrade | null;
+}
+
+export interface LedgerState {
+  readonly startingCash: number;
+  readonly cash: number;
+  readonly realizedPnl: number;
+  readonly commissions: number;
+  readonly positions: ReadonlyArray<Position & { readonly marketPrice: number | null; readonly unrealizedPnl: number }>;
+}
+
+/**
+ * One strategy's books: its own cash, positions (average-cost method), realised P&L, commissions and
+ * closed round trips. A fill is the only thing that moves cash or positions; marks move unrealised P&L.
+ * Cash below zero after a fill is a broken invariant (the RiskGate should have stopped the order).
+ */
+export class Ledger {
+  readonly startingCash: number;
+  #cash: number;
+  #realized = 0;
+  #commissions = 0;
+  readonly #lots = new Map<string, OpenLot>();
+  readonly #marks = new Map<string, number>();
+  readonly #trades: ClosedTrade[] = [];
+
+  constructor(startingCash: number) {
+    if (!(Number.isFinite(startingCash) && startingCash >= 0)) throw new InvariantError(`starting cash must be finite and ≥ 0, got ${startingCash}`);
+    this.startingCash = startingCash;
+    this.#cash = startingCash;
+  }
+
+  get cash(): number {
+    return this.#cash;
+  }
+
+  get realizedPnl(): number {
+    return this.#realized;
+  }
+
+  get commissions(): number {
+    return this.#commissions;
+  }
+
+  get closedTrades(): readonly ClosedTrade[] {
+    return this.#trades;
+  }
+
+  positionQty(symbol: string): number {
+    return this.#lots.get(symbol)?.qty ?? 0;
+  }
+
+  positions(): Position[] {
+    return [...this.#lots.entries()]
+      .map(([symbol, l]) => ({ symbol, qty: l.qty, avgPrice: l.avgPrice }))
+      .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  }
+
+  /** Records the latest price of `symbol` for unrealised P&L and equity. */
+  mark(symbol: string, price: number): void {
+    this.#marks.set(symbol, price);
+  }
+
+  markPrice(symbol: string): number | undefined {
+    return this.#marks.get(symbol);
+  }
+
+  /** Market value of the positions at their last marks (entry price where none yet). */
+  positionsValue(): number {
+    let v = 0;
+    for (const [symbol, l] of this.#lots) v += l.qty * (this.#marks.get(symbol) ?? l.avgPrice);
+    return v;
+  }
+
+  equity(): number {
+    return this.#cash + this.positionsValue();
+  }
+
+  unrealizedPnl(): number {
+    let u = 0;
+    for (const [symbol, l] of this.#lots) u += l.qty * ((this.#marks.get(symbol) ?? l.avgPrice) - l.avgPrice);
+    return u;
+  }
+
+  applyFill(fill: Fill): FillBooking {
+    if (!(fill.qty > 0 && Number.isFinite(fill.qty) && fill.price > 0 && Number.isFinite(fill.price) && fill.commission >= 0)) {
+      throw new InvariantError(`invalid fill ${fill.executionId}: qty ${fill.qty} @ ${fill.price}, commission ${fill.commission}`);
+    }
+    const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+    this.#cash -= signed * fill.price + fill.commission;
+    this.#commissions += fill.commission;
+    this.#marks.set(fill.symbol, fill.price);
+
+    let lot = this.#lots.get(fill.symbol);
+    let realized = 0;
+    let closed: ClosedTrade | null = null;
+    let remaining = signed;
+    let commission = fill.commission;
+
+    if (lot !== undefined && Math.sign(lot.qty) !== Math.sign(signed)) {
+      // Reducing (or flipping) the position realises P&L on the part that closes.
+      const closing = Math.min(Math.abs(signed), Math.abs(lot.qty));
+      const share = closing / fill.qty;
+      const closingCommission = commission * share;
+      const pnl = closing * (fill.price - lot.avgPrice) * Math.sign(lot.qty);
+      const entryShare = lot.pendingEntryCommission * (closing / Math.abs(lot.qty));
+      lot.pendingEntryCommission -= entryShare;
+      realized = pnl - closingCommission - entryShare;
+      lot.grossPnl += pnl;
+      lot.commission += closingCommission;
+      lot.exitValue += closing * fill.price;
+      lot.exitQty += closing;
+      lot.qty += Math.sign(signed) * closing;
+      remaining = signed - Math.sign(signed) * closing;
+      commission -= closingCommission;
+      if (lot.qty === 0) {
+        closed = {
+          symbol: fill.symbol,
+          direction: lot.direction,
+          qty: lot.maxQty,
+          entryTime: lot.entryTime,
+          exitTime: fill.time,
+          entryPrice: lot.entryValue / lot.entryQty,
+          exitPrice: lot.exitValue / lot.exitQty,
+          grossPnl: lot.grossPnl,
+          commission: lot.commission,
+          netPnl: lot.grossPnl - lot.commission,
+        };
+        this.#trades.push(closed);
+        this.#lots.delete(fill.symbol);
+        lot = undefined;
+      }
+    }
+
+    if (remaining !== 0) {
+      // Opening or adding: the average price moves; the entry commission is charged to realised P&L
+      // when the position closes, so a round trip's realised P&L equals its net P&L.
+      const abs = Math.abs(remaining);
+      if (lot === undefined) {
+        lot = {
+          direction: remaining > 0 ? 'long' : 'short',
+          qty: 0,
+          avgPrice: 0,
+          entryTime: fill.time,
+          maxQty: 0,
+          entryValue: 0,
+          entryQty: 0,
+          exitValue: 0,
+          exitQty: 0,
+          grossPnl: 0,
+          commission: 0,
+          pendingEntryCommission: 0,
+        };
+        this.#lots.set(fill.symbol, lot);
+      }
+      const newQty = lot.qty + remaining;
+      lot.avgPrice = (Math.abs(lot.qty) * lot.avgPrice + abs * fill.price) / Math.abs(newQty);
+      lot.qty = newQty;
+      lot.maxQty = Math.max(lot.maxQty, Math.abs(newQty));
+      lot.entryValue += abs * fill.price;
+      lot.entryQty += abs;
+      lot.commission += commission;
+      lot.pendingEntryCommission += commission;
+    }
+
+    this.#realized += realized;
+    if (this.#cash < -1e-9) {
+      throw new InvariantError(`cash went negative (${this.#cash.toFixed(2)}) after fill ${fill.executionId} ${fill.side} ${fill.qty} ${fill.symbol} @ ${fill.price}`);
+    }
+    return { realizedPnl: realized, closedTrade: closed };
+  }
+
+  toState(): LedgerState {
+    return {
+      startingCash: this.startingCash,
+      cash: this.#cash,
+      realizedPnl: this.#realized,
+      commissions: this.#commissions,
+      positions: this.positions().map((p) => {
+        const mark = this.#marks.get(p.symbol) ?? null;
+        return { ...p, marketPrice: mark, unrealizedPnl: mark === null ? 0 : p.qty * (mark - p.avgPrice) };
+      }),
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import type { Ledger } from './Ledger.js';
+import type { EquityPoint } from './EquityPoint.js';
+import type { AccountPosition } from '../persistence/PortfolioSnapshot.js';
+
+/**
+ * The sum of the strategies' ledgers: what the account should hold if every fill was booked once
+ * (the Alpaca issue reconciles it with the broker). It also keeps the equity curves.
+ */
+export class Portfolio {
+  readonly #ledgers: ReadonlyMap<string, Ledger>;
+  readonly #curves = new Map<string, EquityPoint[]>();
+  readonly #total: EquityPoint[] = [];
+
+  constructor(ledgers: ReadonlyMap<string, Ledger>) {
+    this.#ledgers = ledgers;
+    for (const id of ledgers.keys()) this.#curves.set(id, []);
+  }
+
+  get startingCash(): number {
+    let s = 0;
+    for (const l of this.#ledgers.values()) s += l.startingCash;
+    return s;
+  }
+
+  cash(): number {
+    let c = 0;
+    for (const l of this.#ledgers.values()) c += l.cash;
+    return c;
+  }
+
+  equity(): number {
+    let e = 0;
+    for (const l of this.#ledgers.values()) e += l.equity();
+    return e;
+  }
+
+  realizedPnl(): number {
+    let r = 0;
+    for (const l of this.#ledgers.values()) r += l.realizedPnl;
+    return r;
+  }
+
+  unrealizedPnl(): number {
+    let u = 0;
+    for (const l of this.#ledgers.values()) u += l.unrealizedPnl();
+    return u;
+  }
+
+  /** Positions summed over strategies, by symbol. */
+  positions(): Record<string, AccountPosition> {
+    const sum = new Map<string, { qty: number; cost: number; mark: number | null }>();
+    for (const l of this.#ledgers.values()) {
+      for (const p of l.positions()) {
+        const s = sum.get(p.symbol) ?? { qty: 0, cost: 0, mark: null };
+        s.qty += p.qty;
+        s.cost += p.qty * p.avgPrice;
+        s.mark = l.markPrice(p.symbol) ?? s.mark;
+        sum.set(p.symbol, s);
+      }
+    }
+    const out: Record<string, AccountPosition> = {};
+    for (const symbol of [...sum.keys()].sort()) {
+      const s = sum.get(symbol)!;
+      if (s.qty === 0) continue;
+      const avgPrice = s.cost / s.qty;
+      const price = s.mark ?? avgPrice;
+      out[symbol] = { qty: s.qty, avgPrice, marketPrice: s.mark, marketValue: s.qty * price, unrealizedPnl: s.qty * (price - avgPrice) };
+    }
+    return out;
+  }
+
+  /** Appends a point to every strategy's curve and to the total. */
+  recordEquity(time: number): void {
+    let total = 0;
+    for (const [id, l] of this.#ledgers) {
+      const equity = l.equity();
+      total += equity;
+      this.#curves.get(id)!.push({ time, equity });
+    }
+    this.#total.push({ time, equity: total });
+  }
+
+  curve(strategyId?: string): readonly EquityPoint[] {
+    return strategyId === undefined ? this.#total : (this.#curves.get(strategyId) ?? []);
+  }
+}

@@ -1,0 +1,21 @@
+import { increasesExposure, referencePrice, type RiskRule } from '../RiskRule.js';
+
+/**
+ * The position after the order (counting open orders) may be worth at most `maxPct` of the
+ * strategy's allocated capital. Orders that reduce exposure always pass.
+ */
+export function maxPosition(maxPct: number): RiskRule {
+  return {
+    name: 'max_position',
+    check(intent, view) {
+      if (!increasesExposure(intent, view)) return null;
+      const price = referencePrice(intent, view) ?? 0;
+      const after = view.position(intent.symbol) + view.pendingQty(intent.symbol) + (intent.side === 'buy' ? intent.qty : -intent.qty);
+      const value = Math.abs(after) * price;
+      const limit = maxPct * view.capital;
+      return value > limit
+        ? `position in ${intent.symbol} would be $${value.toFixed(2)}, above ${(maxPct * 100).toFixed(1)}% of capital ($${limit.toFixed(2)})`
+        : null;
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import type { Logger } from 'pino';
+import type { Bar } from '../core/Bar.js';
+import type { Clock } from '../core/Clock.js';
+import type { DaemonEvents } from '../core/DaemonEvents.js';
+import type { EventBus } from '../core/EventBus.js';
+import type { OrderIntent } from '../core/Order.js';
+import type { OrderEvent } from '../core/OrderEvent.js';
+import { Ledger } from '../portfolio/Ledger.js';
+import type { RiskGate } from '../risk/RiskGate.js';
+import type { RiskView } from '../risk/RiskView.js';
+import type { Strategy } from '../strategies/Strategy.js';
+import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
+
+export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faulted' } as const;
+export type RunnerStatus = (typeof RunnerStatus)[keyof typeof RunnerStatus];
+
+interface OpenOrder {
+  readonly intent: OrderIntent;
+  remaining: number;
+}
+
+export interface StrategyRunnerDeps {
+  readonly id: string;
+  readonly type: string;
+  readonly strategy: Strategy;
+  readonly symbols: readonly string[];
+  readonly capital: number;
+  readonly riskGate: RiskGate;
+  readonly bus: EventBus<DaemonEvents>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Estimated commission of an order, to reserve cash for open buys. */
+  readonly estimateCommission?: (qty: number, price: number) => number;
+}
+
+/**
+ * Runs one strategy: its own capital and ledger, its symbols, its open orders. Everything the
+ * strategy does goes through an error boundary: a throw marks it faulted and paused, reports it on
+ * the bus, and the other strategies go on.
+ */
+export class StrategyRunner {
+  readonly id: string;
+  readonly type: string;
+  readonly symbols: readonly string[];
+  readonly capital: number;
+  readonly ledger: Ledger;
+  readonly #strategy: Strategy;
+  readonly #gate: RiskGate;
+  readonly #bus: EventBus<DaemonEvents>;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #estimateCommission: (qty: number, price: number) => number;
+  readonly #open = new Map<string, OpenOrder>();
+  readonly #lastBars = new Map<string, Bar>();
+  readonly #ctx: StrategyContext;
+  readonly #view: RiskView;
+  #status: RunnerStatus = RunnerStatus.Active;
+  #pauseReason: string | null = null;
+  #warmingUp = false;
+  #now = 0;
+
+  constructor(deps: StrategyRunnerDeps) {
+    this.id = deps.id;
+    this.type = deps.type;
+    this.symbols = deps.symbols;
+    this.capital = deps.capital;
+    this.ledger = new Ledger(deps.capital);
+    this.#strategy = deps.strategy;
+    this.#gate = deps.riskGate;
+    this.#bus = deps.bus;
+    this.#clock = deps.clock;
+    this.#log = deps.logger;
+    this.#estimateCommission = deps.estimateCommission ?? (() => 0);
+    this.#ctx = this.#makeContext();
+    this.#view = this.#makeView();
+  }
+
+  get status(): RunnerStatus {
+    return this.#status;
+  }
+
+  get pauseReason(): string | null {
+    return this.#pauseReason;
+  }
+
+  get openOrderCount(): number {
+    return this.#open.size;
+  }
+
+  /** Feeds history bars: indicators learn, intents are ignored, nothing is marked as traded. */
+  warmUp(bars: Iterable<Bar>): void {
+    this.#warmingUp = true;
+    try {
+      for (const bar of bars) this.onBar(bar);
+    } finally {
+      this.#warmingUp = false;
+    }
+  }
+
+  onBar(bar: Bar): void {
+    this.#now = bar.time;
+    this.#lastBars.set(bar.symbol, bar);
+    if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
+    if (this.#status === RunnerStatus.Faulted) return;
+    this.#guard('onBar', () => this.#strategy.onBar(bar, this.#ctx));
+  }
+
+  onOrderUpdate(event: OrderEvent): void {
+    const cid = event.order.clientOrderId;
+    const open = this.#open.get(cid);
+    switch (event.kind) {
+      case 'new':
+        return;
+      case 'fill':
+      case 'partial_fill': {
+        const booking = this.ledger.applyFill(event.fill);
+        if (open !== undefined) {
+          open.remaining -= event.fill.qty;
+          if (event.kind === 'fill' || open.remaining <= 0) this.#open.delete(cid);
+        }
+        const f = event.fill;
+        this.#bus.emit('fill.booked', {
+          strategyId: this.id,
+          fill: f,
+          realizedPnl: booking.realizedPnl,
+          closedTrade: booking.closedTrade,
+          positionAfter: this.ledger.positionQty(f.symbol),
+          cashAfter: this.ledger.cash,
+        });
+        const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
+        if (this.#status !== RunnerStatus.Faulted) this.#guard('onFill', () => this.#strategy.onFill(seen, this.#ctx));
+        return;
+      }
+      case 'canceled':
+      case 'expired':
+      case 'rejected': {
+        this.#open.delete(cid);
+        const intent: OrderIntent = open?.intent ?? {
+          symbol: event.order.symbol,
+          side: event.order.side,
+          qty: event.order.qty,
+          type: event.order.type,
+        };
+        const reason = event.kind === 'rejected' ? event.reason : `order ${event.kind}`;
+        this.#log.warn({ clientOrderId: cid, symbol: intent.symbol, side: intent.side, qty: intent.qty }, `order ${event.kind}: ${reason}`);
+        this.#reject({ intent, source: 'broker', rule: event.kind, reason });
+        return;
+      }
+    }
+  }
+
+  pause(reason: string): void {
+    if (this.#status === RunnerStatus.Faulted) return;
+    this.#status = RunnerStatus.Paused;
+    this.#pauseReason = reason;
+  }
+
+  resume(): void {
+    this.#status = RunnerStatus.Active;
+    this.#pauseReason = null;
+  }
+
+  /** Marks the strategy faulted (used for its own throws and for broken invariants). */
+  fault(error: unknown, where: string): void {
+    this.#status = RunnerStatus.Faulted;
+    this.#pauseReason = `${where}: ${error instanceof Error ? error.message : String(error)}`;
+    this.#log.error({ err: error, where }, `strategy ${this.id} faulted and paused`);
+    this.#bus.emit('strategy.faulted', { strategyId: this.id, error, time: this.#clock.now() });
+  }
+
+  #guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.fault(error, where);
+    }
+  }
+
+  #submit(intent: OrderIntent): void {
+    if (this.#warmingUp) return;
+    if (this.#status === RunnerStatus.Faulted) return;
+    const decision = this.#gate.submit(intent, this.#view);
+    if (decision.allowed) {
+      this.#open.set(decision.request.clientOrderId, { intent, remaining: intent.qty });
+      return;
+    }
+    this.#log.info({ rule: decision.rule, symbol: intent.symbol, side: intent.side, qty: intent.qty }, `order denied: ${decision.reason}`);
+    this.#bus.emit('order.denied', { strategyId: this.id, intent, rule: decision.rule, reason: decision.reason, time: this.#now });
+    this.#reject({ intent, source: 'risk', rule: decision.rule, reason: decision.reason });
+  }
+
+  #reject(rejection: OrderRejection): void {
+    if (this.#status === RunnerStatus.Faulted) return;
+    this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
+  }
+
+  #pendingQty(symbol: string): number {
+    let q = 0;
+    for (const o of this.#open.values()) if (o.intent.symbol === symbol) q += o.intent.side === 'buy' ? o.remaining : -o.remaining;
+    return q;
+  }
+
+  #reservedCash(): number {
+    let r = 0;
+    for (const o of this.#open.values()) {
+      if (o.intent.side !== 'buy') continue;
+      const price = o.intent.limitPrice ?? o.intent.stopPrice ?? this.#lastBars.get(o.intent.symbol)?.close ?? 0;
+      r += o.remaining * price + this.#estimateCommission(o.remaining, price);
+    }
+    return r;
+  }
+
+  #makeView(): RiskView {
+    const runner = this;
+    return {
+      strategyId: this.id,
+      capital: this.capital,
+      get paused() {
+        return runner.#status !== RunnerStatus.Active;
+      },
+      availableCash: () => this.ledger.cash - this.#reservedCash(),
+      position: (s) => this.ledger.positionQty(s),
+      pendingQty: (s) => this.#pendingQty(s),
+      price: (s) => this.#lastBars.get(s)?.close,
+    };
+  }
+
+  #makeContext(): StrategyContext {
+    const runner = this;
+    const order = (symbol: string, side: 'buy' | 'sell', qty: number, o: OrderOptions = {}): void =>
+      this.#submit({
+        symbol,
+        side,
+        qty,
+        type: o.type ?? 'market',
+        ...(o.limitPrice !== undefined ? { limitPrice: o.limitPrice } : {}),
+        ...(o.stopPrice !== undefined ? { stopPrice: o.stopPrice } : {}),
+        ...(o.reason !== undefined ? { reason: o.reason } : {}),
+      });
+    return {
+      strategyId: this.id,
+      capital: this.capital,
+      get now() {
+        return runner.#now;
+      },
+      get warmingUp() {
+        return runner.#warmingUp;
+      },
+      cash: () => this.ledger.cash,
+      equity: () => this.ledger.equity(),
+      position: (s) => this.ledger.positionQty(s),
+      hasOpenOrder: (s) => {
+        for (const o of this.#open.values()) if (o.intent.symbol === s) return true;
+        return false;
+      },
+      lastBar: (s) => this.#lastBars.get(s),
+      submit: (intent) => this.#submit(intent),
+      buy: (s, q, o) => order(s, 'buy', q, o),
+      sell: (s, q, o) => order(s, 'sell', q, o),
+      closePosition: (s, reason) => {
+        const held = this.ledger.positionQty(s);
+        if (held > 0) order(s, 'sell', held, reason === undefined ? {} : { reason });
+        else if (held < 0) order(s, 'buy', -held, reason === undefined ? {} : { reason });
+      },
+    };
+  }
+}

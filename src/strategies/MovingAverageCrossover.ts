@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { Bar } from '../core/Bar.js';
+import { ExactSMA } from './indicators/ExactSMA.js';
+import { checkSizing, sharesFor, sizingShape } from './sizing.js';
+import { Strategy } from './Strategy.js';
+import type { StrategyContext } from './StrategyContext.js';
+
+export const movingAverageCrossoverParams = z
+  .strictObject({
+    fast: z.number().int().min(1).default(10),
+    slow: z.number().int().min(2).default(30),
+    ...sizingShape,
+  })
+  .superRefine((p, ctx) => {
+    if (p.fast >= p.slow) ctx.addIssue({ code: 'custom', path: ['fast'], message: `must be less than slow (${p.slow})` });
+    checkSizing(p, ctx);
+  });
+export type MovingAverageCrossoverParams = z.infer<typeof movingAverageCrossoverParams>;
+
+interface SymbolState {
+  readonly fast: ExactSMA;
+  readonly slow: ExactSMA;
+  /** The last non-zero fast − slow: a bar where the averages are equal is not a cross. */
+  lastDiff: number;
+}
+
+/**
+ * `sma_cross`: long-only moving-average crossover, per symbol. A cross up happens at a bar where
+ * SMA(fast) > SMA(slow) and the last non-zero difference before it was negative; a cross down is
+ * the mirror. Flat and crossing up: buy. Long and crossing down: sell the whole position.
+ */
+export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParams> {
+  readonly #symbols = new Map<string, SymbolState>();
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    const s = this.#state(bar.symbol);
+    const fast = s.fast.add(bar.close);
+    const slow = s.slow.add(bar.close);
+    if (fast === null || slow === null) return;
+    const diff = fast - slow;
+    const crossUp = diff > 0 && s.lastDiff < 0;
+    const crossDown = diff < 0 && s.lastDiff > 0;
+    if (diff !== 0) s.lastDiff = diff;
+    if (ctx.hasOpenOrder(bar.symbol)) return;
+    const held = ctx.position(bar.symbol);
+    if (crossUp && held === 0) {
+      const qty = sharesFor(this.params, ctx.capital, bar.close);
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `SMA${this.params.fast} crossed above SMA${this.params.slow}` });
+    } else if (crossDown && held > 0) {
+      ctx.closePosition(bar.symbol, `SMA${this.params.fast} crossed below SMA${this.params.slow}`);
+    }
+  }
+
+  #state(symbol: string): SymbolState {
+    let s = this.#symbols.get(symbol);
+    if (s === undefined) {
+      s = { fast: new ExactSMA(this.params.fast), slow: new ExactSMA(this.params.slow), lastDiff: 0 };
+      this.#symbols.set(symbol, s);
+    }
+    return s;
+  }
+}

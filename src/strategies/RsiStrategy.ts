@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Bar } from '../core/Bar.js';
+import { WilderRSI } from './indicators/WilderRSI.js';
+import { checkSizing, sharesFor, sizingShape } from './sizing.js';
+import { Strategy } from './Strategy.js';
+import type { StrategyContext } from './StrategyContext.js';
+
+export const rsiStrategyParams = z
+  .strictObject({
+    period: z.number().int().min(2).default(14),
+    lower: z.number().gt(0).lt(100).default(30),
+    upper: z.number().gt(0).lt(100).default(70),
+    ...sizingShape,
+  })
+  .superRefine((p, ctx) => {
+    if (p.lower >= p.upper) ctx.addIssue({ code: 'custom', path: ['lower'], message: `must be less than upper (${p.upper})` });
+    checkSizing(p, ctx);
+  });
+export type RsiStrategyParams = z.infer<typeof rsiStrategyParams>;
+
+/**
+ * `rsi_reversion`: long-only mean reversion on Wilder's RSI, per symbol. Flat and RSI < lower: buy.
+ * Long and RSI > upper: sell the whole position.
+ */
+export class RsiStrategy extends Strategy<RsiStrategyParams> {
+  readonly #rsi = new Map<string, WilderRSI>();
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    let rsi = this.#rsi.get(bar.symbol);
+    if (rsi === undefined) {
+      rsi = new WilderRSI(this.params.period);
+      this.#rsi.set(bar.symbol, rsi);
+    }
+    const value = rsi.add(bar.close);
+    if (value === null || ctx.hasOpenOrder(bar.symbol)) return;
+    const held = ctx.position(bar.symbol);
+    if (held === 0 && value < this.params.lower) {
+      const qty = sharesFor(this.params, ctx.capital, bar.close);
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `RSI ${value.toFixed(2)} < ${this.params.lower}` });
+    } else if (held > 0 && value > this.params.upper) {
+      ctx.closePosition(bar.symbol, `RSI ${value.toFixed(2)} > ${this.params.upper}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Bar } from '../core/Bar.js';
+import type { OrderIntent, OrderSide, OrderType } from '../core/Order.js';
+
+/** Options of a buy or sell; a market day order when omitted. */
+export interface OrderOptions {
+  readonly type?: OrderType;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly reason?: string;
+}
+
+/**
+ * What a strategy sees and may do. It never sees a broker: `buy`/`sell`/`submit` hand an intent to the
+ * runner, which passes it through the RiskGate; the outcome comes back through `onFill` or
+ * `onOrderRejected`. During warm-up (`warmingUp`), intents are ignored: indicators learn, nothing trades.
+ */
+export interface StrategyContext {
+  readonly strategyId: string;
+  /** Time of the bar being processed (epoch ms). */
+  readonly now: number;
+  readonly warmingUp: boolean;
+  /** The capital allocated to this strategy in the configuration. */
+  readonly capital: number;
+  cash(): number;
+  equity(): number;
+  /** Filled signed quantity held in `symbol` by this strategy (negative = short). */
+  position(symbol: string): number;
+  /** True while an order of this strategy for `symbol` is waiting to be filled. */
+  hasOpenOrder(symbol: string): boolean;
+  /** The last bar seen for `symbol`, if any. */
+  lastBar(symbol: string): Bar | undefined;
+  submit(intent: OrderIntent): void;
+  buy(symbol: string, qty: number, options?: OrderOptions): void;
+  sell(symbol: string, qty: number, options?: OrderOptions): void;
+  /** Sends the order that brings the position in `symbol` back to zero, if there is one. */
+  closePosition(symbol: string, reason?: string): void;
+}
+
+/** A fill as the strategy sees it, with the P&L it realised (0 on an entry). */
+export interface StrategyFill {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: number;
+  readonly price: number;
+  readonly time: number;
+  readonly realizedPnl: number;
+}
+
+/** Why an intent did not become a position. */
+export interface OrderRejection {
+  readonly intent: OrderIntent;
+  /** `risk` when the RiskGate refused it, `broker` when the venue did. */
+  readonly source: 'risk' | 'broker';
+  /** The risk rule or broker code. */
+  readonly rule: string;
+  readonly reason: string;
+}
