@@ -48,7 +48,6 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const fills: BacktestFill[] = [];
   const trades: BacktestTrade[] = [];
   let rejections = 0;
-  core.bus.on('bar', (bar) => broker.onBar(bar));
   core.bus.on('order.submitted', (e) => signalTimes.set(e.request.clientOrderId, e.time));
   core.bus.on('order.denied', () => rejections++);
   core.bus.on('order.update', (e) => {
@@ -76,6 +75,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   for (let i = 0; i < bars.length; i++) {
     const bar = bars[i]!;
     clock.advanceTo(bar.time);
+    // The venue fills on the bar first and its events are booked before the strategies see the bar.
+    broker.onBar(bar);
     core.bus.emit('bar', bar);
     const next = bars[i + 1];
     if (next === undefined || next.time !== bar.time) core.portfolio.recordEquity(bar.time);

@@ -41,6 +41,7 @@ export class PaperTradingEngine {
   readonly #log: Logger;
   readonly #runId: string;
   #core: TradingCore | null = null;
+  #broker: SimBroker | null = null;
   #feed: ReplayFeed | null = null;
   #snapshotTimer: TimerHandle | null = null;
   #notifier: Notifier | null = null;
@@ -81,6 +82,7 @@ export class PaperTradingEngine {
     const commission = perShareCommission(sim.commission_per_share, sim.commission_min_per_order);
     const venue = new MatchingEngine({ clock: marketClock, startingCash: sim.starting_cash, slippage: bpsSlippage(sim.slippage_bps), commission });
     const broker = new SimBroker(venue);
+    this.#broker = broker;
     const core = buildTradingCore({
       strategies: enabled,
       broker,
@@ -94,8 +96,6 @@ export class PaperTradingEngine {
     this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
     this.#wireEvents(core);
 
-    // The venue sees each bar before the strategies: an order sent at a bar's close fills later.
-    core.bus.on('bar', (bar) => broker.onBar(bar));
     core.execution.start();
     core.runner.start();
 
@@ -150,7 +150,11 @@ export class PaperTradingEngine {
     const clock = this.#marketClock!;
     const previous = this.#lastBarTime;
     clock.advanceTo(batch.time);
-    for (const bar of batch.bars) core.bus.emit('bar', bar);
+    for (const bar of batch.bars) {
+      // The venue fills on the bar first, and those fills are booked, before the strategies see it.
+      this.#broker!.onBar(bar);
+      core.bus.emit('bar', bar);
+    }
     core.portfolio.recordEquity(batch.time);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) this.#logPnl(`close of ${nyDateOf(previous)}`);

@@ -119,6 +119,11 @@ export class StrategyRunner {
           if (event.kind === 'fill' || open.remaining <= 0) this.#open.delete(cid);
         }
         const f = event.fill;
+        if (this.ledger.cash < 0) {
+          // Buys are checked against the last close; a gap at the open can cost more. New buys are
+          // refused (available cash is negative) until sells bring the cash back.
+          this.#log.warn({ cash: this.ledger.cash, clientOrderId: cid }, `strategy ${this.id} is overdrawn by $${(-this.ledger.cash).toFixed(2)} after a fill above the checked price`);
+        }
         this.#bus.emit('fill.booked', {
           strategyId: this.id,
           fill: f,

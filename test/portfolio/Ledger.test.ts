@@ -72,9 +72,16 @@ describe('Ledger', () => {
     expect(cover.closedTrade?.direction).toBe('short');
   });
 
-  it('stops loudly when a fill drives cash negative or is not a number', () => {
+  it('books a fill that overdraws the strategy (a gap up) as it happened', () => {
     const l = new Ledger(1000);
-    expect(() => l.applyFill(fill('buy', 10, 101, 1))).toThrow(InvariantError);
-    expect(() => new Ledger(1000).applyFill(fill('buy', 1, Number.NaN, 1))).toThrow(InvariantError);
+    l.applyFill(fill('buy', 10, 101, 1));
+    expect(l.cash).toBe(-10);
+    expect(l.positionQty('AAPL')).toBe(10);
+  });
+
+  it('stops loudly on a fill that is not a number', () => {
+    const l = new Ledger(1000);
+    expect(() => l.applyFill(fill('buy', 1, Number.NaN, 1))).toThrow(InvariantError);
+    expect(l.cash).toBe(1000);
   });
 });

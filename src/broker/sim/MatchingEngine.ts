@@ -1,0 +1,275 @@
+import type { Bar } from '../../core/Bar.js';
+import type { Clock } from '../../core/Clock.js';
+import { BrokerRejectError } from '../../core/errors.js';
+import type { Fill } from '../../core/Fill.js';
+import type { Order, OrderRequest } from '../../core/Order.js';
+import type { OrderEvent } from '../../core/OrderEvent.js';
+import type { Position } from '../../core/Position.js';
+import { nyDateOf } from '../../market-data/zonedTime.js';
+import type { BrokerAccount } from '../Broker.js';
+import type { CommissionModel } from './CommissionModel.js';
+import { fillPrice } from './fillPrice.js';
+import type { SlippageModel } from './SlippageModel.js';
+
+export interface MatchingEngineOptions {
+  readonly clock: Clock;
+  readonly startingCash: number;
+  readonly slippage: SlippageModel;
+  readonly commission: CommissionModel;
+  /** Most shares of `order` that can trade on `bar` (partial fills); default: all of them. */
+  readonly liquidity?: (order: Order, bar: Bar) => number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Working {
+  readonly order: Mutable<Order>;
+  /** New York date of the first bar the order could trade on: a day order lives for that session only. */
+  session: string | null;
+}
+
+// Alpaca's limits and error codes, so the emulator can return what Alpaca returns.
+const MAX_CLIENT_ORDER_ID = 128;
+const CODE_UNPROCESSABLE = 40010001;
+const CODE_INSUFFICIENT = 40310000;
+
+/**
+ * The simulated venue shared by SimBroker (backtests, offline mode) and the Alpaca emulator: a cash
+ * account (no margin, no shorting), its positions and working orders, matched against bars.
+ *
+ * Rules (backtrader's, see fillPrice): an order can trade only on bars stamped after the moment it
+ * was submitted, so a market order sent at a bar's close fills at the next bar's open. Day limit and
+ * stop orders expire when a bar of a later session arrives unfilled. Submission checks what Alpaca
+ * checks (quantity, prices, unique client order id, buying power, shares available to sell) and
+ * throws BrokerRejectError; a buy whose fill would cost more than the cash left is rejected at fill.
+ * Events are delivered synchronously, in order.
+ */
+export class MatchingEngine {
+  readonly #clock: Clock;
+  readonly #slippage: SlippageModel;
+  readonly #commission: CommissionModel;
+  readonly #liquidity: (order: Order, bar: Bar) => number;
+  readonly #listeners = new Set<(event: OrderEvent) => void>();
+  readonly #orders = new Map<string, Mutable<Order>>();
+  readonly #byClientId = new Map<string, string>();
+  readonly #working: Working[] = [];
+  readonly #positions = new Map<string, { qty: number; cost: number }>();
+  readonly #marks = new Map<string, number>();
+  #cash: number;
+  #orderSeq = 0;
+  #execSeq = 0;
+
+  constructor(o: MatchingEngineOptions) {
+    if (!(Number.isFinite(o.startingCash) && o.startingCash >= 0)) throw new RangeError(`starting cash must be ≥ 0, got ${o.startingCash}`);
+    this.#clock = o.clock;
+    this.#slippage = o.slippage;
+    this.#commission = o.commission;
+    this.#liquidity = o.liquidity ?? (() => Number.POSITIVE_INFINITY);
+    this.#cash = o.startingCash;
+  }
+
+  onEvent(listener: (event: OrderEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Accepts an order (and reports `new`) or throws BrokerRejectError saying why not. */
+  submit(r: OrderRequest): Order {
+    this.#validate(r);
+    const now = this.#clock.now();
+    const order: Mutable<Order> = {
+      id: `sim-${++this.#orderSeq}`,
+      clientOrderId: r.clientOrderId,
+      symbol: r.symbol,
+      side: r.side,
+      type: r.type,
+      qty: r.qty,
+      limitPrice: r.limitPrice ?? null,
+      stopPrice: r.stopPrice ?? null,
+      timeInForce: r.timeInForce,
+      status: 'new',
+      filledQty: 0,
+      filledAvgPrice: null,
+      submittedAt: now,
+      updatedAt: now,
+    };
+    this.#orders.set(order.id, order);
+    this.#byClientId.set(order.clientOrderId, order.id);
+    this.#working.push({ order, session: null });
+    this.#emit({ kind: 'new', order: { ...order }, time: now });
+    return { ...order };
+  }
+
+  /** Cancels a working order; false when it is unknown or already final. */
+  cancel(orderId: string): boolean {
+    const i = this.#working.findIndex((w) => w.order.id === orderId);
+    if (i === -1) return false;
+    const [w] = this.#working.splice(i, 1);
+    this.#finish(w!.order, 'canceled');
+    return true;
+  }
+
+  /** Matches working orders of the bar's symbol against it, oldest first, then marks positions. */
+  onBar(bar: Bar): void {
+    const date = nyDateOf(bar.time);
+    for (const w of [...this.#working]) {
+      const o = w.order;
+      if (o.symbol !== bar.symbol || o.submittedAt >= bar.time) continue;
+      if (w.session === null) w.session = date;
+      else if (o.timeInForce === 'day' && o.type !== 'market' && date !== w.session) {
+        this.#remove(w);
+        this.#finish(o, 'expired');
+        continue;
+      }
+      this.#match(w, bar);
+    }
+    this.#marks.set(bar.symbol, bar.close);
+  }
+
+  account(): BrokerAccount {
+    return { cash: this.#cash, equity: this.#cash + this.#positionsValue(), buyingPower: this.#buyingPower() };
+  }
+
+  positions(): Position[] {
+    return [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, avgPrice: p.cost / p.qty })).sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+  }
+
+  openOrders(): Order[] {
+    return this.#working.map((w) => ({ ...w.order }));
+  }
+
+  order(idOrClientId: string): Order | undefined {
+    const o = this.#orders.get(idOrClientId) ?? this.#orders.get(this.#byClientId.get(idOrClientId) ?? '');
+    return o === undefined ? undefined : { ...o };
+  }
+
+  /** The venue's current time. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  lastPrice(symbol: string): number | undefined {
+    return this.#marks.get(symbol);
+  }
+
+  #match(w: Working, bar: Bar): void {
+    const o = w.order;
+    const raw = fillPrice(o, bar);
+    if (raw === null) return;
+    const price = this.#slippage.apply(raw, o.side, o.type, bar);
+    const remaining = o.qty - o.filledQty;
+    const qty = Math.min(remaining, Math.max(0, this.#liquidity(o, bar)));
+    if (!(qty > 0)) return;
+    const commission = this.#commission.commission(qty, price);
+    if (o.side === 'buy' && qty * price + commission > this.#cash + 1e-9) {
+      this.#remove(w);
+      this.#reject(o, `insufficient cash at fill: ${qty} ${o.symbol} @ ${price} costs ${(qty * price + commission).toFixed(2)}, cash is ${this.#cash.toFixed(2)}`);
+      return;
+    }
+    const fill: Fill = {
+      executionId: `sim-exec-${++this.#execSeq}`,
+      orderId: o.id,
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      qty,
+      price,
+      commission,
+      time: bar.time,
+    };
+    this.#book(fill);
+    o.filledAvgPrice = ((o.filledAvgPrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
+    o.filledQty += qty;
+    o.updatedAt = bar.time;
+    const done = o.filledQty >= o.qty;
+    o.status = done ? 'filled' : 'partially_filled';
+    if (done) this.#remove(w);
+    this.#emit({ kind: done ? 'fill' : 'partial_fill', order: { ...o }, fill, time: bar.time });
+  }
+
+  /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */
+  #book(f: Fill): void {
+    const p = this.#positions.get(f.symbol) ?? { qty: 0, cost: 0 };
+    if (f.side === 'buy') {
+      this.#cash -= f.qty * f.price + f.commission;
+      p.cost += f.qty * f.price;
+      p.qty += f.qty;
+    } else {
+      this.#cash += f.qty * f.price - f.commission;
+      p.cost -= (p.cost / p.qty) * f.qty;
+      p.qty -= f.qty;
+    }
+    if (p.qty === 0) this.#positions.delete(f.symbol);
+    else this.#positions.set(f.symbol, p);
+  }
+
+  #validate(r: OrderRequest): void {
+    const no = (message: string, status = 422, code = CODE_UNPROCESSABLE): never => {
+      throw new BrokerRejectError(message, status, code);
+    };
+    if (r.clientOrderId.length === 0 || r.clientOrderId.length > MAX_CLIENT_ORDER_ID) no(`client_order_id must be 1 to ${MAX_CLIENT_ORDER_ID} characters`);
+    if (this.#byClientId.has(r.clientOrderId)) no('client_order_id must be unique');
+    if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) no(`invalid symbol "${r.symbol}"`);
+    if (!(Number.isFinite(r.qty) && r.qty > 0)) no(`qty must be > 0, got ${r.qty}`);
+    if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) no('a market order takes no limit or stop price');
+    if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) no('limit_price is required for a limit order');
+    if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) no('stop_price is required for a stop order');
+    if (r.side === 'sell') {
+      const held = this.#positions.get(r.symbol)?.qty ?? 0;
+      const available = held - this.#workingQty(r.symbol, 'sell');
+      if (r.qty > available) no(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
+    } else {
+      const price = r.limitPrice ?? r.stopPrice ?? this.#marks.get(r.symbol);
+      if (price !== undefined) {
+        const cost = r.qty * price + this.#commission.commission(r.qty, price);
+        const power = this.#buyingPower();
+        if (cost > power + 1e-9) no(`insufficient buying power: order costs about ${cost.toFixed(2)}, buying power is ${power.toFixed(2)}`, 403, CODE_INSUFFICIENT);
+      }
+    }
+  }
+
+  #workingQty(symbol: string, side: 'buy' | 'sell'): number {
+    let q = 0;
+    for (const { order: o } of this.#working) if (o.symbol === symbol && o.side === side) q += o.qty - o.filledQty;
+    return q;
+  }
+
+  /** Cash less what working buy orders may spend (valued at their limit, stop or last price). */
+  #buyingPower(): number {
+    let reserved = 0;
+    for (const { order: o } of this.#working) {
+      if (o.side !== 'buy') continue;
+      const price = o.limitPrice ?? o.stopPrice ?? this.#marks.get(o.symbol) ?? 0;
+      const q = o.qty - o.filledQty;
+      reserved += q * price + (price > 0 ? this.#commission.commission(q, price) : 0);
+    }
+    return this.#cash - reserved;
+  }
+
+  #positionsValue(): number {
+    let v = 0;
+    for (const [symbol, p] of this.#positions) v += p.qty * (this.#marks.get(symbol) ?? p.cost / p.qty);
+    return v;
+  }
+
+  #remove(w: Working): void {
+    const i = this.#working.indexOf(w);
+    if (i !== -1) this.#working.splice(i, 1);
+  }
+
+  #finish(o: Mutable<Order>, status: 'canceled' | 'expired'): void {
+    o.status = status;
+    o.updatedAt = this.#clock.now();
+    this.#emit({ kind: status, order: { ...o }, time: o.updatedAt });
+  }
+
+  #reject(o: Mutable<Order>, reason: string): void {
+    o.status = 'rejected';
+    o.updatedAt = this.#clock.now();
+    this.#emit({ kind: 'rejected', order: { ...o }, reason, time: o.updatedAt });
+  }
+
+  #emit(event: OrderEvent): void {
+    for (const l of [...this.#listeners]) l(event);
+  }
+}

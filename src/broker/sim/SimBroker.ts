@@ -1,0 +1,77 @@
+import type { Bar } from '../../core/Bar.js';
+import { BrokerRejectError } from '../../core/errors.js';
+import type { Order, OrderRequest } from '../../core/Order.js';
+import type { OrderEvent } from '../../core/OrderEvent.js';
+import type { Position } from '../../core/Position.js';
+import type { Broker, BrokerAccount } from '../Broker.js';
+import type { MatchingEngine } from './MatchingEngine.js';
+
+/**
+ * The Broker port over the in-process matching engine. A refused submission becomes a `rejected`
+ * order event, as Alpaca's refusal becomes one in AlpacaBroker, so callers handle one path.
+ */
+export class SimBroker implements Broker {
+  readonly #venue: MatchingEngine;
+  readonly #listeners = new Set<(event: OrderEvent) => void>();
+
+  constructor(venue: MatchingEngine) {
+    this.#venue = venue;
+    venue.onEvent((e) => this.#emit(e));
+  }
+
+  /** Market data reaches the venue through here, before the strategies see the bar. */
+  onBar(bar: Bar): void {
+    this.#venue.onBar(bar);
+  }
+
+  submit(request: OrderRequest): void {
+    try {
+      this.#venue.submit(request);
+    } catch (error) {
+      if (!(error instanceof BrokerRejectError)) throw error;
+      const now = this.#venue.now();
+      const order: Order = {
+        id: `rejected-${request.clientOrderId}`,
+        clientOrderId: request.clientOrderId,
+        symbol: request.symbol,
+        side: request.side,
+        type: request.type,
+        qty: request.qty,
+        limitPrice: request.limitPrice ?? null,
+        stopPrice: request.stopPrice ?? null,
+        timeInForce: request.timeInForce,
+        status: 'rejected',
+        filledQty: 0,
+        filledAvgPrice: null,
+        submittedAt: now,
+        updatedAt: now,
+      };
+      this.#emit({ kind: 'rejected', order, reason: error.message, time: now });
+    }
+  }
+
+  cancel(orderId: string): void {
+    this.#venue.cancel(orderId);
+  }
+
+  getAccount(): Promise<BrokerAccount> {
+    return Promise.resolve(this.#venue.account());
+  }
+
+  getPositions(): Promise<Position[]> {
+    return Promise.resolve(this.#venue.positions());
+  }
+
+  getOpenOrders(): Promise<Order[]> {
+    return Promise.resolve(this.#venue.openOrders());
+  }
+
+  onOrderEvent(listener: (event: OrderEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: OrderEvent): void {
+    for (const l of [...this.#listeners]) l(event);
+  }
+}

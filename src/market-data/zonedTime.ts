@@ -1,0 +1,94 @@
+/** Wall-clock parts of an instant in a time zone. */
+export interface ZonedParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+export const NEW_YORK = 'America/New_York';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Throws a RangeError when `timeZone` is not an IANA zone this Node knows. */
+export function assertTimeZone(timeZone: string): void {
+  formatter(timeZone);
+}
+
+/** The wall-clock date and time of `ms` in `timeZone`. */
+export function zonedParts(ms: number, timeZone: string): ZonedParts {
+  const p: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
+}
+
+// Zone offsets change on quarter-hour boundaries at most, so one lookup per quarter hour is enough.
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/** Offset of `timeZone` from UTC at instant `ms`, in ms (New York in winter: −5 h). */
+export function zoneOffset(ms: number, timeZone: string): number {
+  let byQuarter = offsets.get(timeZone);
+  if (byQuarter === undefined) {
+    byQuarter = new Map();
+    offsets.set(timeZone, byQuarter);
+  }
+  const key = Math.floor(ms / QUARTER_HOUR);
+  let offset = byQuarter.get(key);
+  if (offset === undefined) {
+    const at = key * QUARTER_HOUR;
+    const p = zonedParts(at, timeZone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
+    byQuarter.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The instant at which clocks in `timeZone` show the given wall time (month 1–12). A wall time
+ * that occurs twice (autumn) is its first occurrence; one skipped by a spring-forward is read with
+ * the offset from before the change, as most libraries do.
+ */
+export function wallTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, timeZone: string): number {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const first = asUtc - zoneOffset(asUtc, timeZone);
+  const second_ = asUtc - zoneOffset(first, timeZone);
+  if (first === second_) return first;
+  // Around a change the two guesses differ: keep the one whose wall time is the one asked for.
+  const earlier = Math.min(first, second_);
+  return zoneOffset(earlier, timeZone) === asUtc - earlier ? earlier : Math.max(first, second_);
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** The New York calendar date of an instant, `YYYY-MM-DD`: the trading day it belongs to. */
+export function nyDateOf(ms: number): string {
+  const local = new Date(ms + zoneOffset(ms, NEW_YORK));
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+}
+
+/** Minutes since midnight, New York wall time (09:30 is 570, 16:00 is 960). */
+export function nyMinuteOfDay(ms: number): number {
+  const local = new Date(ms + zoneOffset(ms, NEW_YORK));
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+}
