@@ -38,7 +38,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
-  const { logger, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
+  const { logger: root, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
+  const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();
 
   process.stdout.write(
@@ -53,7 +54,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   );
   if (v.restore) logger.warn('--restore: restoring from snapshots is not available yet; starting from a fresh state');
 
-  const engine = new PaperTradingEngine({ config, mode: 'sim', logger, wallClock });
+  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock });
   let exitCode = 0;
   const stopped = new Promise<void>((resolve) => {
     const stop = (reason: string): void => {

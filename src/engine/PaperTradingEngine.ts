@@ -42,6 +42,7 @@ export class PaperTradingEngine {
   readonly #runId: string;
   #core: TradingCore | null = null;
   #broker: SimBroker | null = null;
+  #venue: MatchingEngine | null = null;
   #feed: ReplayFeed | null = null;
   #snapshotTimer: TimerHandle | null = null;
   #notifier: Notifier | null = null;
@@ -83,6 +84,7 @@ export class PaperTradingEngine {
     const venue = new MatchingEngine({ clock: marketClock, startingCash: sim.starting_cash, slippage: bpsSlippage(sim.slippage_bps), commission });
     const broker = new SimBroker(venue);
     this.#broker = broker;
+    this.#venue = venue;
     const core = buildTradingCore({
       strategies: enabled,
       broker,
@@ -195,7 +197,8 @@ export class PaperTradingEngine {
     const total = p.equity() - p.startingCash;
     this.#log.info(
       { equity: p.equity(), cash: p.cash(), realizedPnl: p.realizedPnl(), unrealizedPnl: p.unrealizedPnl() },
-      `P&L (${when}): total ${formatPnl(total)} · realized ${formatPnl(p.realizedPnl())} · unrealized ${formatPnl(p.unrealizedPnl())} · equity ${formatMoney(p.equity())}`,
+      `P&L (${when}): total ${formatPnl(total)} · realized ${formatPnl(p.realizedPnl())} · unrealized ${formatPnl(p.unrealizedPnl())} · ` +
+        `strategies ${formatMoney(p.equity())} of account ${formatMoney(this.#venue?.account().equity ?? p.equity())}`,
     );
     for (const r of core.runner.runners) {
       this.#log.info(
@@ -215,6 +218,7 @@ export class PaperTradingEngine {
       marketTime: this.#lastBarTime,
       runner: core.runner,
       portfolio: core.portfolio,
+      brokerAccount: this.#venue!.account(),
       fillsByStrategy: this.#fills,
     });
     try {

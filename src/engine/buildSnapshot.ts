@@ -1,3 +1,4 @@
+import type { BrokerAccount } from '../broker/Broker.js';
 import type { PortfolioSnapshot, StrategySnapshot } from '../persistence/PortfolioSnapshot.js';
 import { basicMetrics } from '../portfolio/basicMetrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
@@ -10,10 +11,11 @@ export interface SnapshotInputs {
   readonly marketTime: number | null;
   readonly runner: MultiStrategyRunner;
   readonly portfolio: Portfolio;
+  readonly brokerAccount: BrokerAccount;
   readonly fillsByStrategy: ReadonlyMap<string, number>;
 }
 
-/** The state file's content: account totals from the ledgers, each strategy's books, performance. */
+/** The state file's content: the broker's account with positions summed over the ledgers, each strategy's books, performance. */
 export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
   const strategies: Record<string, StrategySnapshot> = {};
   let fills = 0;
@@ -40,7 +42,12 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
     mode: i.mode,
     runId: i.runId,
     marketTime: i.marketTime === null ? null : new Date(i.marketTime).toISOString(),
-    account: { value: i.portfolio.equity(), cash: i.portfolio.cash(), positions: i.portfolio.positions() },
+    account: {
+      value: i.brokerAccount.equity,
+      cash: i.brokerAccount.cash,
+      positions: i.portfolio.positions(),
+      allocated: { value: i.portfolio.equity(), cash: i.portfolio.cash() },
+    },
     strategies,
     performance: {
       ...basicMetrics(i.portfolio.curve(), allTrades, fills, i.portfolio.startingCash),

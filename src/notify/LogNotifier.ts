@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Alert, Notifier } from './Notifier.js';
+import { AlertPriority, type Alert, type Notifier } from './Notifier.js';
 
 /** Alerts written to the log only: the notifier when no Telegram bot is configured. */
 export class LogNotifier implements Notifier {
@@ -10,7 +10,10 @@ export class LogNotifier implements Notifier {
   }
 
   notify(alert: Alert): void {
-    this.#log.info({ priority: alert.priority }, alert.text);
+    // Trades are already in the log as they are booked; other alerts stand out.
+    if (alert.priority === AlertPriority.Trade) this.#log.debug({ priority: alert.priority }, alert.text);
+    else if (alert.priority <= AlertPriority.Error) this.#log.warn({ priority: alert.priority }, alert.text);
+    else this.#log.info({ priority: alert.priority }, alert.text);
   }
 
   async close(): Promise<void> {}

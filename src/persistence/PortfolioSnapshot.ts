@@ -33,10 +33,12 @@ export interface PortfolioSnapshot {
   readonly runId: string;
   /** Market time of the last bar processed (offline replay: the replayed time). */
   readonly marketTime: string | null;
+  /** The broker's account (value = cash + positions at market); `allocated` is the strategies' part of it. */
   readonly account: {
     readonly value: number;
     readonly cash: number;
     readonly positions: Readonly<Record<string, AccountPosition>>;
+    readonly allocated: { readonly value: number; readonly cash: number };
   };
   readonly strategies: Readonly<Record<string, StrategySnapshot>>;
   readonly performance: BasicMetrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };

@@ -216,12 +216,12 @@ export class StrategyRunner {
   }
 
   #makeView(): RiskView {
-    const runner = this;
+    const paused = (): boolean => this.#status !== RunnerStatus.Active;
     return {
       strategyId: this.id,
       capital: this.capital,
       get paused() {
-        return runner.#status !== RunnerStatus.Active;
+        return paused();
       },
       availableCash: () => this.ledger.cash - this.#reservedCash(),
       position: (s) => this.ledger.positionQty(s),
@@ -231,7 +231,8 @@ export class StrategyRunner {
   }
 
   #makeContext(): StrategyContext {
-    const runner = this;
+    const now = (): number => this.#now;
+    const warmingUp = (): boolean => this.#warmingUp;
     const order = (symbol: string, side: 'buy' | 'sell', qty: number, o: OrderOptions = {}): void =>
       this.#submit({
         symbol,
@@ -246,10 +247,10 @@ export class StrategyRunner {
       strategyId: this.id,
       capital: this.capital,
       get now() {
-        return runner.#now;
+        return now();
       },
       get warmingUp() {
-        return runner.#warmingUp;
+        return warmingUp();
       },
       cash: () => this.ledger.cash,
       equity: () => this.ledger.equity(),

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { timeframeSchema } from '../market-data/Timeframe.js';
+
+/** A fraction in (0, 1]: 0.05 means 5 %. */
+const fraction = z.number().gt(0, 'must be > 0 (a fraction: 0.05 = 5 %)').max(1, 'must be ≤ 1 (a fraction: 0.05 = 5 %)');
+const positiveInt = z.number().int('must be a whole number').positive('must be > 0');
+
+// Strategy ids are written into every client order id (`<id>-<run>-<seq>`), so no `-` in them.
+const strategyId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_]{0,39}$/, 'must be 1–40 lower-case letters, digits or _ (it names the strategy in client order ids)');
+const symbol = z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'must be an upper-case ticker such as AAPL or BRK.B');
+
+export const strategyConfigSchema = z.strictObject({
+  id: strategyId,
+  type: z.string().min(1, 'must name a strategy type'),
+  enabled: z.boolean().default(true),
+  symbols: z
+    .array(symbol)
+    .min(1, 'must list at least one symbol')
+    .refine((s) => new Set(s).size === s.length, 'must not repeat a symbol'),
+  /** Dollars of the account this strategy may trade with: its own cash, ledger and P&L. */
+  capital_allocation: z.number().positive('must be > 0 (dollars of the account given to this strategy)').finite(),
+  /** Checked against the type's own schema by the loader. */
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const configSchema = z.strictObject({
+  strategies: z
+    .array(strategyConfigSchema)
+    .min(1, 'must list at least one strategy')
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((s, i) => {
+        if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate strategy id "${s.id}"` });
+        seen.add(s.id);
+      });
+    }),
+  data: z
+    .strictObject({
+      /** Bar size: 1M…59M, 1H…23H, 1D (Alpaca's 1Min/15Min/1Hour/1Day also accepted). */
+      timeframe: timeframeSchema.prefault('1H'),
+      /** Calendar days of history loaded to warm indicators up before trading. */
+      history_days: positiveInt.default(100),
+    })
+    .prefault({}),
+  /** Each rule pauses trading when crossed (enforced by the circuit breaker). */
+  circuit_breakers: z
+    .strictObject({
+      max_drawdown_pct: fraction.default(0.2),
+      max_daily_loss_pct: fraction.default(0.05),
+      max_consecutive_losses: positiveInt.default(5),
+      max_trades_per_day: positiveInt.default(50),
+    })
+    .prefault({}),
+  risk: z
+    .strictObject({
+      /** Largest position after an order, as a fraction of the strategy's capital. */
+      max_position_pct: fraction.default(0.25),
+    })
+    .prefault({}),
+  state: z
+    .strictObject({
+      dir: z.string().min(1).default('data_cache/portfolio_states'),
+      snapshot_interval_s: positiveInt.default(300),
+      max_backups: positiveInt.default(100),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      telegram_on_all_trades: z.boolean().default(true),
+      telegram_on_any_error: z.boolean().default(true),
+      daily_summary: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** The offline mode: replayed CSV bars and the simulated venue. */
+  sim: z
+    .strictObject({
+      data_dir: z.string().min(1).default('data/eqker'),
+      /** Market time per wall time: 600 replays ten minutes of bars per second. */
+      speed: z.number().positive('must be > 0').max(1_000_000, 'must be ≤ 1000000').default(600),
+      starting_cash: z.number().positive('must be > 0').finite().default(100_000),
+      slippage_bps: z.number().min(0, 'must be ≥ 0').max(1000, 'must be ≤ 1000 (10 %)').default(0),
+      commission_per_share: z.number().min(0, 'must be ≥ 0').default(0),
+      commission_min_per_order: z.number().min(0, 'must be ≥ 0').default(0),
+      /** First New York date to trade (YYYY-MM-DD); earlier bars warm up. Default: the second day in the data. */
+      start: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+        .nullable()
+        .default(null),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      dir: z.string().min(1).default('logs'),
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type DaemonConfig = z.output<typeof configSchema>;
+export type StrategyConfig = DaemonConfig['strategies'][number];

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Level, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export interface LoggerOptions {
+  /** Directory of `paper_engine.log`. */
+  readonly dir: string;
+  readonly level: Level;
+  /** Also print readable lines on stdout (the daemon); off for tests and quiet commands. */
+  readonly console: boolean;
+}
+
+export interface DaemonLogger {
+  /** The root: hand `logger.child({ component })` to each part. */
+  readonly logger: Logger;
+  /** Flushes and closes the log file. */
+  close(): Promise<void>;
+}
+
+/** Anything that may hold a secret is censored wherever it appears in a log line. */
+const secretKeys = ['keyId', 'secretKey', 'apiKey', 'botToken', 'token', 'password', 'authorization', 'APCA-API-KEY-ID', 'APCA-API-SECRET-KEY'];
+const key = (k: string): string => (/^\w+$/.test(k) ? `.${k}` : `["${k}"]`);
+export const redactPaths = secretKeys.flatMap((k) => [key(k).replace(/^\./, ''), `*${key(k)}`, `*.*${key(k)}`, `*.*.*${key(k)}`]);
+
+/**
+ * The daemon's logger: JSON lines in `<dir>/paper_engine.log` (for `tail -f`, `grep "P&L"`, jq),
+ * readable lines on stdout. The file is written synchronously so the last lines before a crash or
+ * kill -9 are on disk.
+ */
+export function createLogger(o: LoggerOptions): DaemonLogger {
+  mkdirSync(o.dir, { recursive: true });
+  const file = pino.destination({ dest: join(o.dir, 'paper_engine.log'), sync: true, mkdir: true });
+  const streams: pino.StreamEntry[] = [{ level: o.level, stream: file }];
+  if (o.console) {
+    const console = pretty({
+      destination: 1,
+      sync: true,
+      colorize: process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,component',
+      messageFormat: '[{component}] {msg}',
+      singleLine: true,
+    });
+    streams.push({ level: o.level, stream: console });
+  }
+  const logger = pino(
+    {
+      level: o.level,
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+    },
+    pino.multistream(streams),
+  );
+  let closed = false;
+  return {
+    logger,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      file.flushSync();
+      await new Promise<void>((resolve) => {
+        file.once('close', () => resolve());
+        file.end();
+      });
+    },
+  };
+}
