@@ -1,7 +1,7 @@
 import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
-import { loadConfig } from '../config/loadConfig.js';
+import { checkAllocations, loadConfig } from '../config/loadConfig.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
 import { createLogger } from '../logging/createLogger.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
@@ -38,6 +38,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+  checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash');
   const { logger: root, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
   const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The project root and its files, by absolute path, so children can run from a scratch directory. */
+export const root = join(import.meta.dirname, '..', '..');
+const main = join(root, 'src', 'main.ts');
+const tsx = import.meta.resolve('tsx');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Starts `main.ts <args>` as a user would (through tsx), in `cwd`, with an environment that holds no
+ * Alpaca or Telegram settings unless given, so the developer's own `.env` never leaks in.
+ */
+export function spawnCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, result };
+}
+
+export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return spawnCli(args, cwd, env).result;
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'daemon-e2e-'));
+}
+
+/** The shipped configuration, changed by `edit`, with its directories inside `dir`; returns the file. */
+export function writeConfig(dir: string, edit: (c: Record<string, any>) => void = () => {}): string {
+  const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as Record<string, any>;
+  config.sim.data_dir = join(root, 'data', 'eqker');
+  config.state.dir = join(dir, 'state');
+  config.logging.dir = join(dir, 'logs');
+  edit(config);
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** Resolves when `read()` contains `text`, rejects after `ms`. */
+export async function waitFor(read: () => string, text: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!read().includes(text)) {
+    if (Date.now() > until) throw new Error(`"${text}" did not appear within ${ms} ms; got:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir, spawnCli, runCli, waitFor, writeConfig } from './cli.js';
+
+interface State {
+  timestamp: string;
+  mode: string;
+  account: { value: number; cash: number; positions: Record<string, { qty: number; marketValue: number }>; allocated: { value: number; cash: number } };
+  strategies: Record<string, { equity: number; status: string; ledger: { cash: number } }>;
+  performance: { fills: number };
+}
+
+function readState(dir: string): State {
+  return JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as State;
+}
+
+function logLines(dir: string): Array<Record<string, unknown>> {
+  const text = readFileSync(join(dir, 'logs', 'paper_engine.log'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('the daemon offline, end to end', () => {
+  it('trades five strategies on the sample data, logs JSON lines and writes the state file', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => {
+      c.sim.speed = 6000;
+      c.state.snapshot_interval_s = 1;
+    });
+    const r = await runCli(['start', '--config', config, '--duration', '4'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('OFFLINE SIMULATION');
+    expect(r.stdout).toMatch(/Bought \d+ [A-Z]+ @ \$/);
+
+    const lines = logLines(dir);
+    for (const l of lines) {
+      expect(typeof l.component).toBe('string');
+      expect(typeof l.time).toBe('string');
+    }
+    const fills = lines.filter((l) => l.component === 'trades');
+    expect(new Set(fills.map((l) => l.strategy)).size).toBeGreaterThanOrEqual(4);
+    expect(lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('P&L (final)'))).toBe(true);
+
+    const state = readState(dir);
+    expect(Object.keys(state)).toEqual(expect.arrayContaining(['timestamp', 'account', 'strategies', 'performance']));
+    expect(Object.keys(state.strategies)).toEqual(['sma_fast_index', 'sma_slow_tech', 'sma_momentum', 'rsi_banks', 'rsi_fast_etf']);
+    expect(state.mode).toBe('sim');
+    expect(state.performance.fills).toBe(fills.length);
+    // The account holds the strategies' books plus the unallocated $10,000.
+    const strategiesEquity = Object.values(state.strategies).reduce((s, x) => s + x.equity, 0);
+    expect(state.account.allocated.value).toBeCloseTo(strategiesEquity, 6);
+    expect(state.account.value).toBeCloseTo(strategiesEquity + 10_000, 6);
+    const held = Object.values(state.account.positions).reduce((s, p) => s + p.marketValue, 0);
+    expect(state.account.value).toBeCloseTo(state.account.cash + held, 6);
+  });
+
+  it('stops on SIGINT, writes the final state and exits 0', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => (c.state.snapshot_interval_s = 3600));
+    const { child, result } = spawnCli(['start', '--config', config], dir);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out, 'daemon running', 20_000);
+    expect(existsSync(join(dir, 'state', 'latest_state.json'))).toBe(false);
+    child.kill('SIGINT');
+    const r = await result;
+    // The daemon exits 1 by itself if a graceful stop takes more than 5 s.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('stopping {"reason":"SIGINT"}');
+    const state = readState(dir);
+    expect(Object.keys(state.strategies)).toHaveLength(5);
+    expect(Date.parse(state.timestamp)).toBeGreaterThan(0);
+  });
+});
