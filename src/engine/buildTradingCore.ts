@@ -37,8 +37,8 @@ export interface TradingCoreOptions {
 
 /**
  * Builds the bus, the runners (one per strategy, each with its ledger), the RiskGate and the
- * ExecutionService. The caller subscribes the market data and (in simulation) the broker's bar
- * handler to the bus BEFORE calling `start`, so an order sent at a bar's close fills on a later bar.
+ * ExecutionService. In simulation the caller hands each bar to the venue first and then emits it on
+ * the bus, so fills are booked before strategies see the bar and an order sent at its close fills later.
  */
 export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   const busLog = o.logger.child({ component: 'bus' });

@@ -25,17 +25,17 @@ describe('bad input stops with a clear message', () => {
   });
 
   it('an unknown strategy type names the field and the known types', async () => {
-    const file = writeConfig(dir, (c) => (c.strategies[1].type = 'sma_crossover'));
+    const file = writeConfig(dir, (c) => (c.strategies[1]!.type = 'sma_crossover'));
     expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[1].type: unknown strategy type "sma_crossover" (known: rsi_reversion, sma_cross)`);
   });
 
   it('a negative allocation names the field', async () => {
-    const file = writeConfig(dir, (c) => (c.strategies[0].capital_allocation = -5000));
+    const file = writeConfig(dir, (c) => (c.strategies[0]!.capital_allocation = -5000));
     expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[0].capital_allocation: must be > 0`);
   });
 
   it('a missing required field names the field', async () => {
-    const file = writeConfig(dir, (c) => delete c.strategies[2].symbols);
+    const file = writeConfig(dir, (c) => delete c.strategies[2]!.symbols);
     expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[2].symbols: is required`);
   });
 
@@ -56,8 +56,8 @@ describe('bad input stops with a clear message', () => {
     writeFileSync(csv, 'datetime,open,high,low,close,volume\n2019-02-11 09:31:00,270,271,269,270.5,100\n2019-02-11 09:32:00,270,271,269,abc,100\n');
     const file = writeConfig(dir, (c) => {
       c.sim.data_dir = data;
-      c.strategies = [c.strategies[0]];
-      c.strategies[0].symbols = ['SPY'];
+      c.strategies = [c.strategies[0]!];
+      c.strategies[0]!.symbols = ['SPY'];
     });
     expectUserErrorAfterStart(await runCli(['start', '--config', file, '--duration', '1'], dir), `${csv}:3: close "abc" is not a finite number`);
   });

@@ -44,9 +44,18 @@ export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'daemon-e2e-'));
 }
 
+/** The configuration file's JSON, loosely typed so tests can break it on purpose. */
+export interface ConfigJson {
+  strategies: Array<Record<string, unknown>>;
+  sim: Record<string, unknown>;
+  state: Record<string, unknown>;
+  logging: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 /** The shipped configuration, changed by `edit`, with its directories inside `dir`; returns the file. */
-export function writeConfig(dir: string, edit: (c: Record<string, any>) => void = () => {}): string {
-  const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as Record<string, any>;
+export function writeConfig(dir: string, edit: (c: ConfigJson) => void = () => {}): string {
+  const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as ConfigJson;
   config.sim.data_dir = join(root, 'data', 'eqker');
   config.state.dir = join(dir, 'state');
   config.logging.dir = join(dir, 'logs');
