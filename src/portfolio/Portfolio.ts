@@ -17,33 +17,29 @@ export class Portfolio {
   }
 
   get startingCash(): number {
-    let s = 0;
-    for (const l of this.#ledgers.values()) s += l.startingCash;
-    return s;
+    return this.#sum((l) => l.startingCash);
   }
 
   cash(): number {
-    let c = 0;
-    for (const l of this.#ledgers.values()) c += l.cash;
-    return c;
+    return this.#sum((l) => l.cash);
   }
 
   equity(): number {
-    let e = 0;
-    for (const l of this.#ledgers.values()) e += l.equity();
-    return e;
+    return this.#sum((l) => l.equity());
   }
 
   realizedPnl(): number {
-    let r = 0;
-    for (const l of this.#ledgers.values()) r += l.realizedPnl;
-    return r;
+    return this.#sum((l) => l.realizedPnl);
   }
 
   unrealizedPnl(): number {
-    let u = 0;
-    for (const l of this.#ledgers.values()) u += l.unrealizedPnl();
-    return u;
+    return this.#sum((l) => l.unrealizedPnl());
+  }
+
+  #sum(of: (ledger: Ledger) => number): number {
+    let total = 0;
+    for (const l of this.#ledgers.values()) total += of(l);
+    return total;
   }
 
   /** Positions summed over strategies, by symbol. */

@@ -7,6 +7,7 @@ import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
 import { nyDateOf } from '../../market-data/zonedTime.js';
 import type { BrokerAccount } from '../Broker.js';
+import { orderFromRequest } from '../orderFromRequest.js';
 import type { CommissionModel } from './CommissionModel.js';
 import { fillPrice } from './fillPrice.js';
 import type { SlippageModel } from './SlippageModel.js';
@@ -77,22 +78,7 @@ export class MatchingEngine {
   submit(r: OrderRequest): Order {
     this.#validate(r);
     const now = this.#clock.now();
-    const order: Mutable<Order> = {
-      id: `sim-${++this.#orderSeq}`,
-      clientOrderId: r.clientOrderId,
-      symbol: r.symbol,
-      side: r.side,
-      type: r.type,
-      qty: r.qty,
-      limitPrice: r.limitPrice ?? null,
-      stopPrice: r.stopPrice ?? null,
-      timeInForce: r.timeInForce,
-      status: 'new',
-      filledQty: 0,
-      filledAvgPrice: null,
-      submittedAt: now,
-      updatedAt: now,
-    };
+    const order: Mutable<Order> = orderFromRequest(r, `sim-${++this.#orderSeq}`, 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
     this.#working.push({ order, session: null });

@@ -4,6 +4,7 @@ import type { Order, OrderRequest } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
 import type { Broker, BrokerAccount } from '../Broker.js';
+import { orderFromRequest } from '../orderFromRequest.js';
 import type { MatchingEngine } from './MatchingEngine.js';
 
 /**
@@ -30,22 +31,7 @@ export class SimBroker implements Broker {
     } catch (error) {
       if (!(error instanceof BrokerRejectError)) throw error;
       const now = this.#venue.now();
-      const order: Order = {
-        id: `rejected-${request.clientOrderId}`,
-        clientOrderId: request.clientOrderId,
-        symbol: request.symbol,
-        side: request.side,
-        type: request.type,
-        qty: request.qty,
-        limitPrice: request.limitPrice ?? null,
-        stopPrice: request.stopPrice ?? null,
-        timeInForce: request.timeInForce,
-        status: 'rejected',
-        filledQty: 0,
-        filledAvgPrice: null,
-        submittedAt: now,
-        updatedAt: now,
-      };
+      const order = orderFromRequest(request, `rejected-${request.clientOrderId}`, 'rejected', now);
       this.#emit({ kind: 'rejected', order, reason: error.message, time: now });
     }
   }

@@ -1,0 +1,21 @@
+import type { Order, OrderRequest, OrderStatus } from '../core/Order.js';
+
+/** The broker's view of a request it has just accepted (`new`) or refused (`rejected`), before any fill. */
+export function orderFromRequest(r: OrderRequest, id: string, status: OrderStatus, time: number): Order {
+  return {
+    id,
+    clientOrderId: r.clientOrderId,
+    symbol: r.symbol,
+    side: r.side,
+    type: r.type,
+    qty: r.qty,
+    limitPrice: r.limitPrice ?? null,
+    stopPrice: r.stopPrice ?? null,
+    timeInForce: r.timeInForce,
+    status,
+    filledQty: 0,
+    filledAvgPrice: null,
+    submittedAt: time,
+    updatedAt: time,
+  };
+}
