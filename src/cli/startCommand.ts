@@ -38,7 +38,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
-  checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash');
+  checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
   const { logger: root, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
   const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();

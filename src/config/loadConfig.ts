@@ -63,12 +63,12 @@ export function parseConfig(text: string, file: string, options: LoadConfigOptio
  * The enabled strategies' allocations must fit in the account: two strategies cannot both spend the
  * same dollar. `source` names where `equity` came from (e.g. `sim.starting_cash`).
  */
-export function checkAllocations(config: DaemonConfig, equity: number, source: string): void {
+export function checkAllocations(config: DaemonConfig, equity: number, source: string, file?: string): void {
   const enabled = config.strategies.filter((s) => s.enabled);
   const total = enabled.reduce((sum, s) => sum + s.capital_allocation, 0);
   if (total > equity + 1e-9) {
     throw new ConfigError(
-      `strategies: capital_allocation of the enabled strategies adds up to $${total.toFixed(2)} ` +
+      `${file === undefined ? '' : `${file}: `}strategies: capital_allocation of the enabled strategies adds up to $${total.toFixed(2)} ` +
         `(${enabled.map((s) => `${s.id} $${s.capital_allocation}`).join(', ')}), more than the account's $${equity.toFixed(2)} (${source})`,
     );
   }

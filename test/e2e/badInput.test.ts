@@ -43,7 +43,7 @@ describe('bad input stops with a clear message', () => {
     const file = writeConfig(dir, (c) => (c.sim.starting_cash = 50_000));
     expectUserError(
       await runCli(['start', '--config', file, '--duration', '1'], dir),
-      'strategies: capital_allocation of the enabled strategies adds up to $90000.00',
+      `${file}: strategies: capital_allocation of the enabled strategies adds up to $90000.00`,
       "more than the account's $50000.00 (sim.starting_cash)",
     );
   });
