@@ -1,5 +1,5 @@
 import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
-import type { BasicMetrics } from '../portfolio/basicMetrics.js';
+import type { Metrics } from '../portfolio/metrics.js';
 
 /** One fill as the backtest contract reports it (times ISO-8601 UTC). */
 export interface BacktestFill {
@@ -19,13 +19,31 @@ export interface BacktestTrade extends Omit<ClosedTrade, 'entryTime' | 'exitTime
   readonly exitTime: string;
 }
 
-/** What `npm run backtest -- --out FILE` writes (design.md contract). */
+export interface StrategyBacktest {
+  readonly id: string;
+  readonly type: string;
+  readonly params: unknown;
+  readonly symbols: readonly string[];
+  readonly capital: number;
+  readonly finalValue: number;
+  readonly fills: number;
+  readonly rejections: number;
+  readonly metrics: Metrics;
+}
+
+/**
+ * What `npm run backtest -- --out FILE` writes (design.md contract, plus per-strategy results and
+ * the equity series). With one strategy `strategy`/`params` are its type and parameters; a
+ * portfolio backtest from a config says `portfolio` and lists the strategies.
+ */
 export interface BacktestResult {
   readonly strategy: string;
   readonly params: unknown;
   readonly startingCash: number;
   readonly finalValue: number;
   readonly bars: number;
+  readonly from: string | null;
+  readonly to: string | null;
   readonly elapsedMs: number;
   readonly barsPerSecond: number;
   readonly costs: { readonly slippage: string; readonly commission: string };
@@ -33,5 +51,9 @@ export interface BacktestResult {
   readonly trades: readonly BacktestTrade[];
   /** Orders the RiskGate refused or the broker rejected. */
   readonly rejections: number;
-  readonly metrics: BasicMetrics;
+  /** Over the strategies' capital together (the unallocated cash does not trade). */
+  readonly metrics: Metrics;
+  readonly strategies: readonly StrategyBacktest[];
+  /** The strategies' total equity; at most 5,000 points (evenly thinned, the last one always kept). */
+  readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
 }

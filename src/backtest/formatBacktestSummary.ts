@@ -1,24 +1,50 @@
 import { formatMoney, formatPnl } from '../notify/formatMoney.js';
+import type { Metrics } from '../portfolio/metrics.js';
 import type { BacktestResult } from './BacktestResult.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
+const money = (x: number | null): string => (x === null ? 'n/a' : formatPnl(x));
 
-/** The human summary printed by `npm run backtest`. */
+const columns: ReadonlyArray<[string, (m: Metrics) => string]> = [
+  ['return', (m) => pct(m.totalReturn)],
+  ['CAGR', (m) => pct(m.cagr)],
+  ['vol', (m) => pct(m.annualizedVolatility)],
+  ['Sharpe', (m) => num(m.sharpe)],
+  ['Sortino', (m) => num(m.sortino)],
+  ['max DD', (m) => pct(m.maxDrawdown.depth)],
+  ['trades', (m) => String(m.trades)],
+  ['win rate', (m) => pct(m.winRate)],
+  ['PF', (m) => num(m.profitFactor)],
+  ['avg win', (m) => money(m.averageWin)],
+  ['avg loss', (m) => money(m.averageLoss)],
+  ['expectancy', (m) => money(m.expectancy)],
+  ['trades/day', (m) => num(m.tradesPerDay, 1)],
+  ['exposure', (m) => pct(m.exposure)],
+];
+
+/** The human summary printed by `npm run backtest`: the run, then a metrics table per strategy and in total. */
 export function formatBacktestSummary(r: BacktestResult): string {
-  const m = r.metrics;
-  const rows: Array<[string, string]> = [
-    ['strategy', `${r.strategy} ${JSON.stringify(r.params)}`],
+  const head: Array<[string, string]> = [
+    ['strategy', r.strategy === 'portfolio' ? `portfolio of ${r.strategies.length} strategies` : `${r.strategy} ${JSON.stringify(r.params)}`],
+    ['period', r.from === null ? 'no bars' : `${r.from} → ${r.to} (${r.metrics.tradingDays} trading days)`],
     ['bars', `${r.bars.toLocaleString('en-US')} in ${r.elapsedMs.toFixed(1)} ms (${r.barsPerSecond.toLocaleString('en-US')} bars/s)`],
     ['costs', `slippage ${r.costs.slippage}; commission ${r.costs.commission}`],
     ['starting cash', formatMoney(r.startingCash)],
-    ['final value', formatMoney(r.finalValue)],
-    ['P&L', `${formatPnl(r.finalValue - r.startingCash)} (${pct(m.totalReturn)})`],
-    ['fills', `${r.fills.length} (${m.fillsPerDay.toFixed(1)} per day)`],
-    ['closed trades', `${m.closedTrades}, win rate ${pct(m.winRate)}`],
-    ['max drawdown', pct(m.maxDrawdown)],
-    ['Sharpe (daily, annualized)', m.sharpe === null ? 'n/a' : m.sharpe.toFixed(2)],
-    ['rejected orders', String(r.rejections)],
+    ['final value', `${formatMoney(r.finalValue)} (${formatPnl(r.finalValue - r.startingCash)})`],
+    ['fills', `${r.fills.length}; rejected or refused orders ${r.rejections}`],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return `${rows.map(([k, val]) => `${k.padEnd(width)}  ${val}`).join('\n')}\n`;
+  const width = Math.max(...head.map(([k]) => k.length));
+  const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+
+  const rows = [
+    ['strategy', ...columns.map(([c]) => c)],
+    ...r.strategies.map((s) => [s.id, ...columns.map(([, f]) => f(s.metrics))]),
+  ];
+  if (r.strategies.length > 1) rows.push(['total', ...columns.map(([, f]) => f(r.metrics))]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const format = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  lines.push('', format(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(format));
+  lines.push('', 'Daily returns (New York days), annualized with 252 days; risk-free rate ' + pct(r.metrics.riskFreeRate) + '.');
+  return `${lines.join('\n')}\n`;
 }

@@ -7,28 +7,34 @@ import type { CommissionModel } from '../broker/sim/CommissionModel.js';
 import type { SlippageModel } from '../broker/sim/SlippageModel.js';
 import { buildTradingCore } from '../engine/buildTradingCore.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
-import { basicMetrics } from '../portfolio/basicMetrics.js';
+import type { EquityCurve } from '../portfolio/EquityCurve.js';
+import { computeMetrics } from '../portfolio/metrics.js';
 import type { BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
 
 export interface BacktestOptions {
-  readonly strategy: StrategySpec;
+  /** One strategy (the command-line form) or every enabled strategy of a config. */
+  readonly strategies: readonly StrategySpec[];
   /** Time-ordered bars of every symbol (ties in symbol order). */
   readonly bars: readonly Bar[];
+  /** The account; the strategies' capital must fit in it. */
   readonly startingCash: number;
   readonly slippage: SlippageModel;
   readonly commission: CommissionModel;
   readonly maxPositionPct: number;
+  readonly riskFreeRate?: number;
   readonly logger: Logger;
   /** Reads a monotonic time in ms, for the speed figures only (never for trading decisions). */
   readonly stopwatch: () => number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const MAX_EQUITY_POINTS = 5000;
 
 /**
- * Runs one strategy over historical bars with the daemon's own runner, RiskGate, ExecutionService
- * and the simulated venue, on simulated time, as fast as the CPU allows. A market order sent at a
- * bar's close fills at the next bar's open; an order sent on the last bar stays open.
+ * Runs strategies over historical bars with the daemon's own runners, RiskGate, ExecutionService
+ * and simulated venue, on simulated time, as fast as the CPU allows. Each bar goes to the venue
+ * first (fills of earlier orders at its open are booked), then to the strategies; a market order
+ * sent at a bar's close fills at the next bar's open; an order sent on the last bar stays open.
  */
 export function runBacktest(o: BacktestOptions): BacktestResult {
   const started = o.stopwatch();
@@ -36,7 +42,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission });
   const broker = new SimBroker(venue);
   const core = buildTradingCore({
-    strategies: [o.strategy],
+    strategies: o.strategies,
     broker,
     clock,
     runId: 'bt',
@@ -47,14 +53,17 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const signalTimes = new Map<string, number>();
   const fills: BacktestFill[] = [];
   const trades: BacktestTrade[] = [];
-  let rejections = 0;
+  const rejections = new Map<string, number>();
+  const fillCount = new Map<string, number>();
+  const reject = (id: string): void => void rejections.set(id, (rejections.get(id) ?? 0) + 1);
   core.bus.on('order.submitted', (e) => signalTimes.set(e.request.clientOrderId, e.time));
-  core.bus.on('order.denied', () => rejections++);
+  core.bus.on('order.denied', (e) => reject(e.strategyId));
   core.bus.on('order.update', (e) => {
-    if (e.event.kind === 'rejected') rejections++;
+    if (e.event.kind === 'rejected') reject(e.strategyId);
   });
   core.bus.on('fill.booked', (e) => {
     const f = e.fill;
+    fillCount.set(e.strategyId, (fillCount.get(e.strategyId) ?? 0) + 1);
     fills.push({
       strategy: e.strategyId,
       symbol: f.symbol,
@@ -71,32 +80,61 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   core.execution.start();
   core.runner.start();
 
+  // The hot path: no allocation, no logging per bar.
   const bars = o.bars;
+  const bus = core.bus;
+  const portfolio = core.portfolio;
   for (let i = 0; i < bars.length; i++) {
     const bar = bars[i]!;
     clock.advanceTo(bar.time);
-    // The venue fills on the bar first and its events are booked before the strategies see the bar.
     broker.onBar(bar);
-    core.bus.emit('bar', bar);
-    const next = bars[i + 1];
-    if (next === undefined || next.time !== bar.time) core.portfolio.recordEquity(bar.time);
+    bus.emit('bar', bar);
+    portfolio.recordEquity(bar.time);
   }
-
-  const runner = core.runner.runners[0]!;
-  const finalValue = runner.ledger.equity();
   const elapsedMs = o.stopwatch() - started;
+
+  const runners = core.runner.runners;
+  const capital = runners.reduce((a, r) => a + r.capital, 0);
+  const allFills = fills.length;
+  const single = o.strategies.length === 1 ? o.strategies[0]! : null;
+  const allTrades = runners.flatMap((r) => r.ledger.closedTrades);
   return {
-    strategy: o.strategy.type,
-    params: o.strategy.params,
+    strategy: single?.type ?? 'portfolio',
+    params: single?.params ?? null,
     startingCash: o.startingCash,
-    finalValue,
+    finalValue: portfolio.equity() + (o.startingCash - capital),
     bars: bars.length,
+    from: bars.length === 0 ? null : iso(bars[0]!.time),
+    to: bars.length === 0 ? null : iso(bars[bars.length - 1]!.time),
     elapsedMs,
-    barsPerSecond: elapsedMs > 0 ? Math.round((bars.length / elapsedMs) * 1000) : bars.length * 1000,
+    barsPerSecond: elapsedMs > 0 ? Math.round((bars.length / elapsedMs) * 1000) : 0,
     costs: { slippage: o.slippage.describe(), commission: o.commission.describe() },
     fills,
     trades,
-    rejections,
-    metrics: basicMetrics(core.portfolio.curve(), runner.ledger.closedTrades, fills.length, o.startingCash),
+    rejections: [...rejections.values()].reduce((a, b) => a + b, 0),
+    metrics: computeMetrics(portfolio.curve(), allTrades, { startingEquity: capital, fills: allFills, ...riskFree(o) }),
+    strategies: runners.map((r) => ({
+      id: r.id,
+      type: r.type,
+      params: o.strategies.find((s) => s.id === r.id)?.params ?? null,
+      symbols: r.symbols,
+      capital: r.capital,
+      finalValue: r.ledger.equity(),
+      fills: fillCount.get(r.id) ?? 0,
+      rejections: rejections.get(r.id) ?? 0,
+      metrics: computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
+    })),
+    equity: thin(portfolio.curve()),
   };
+}
+
+const riskFree = (o: BacktestOptions): { riskFreeRate?: number } => (o.riskFreeRate === undefined ? {} : { riskFreeRate: o.riskFreeRate });
+
+function thin(curve: EquityCurve): Array<{ time: string; equity: number }> {
+  const n = curve.length;
+  const step = Math.max(1, Math.ceil(n / MAX_EQUITY_POINTS));
+  const out: Array<{ time: string; equity: number }> = [];
+  for (let i = 0; i < n; i += step) out.push({ time: iso(curve.time(i)), equity: curve.equity(i) });
+  if (n > 0 && (n - 1) % step !== 0) out.push({ time: iso(curve.time(n - 1)), equity: curve.equity(n - 1) });
+  return out;
 }

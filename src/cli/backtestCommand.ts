@@ -1,20 +1,29 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { perShareCommission } from '../broker/sim/CommissionModel.js';
-import { bpsSlippage } from '../broker/sim/SlippageModel.js';
+import { costModels, type CostSettings } from '../broker/sim/costModels.js';
 import { runBacktest } from '../backtest/runBacktest.js';
 import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
+import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
+import { checkAllocations, loadConfig } from '../config/loadConfig.js';
 import type { Bar } from '../core/Bar.js';
 import { CliError } from '../core/errors.js';
+import type { StrategySpec } from '../engine/StrategySpec.js';
 import { loadCsvBars, symbolFromFileName } from '../market-data/loadCsvBars.js';
-import { assertTimeZone } from '../market-data/zonedTime.js';
-import { builtInStrategies } from '../strategies/builtInStrategies.js';
+import { simDataFile } from '../market-data/simDataFiles.js';
+import { assertTimeZone, nyDateOf } from '../market-data/zonedTime.js';
+import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
+const byTimeThenSymbol = (a: Bar, b: Bar): number => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+
 /**
- * `npm run backtest -- --data FILE [--data FILE …] --strategy NAME [--params JSON] [--cash N]
- * [--tz ZONE] [--out FILE]`: one strategy over CSV bars, a summary on stdout, JSON with --out.
+ * `npm run backtest`, in two forms:
+ *   --data FILE [--data FILE …] --strategy NAME [--params JSON] [--cash N] [--tz ZONE]   one strategy
+ *   --config FILE [--data-dir DIR] [--from DATE] [--to DATE]                              every enabled strategy of a config
+ * and in both: [--out FILE] [--report DIR] [--slippage-bps N | --slippage-range F] [--commission-per-share N]
+ * [--commission-per-order N] [--commission-min N] [--max-position-pct F] [--risk-free F] [--verbose].
  */
 export async function runBacktestCommand(args: string[]): Promise<number> {
   const v = parseArgs(
@@ -23,19 +32,119 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
       data: { type: 'string', multiple: true },
       strategy: { type: 'string' },
       params: { type: 'string' },
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       cash: { type: 'string' },
       tz: { type: 'string' },
       out: { type: 'string' },
+      report: { type: 'string' },
       'slippage-bps': { type: 'string' },
+      'slippage-range': { type: 'string' },
       'commission-per-share': { type: 'string' },
+      'commission-per-order': { type: 'string' },
       'commission-min': { type: 'string' },
       'max-position-pct': { type: 'string' },
+      'risk-free': { type: 'string' },
       verbose: { type: 'boolean' },
     },
     'backtest',
   );
+  const dateFlag = (name: 'from' | 'to'): string | null => {
+    const d = v[name];
+    if (d === undefined) return null;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) throw new CliError(`--${name}: must be a date YYYY-MM-DD, got "${d}"`);
+    return d;
+  };
+  const from = dateFlag('from');
+  const to = dateFlag('to');
+  if (from !== null && to !== null && from > to) throw new CliError(`--from ${from} is after --to ${to}`);
+
+  if (v.config !== undefined && (v.data !== undefined || v.strategy !== undefined || v.params !== undefined)) {
+    throw new CliError('--config runs the strategies of the config: leave out --data, --strategy and --params');
+  }
+  if (v.config === undefined && v['data-dir'] !== undefined) throw new CliError('--data-dir goes with --config; give CSV files with --data');
+  const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir']) : await fromFiles(v);
+  const flag = (name: string, fallback: number, check: (n: number) => boolean): number => numberFlag(v[name as keyof typeof v] as string | undefined, name, fallback, check);
+  const costs: CostSettings = {
+    slippage_bps: flag('slippage-bps', run.costs.slippage_bps, (n) => n >= 0 && n <= 1000),
+    slippage_range: flag('slippage-range', run.costs.slippage_range, (n) => n >= 0 && n <= 1),
+    commission_per_share: flag('commission-per-share', run.costs.commission_per_share, (n) => n >= 0),
+    commission_per_order: flag('commission-per-order', run.costs.commission_per_order, (n) => n >= 0),
+    commission_min_per_order: flag('commission-min', run.costs.commission_min_per_order, (n) => n >= 0),
+  };
+  if (costs.slippage_bps > 0 && costs.slippage_range > 0) throw new CliError('--slippage-bps and --slippage-range: give one of them, not both');
+  const cash = flag('cash', run.cash, (n) => n > 0);
+  const maxPositionPct = flag('max-position-pct', run.maxPositionPct, (n) => n > 0 && n <= 1);
+  const riskFreeRate = flag('risk-free', 0, (n) => n >= 0 && n < 1);
+  run.checkCash?.(cash);
+
+  const bars = run.bars.filter((b) => (from === null || nyDateOf(b.time) >= from) && (to === null || nyDateOf(b.time) <= to));
+  if (bars.length === 0) throw new CliError(`no bars between ${from ?? 'the start'} and ${to ?? 'the end'} of the data`);
+
+  const result = runBacktest({
+    strategies: run.strategies.map((s) => (run.strategies.length === 1 && v.config === undefined ? { ...s, capital: cash } : s)),
+    bars,
+    startingCash: cash,
+    ...costModels(costs),
+    maxPositionPct,
+    riskFreeRate,
+    logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
+    stopwatch: () => performance.now(),
+  });
+  process.stdout.write(formatBacktestSummary(result));
+  if (v.out !== undefined) {
+    writeFileSync(v.out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`wrote ${v.out}\n`);
+  }
+  if (v.report !== undefined) {
+    mkdirSync(v.report, { recursive: true });
+    const file = join(v.report, 'backtest.html');
+    writeFileSync(file, renderHtmlReport(result));
+    process.stdout.write(`wrote ${file}\n`);
+  }
+  return 0;
+}
+
+interface BacktestRun {
+  readonly strategies: StrategySpec[];
+  readonly bars: Bar[];
+  readonly cash: number;
+  readonly maxPositionPct: number;
+  readonly costs: CostSettings;
+  readonly checkCash?: (cash: number) => void;
+}
+
+const noCosts: CostSettings = { slippage_bps: 0, slippage_range: 0, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 };
+
+/** Every enabled strategy of a config, over the config's timeframe files in `dataDir`. */
+async function fromConfig(file: string, dataDir: string | undefined): Promise<BacktestRun> {
+  const config = loadConfig(file, { strategyParams: strategyParamSchemas() });
+  const strategies = config.strategies
+    .filter((s) => s.enabled)
+    .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
+  if (strategies.length === 0) throw new CliError(`${file}: no strategy is enabled`);
+  const dir = dataDir ?? config.sim.data_dir;
+  const bars: Bar[] = [];
+  for (const symbol of [...new Set(strategies.flatMap((s) => s.symbols))].sort()) {
+    bars.push(...(await loadCsvBars(simDataFile(dir, symbol, config.data.timeframe), { symbol })));
+  }
+  bars.sort(byTimeThenSymbol);
+  return {
+    strategies,
+    bars,
+    cash: config.sim.starting_cash,
+    maxPositionPct: config.risk.max_position_pct,
+    costs: config.sim,
+    checkCash: (cash) => checkAllocations(config, cash, '--cash or sim.starting_cash', file),
+  };
+}
+
+/** One built-in strategy over the given CSV files (the design.md contract). */
+async function fromFiles(v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined }): Promise<BacktestRun> {
   const known = Object.keys(builtInStrategies).sort().join(', ');
-  if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${known})`);
+  if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${known}), or --config FILE for a portfolio`);
   const factory = builtInStrategies[v.strategy];
   if (factory === undefined) throw new CliError(`--strategy: unknown strategy "${v.strategy}" (known: ${known})`);
   const files = v.data ?? [];
@@ -46,12 +155,6 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   } catch {
     throw new CliError(`--tz: unknown time zone "${timeZone}"`);
   }
-  const cash = numberFlag(v.cash, 'cash', 100_000, (n) => n > 0);
-  const slippageBps = numberFlag(v['slippage-bps'], 'slippage-bps', 0, (n) => n >= 0);
-  const perShare = numberFlag(v['commission-per-share'], 'commission-per-share', 0, (n) => n >= 0);
-  const minimum = numberFlag(v['commission-min'], 'commission-min', 0, (n) => n >= 0);
-  const maxPositionPct = numberFlag(v['max-position-pct'], 'max-position-pct', 0.25, (n) => n > 0 && n <= 1);
-
   let rawParams: unknown = {};
   if (v.params !== undefined) {
     try {
@@ -62,10 +165,8 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   }
   const parsed = factory.params.safeParse(rawParams);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `--params: ${['params', ...i.path.map(String)].join('.')}: ${i.message}`);
-    throw new CliError(issues.join('\n'));
+    throw new CliError(parsed.error.issues.map((i) => `--params: ${['params', ...i.path.map(String)].join('.')}: ${i.message}`).join('\n'));
   }
-
   const bySymbol = new Map<string, string>();
   const bars: Bar[] = [];
   for (const file of files) {
@@ -75,22 +176,12 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     bySymbol.set(symbol, file);
     bars.push(...(await loadCsvBars(file, { symbol, timeZone })));
   }
-  if (files.length > 1) bars.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-
-  const result = runBacktest({
-    strategy: { id: v.strategy, type: v.strategy, symbols: [...bySymbol.keys()].sort(), capital: cash, params: parsed.data },
+  if (files.length > 1) bars.sort(byTimeThenSymbol);
+  return {
+    strategies: [{ id: v.strategy, type: v.strategy, symbols: [...bySymbol.keys()].sort(), capital: 0, params: parsed.data }],
     bars,
-    startingCash: cash,
-    slippage: bpsSlippage(slippageBps),
-    commission: perShareCommission(perShare, minimum),
-    maxPositionPct,
-    logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
-    stopwatch: () => performance.now(),
-  });
-  process.stdout.write(formatBacktestSummary(result));
-  if (v.out !== undefined) {
-    writeFileSync(v.out, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`wrote ${v.out}\n`);
-  }
-  return 0;
+    cash: 100_000,
+    maxPositionPct: 0.25,
+    costs: noCosts,
+  };
 }

@@ -80,8 +80,11 @@ export const configSchema = z.strictObject({
       /** Market time per wall time: 600 replays ten minutes of bars per second. */
       speed: z.number().positive('must be > 0').max(1_000_000, 'must be ≤ 1000000').default(600),
       starting_cash: z.number().positive('must be > 0').finite().default(100_000),
+      /** Slippage of market and stop fills: basis points of the price, or a fraction of the bar's range (not both). */
       slippage_bps: z.number().min(0, 'must be ≥ 0').max(1000, 'must be ≤ 1000 (10 %)').default(0),
+      slippage_range: z.number().min(0, 'must be ≥ 0').max(1, 'must be ≤ 1 (a fraction of the bar range)').default(0),
       commission_per_share: z.number().min(0, 'must be ≥ 0').default(0),
+      commission_per_order: z.number().min(0, 'must be ≥ 0').default(0),
       commission_min_per_order: z.number().min(0, 'must be ≥ 0').default(0),
       /** First New York date to trade (YYYY-MM-DD); earlier bars warm up. Default: the second day in the data. */
       start: z
@@ -90,6 +93,7 @@ export const configSchema = z.strictObject({
         .nullable()
         .default(null),
     })
+    .refine((sim) => sim.slippage_bps === 0 || sim.slippage_range === 0, { message: 'give slippage_bps or slippage_range, not both', path: ['slippage_range'] })
     .prefault({}),
   logging: z
     .strictObject({

@@ -10,7 +10,7 @@ type Handler<T> = (payload: T) => void;
  */
 export class EventBus<Events extends object> {
   #handlers = new Map<keyof Events, Handler<never>[]>();
-  #queue: Array<[keyof Events, unknown]> = [];
+  #queue: unknown[] = [];
   #dispatching = false;
   readonly #onHandlerError: (error: unknown, type: keyof Events) => void;
 
@@ -32,25 +32,30 @@ export class EventBus<Events extends object> {
   }
 
   emit<K extends keyof Events>(type: K, payload: Events[K]): void {
-    this.#queue.push([type, payload]);
-    if (this.#dispatching) return;
+    if (this.#dispatching) {
+      // Flat pairs, not tuples: emitting allocates nothing on the hot path.
+      this.#queue.push(type, payload);
+      return;
+    }
     this.#dispatching = true;
     try {
-      for (let i = 0; i < this.#queue.length; i++) {
-        const [t, p] = this.#queue[i]!;
-        const handlers = this.#handlers.get(t);
-        if (handlers === undefined) continue;
-        for (const h of handlers) {
-          try {
-            (h as Handler<unknown>)(p);
-          } catch (error) {
-            this.#onHandlerError(error, t);
-          }
-        }
-      }
+      this.#dispatch(type, payload);
+      for (let i = 0; i < this.#queue.length; i += 2) this.#dispatch(this.#queue[i] as keyof Events, this.#queue[i + 1]);
     } finally {
       this.#queue.length = 0;
       this.#dispatching = false;
+    }
+  }
+
+  #dispatch(type: keyof Events, payload: unknown): void {
+    const handlers = this.#handlers.get(type);
+    if (handlers === undefined) return;
+    for (let i = 0; i < handlers.length; i++) {
+      try {
+        (handlers[i] as Handler<unknown>)(payload);
+      } catch (error) {
+        this.#onHandlerError(error, type);
+      }
     }
   }
 }

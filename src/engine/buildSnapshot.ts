@@ -1,6 +1,6 @@
 import type { BrokerAccount } from '../broker/Broker.js';
 import type { PortfolioSnapshot, StrategySnapshot } from '../persistence/PortfolioSnapshot.js';
-import { basicMetrics } from '../portfolio/basicMetrics.js';
+import { computeMetrics } from '../portfolio/metrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
 import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 
@@ -33,7 +33,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       equity: r.ledger.equity(),
       openOrders: r.openOrderCount,
       ledger: r.ledger.toState(),
-      performance: basicMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, n, r.capital),
+      performance: computeMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: n }),
     };
   }
   return {
@@ -50,7 +50,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
     },
     strategies,
     performance: {
-      ...basicMetrics(i.portfolio.curve(), allTrades, fills, i.portfolio.startingCash),
+      ...computeMetrics(i.portfolio.curve(), allTrades, { startingEquity: i.portfolio.startingCash, fills }),
       realizedPnl: i.portfolio.realizedPnl(),
       unrealizedPnl: i.portfolio.unrealizedPnl(),
     },

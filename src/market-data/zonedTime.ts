@@ -92,3 +92,11 @@ export function nyMinuteOfDay(ms: number): number {
   const local = new Date(ms + zoneOffset(ms, NEW_YORK));
   return local.getUTCHours() * 60 + local.getUTCMinutes();
 }
+
+/** The first instant of the New York day after the one `ms` falls in (UTC ms). */
+export function nyNextMidnight(ms: number): number {
+  const offset = zoneOffset(ms, NEW_YORK);
+  const localMidnight = (Math.floor((ms + offset) / 86_400_000) + 1) * 86_400_000;
+  // The offset may change during the day (daylight saving): take the one in force at midnight.
+  return localMidnight - zoneOffset(localMidnight - offset, NEW_YORK);
+}

@@ -1,5 +1,5 @@
 import type { LedgerState } from '../portfolio/Ledger.js';
-import type { BasicMetrics } from '../portfolio/basicMetrics.js';
+import type { Metrics } from '../portfolio/metrics.js';
 
 /** Position of the whole account in one symbol (the sum over strategies). */
 export interface AccountPosition {
@@ -19,7 +19,7 @@ export interface StrategySnapshot {
   readonly equity: number;
   readonly openOrders: number;
   readonly ledger: LedgerState;
-  readonly performance: BasicMetrics;
+  readonly performance: Metrics;
 }
 
 /**
@@ -41,5 +41,5 @@ export interface PortfolioSnapshot {
     readonly allocated: { readonly value: number; readonly cash: number };
   };
   readonly strategies: Readonly<Record<string, StrategySnapshot>>;
-  readonly performance: BasicMetrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };
+  readonly performance: Metrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };
 }

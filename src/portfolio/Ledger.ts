@@ -71,6 +71,11 @@ export class Ledger {
     return this.#trades;
   }
 
+  /** Whether any position is open (the strategy is exposed to the market). */
+  hasPositions(): boolean {
+    return this.#lots.size > 0;
+  }
+
   positionQty(symbol: string): number {
     return this.#lots.get(symbol)?.qty ?? 0;
   }

@@ -1,5 +1,5 @@
 import type { Ledger } from './Ledger.js';
-import type { EquityPoint } from './EquityPoint.js';
+import { EquityCurve } from './EquityCurve.js';
 import type { AccountPosition } from '../persistence/PortfolioSnapshot.js';
 
 /**
@@ -8,12 +8,12 @@ import type { AccountPosition } from '../persistence/PortfolioSnapshot.js';
  */
 export class Portfolio {
   readonly #ledgers: ReadonlyMap<string, Ledger>;
-  readonly #curves = new Map<string, EquityPoint[]>();
-  readonly #total: EquityPoint[] = [];
+  readonly #curves = new Map<string, EquityCurve>();
+  readonly #total = new EquityCurve();
 
   constructor(ledgers: ReadonlyMap<string, Ledger>) {
     this.#ledgers = ledgers;
-    for (const id of ledgers.keys()) this.#curves.set(id, []);
+    for (const id of ledgers.keys()) this.#curves.set(id, new EquityCurve());
   }
 
   get startingCash(): number {
@@ -65,18 +65,25 @@ export class Portfolio {
     return out;
   }
 
-  /** Appends a point to every strategy's curve and to the total. */
+  /** Appends a point to every strategy's curve and to the total (replacing one at the same time). */
   recordEquity(time: number): void {
     let total = 0;
+    let exposed = false;
     for (const [id, l] of this.#ledgers) {
       const equity = l.equity();
+      const holds = l.hasPositions();
       total += equity;
-      this.#curves.get(id)!.push({ time, equity });
+      exposed ||= holds;
+      this.#curves.get(id)!.push(time, equity, holds);
     }
-    this.#total.push({ time, equity: total });
+    this.#total.push(time, total, exposed);
   }
 
-  curve(strategyId?: string): readonly EquityPoint[] {
-    return strategyId === undefined ? this.#total : (this.#curves.get(strategyId) ?? []);
+  /** A strategy's equity curve, or the total without an id. */
+  curve(strategyId?: string): EquityCurve {
+    if (strategyId === undefined) return this.#total;
+    const c = this.#curves.get(strategyId);
+    if (c === undefined) throw new RangeError(`no strategy ${strategyId}`);
+    return c;
   }
 }

@@ -102,7 +102,12 @@ export class StrategyRunner {
     this.#lastBars.set(bar.symbol, bar);
     if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
     if (this.#status === RunnerStatus.Faulted) return;
-    this.#guard('onBar', () => this.#strategy.onBar(bar, this.#ctx));
+    // The error boundary, written out: no closure per bar on the hot path.
+    try {
+      this.#strategy.onBar(bar, this.#ctx);
+    } catch (error) {
+      this.fault(error, 'onBar');
+    }
   }
 
   onOrderUpdate(event: OrderEvent): void {

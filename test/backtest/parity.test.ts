@@ -32,7 +32,7 @@ describe('backtest parity with backtrader', () => {
       const ref = JSON.parse(readFileSync(join(dir, c.file), 'utf8')) as Reference;
       const bars = await loadCsvBars(join(dir, `${c.symbol}_1min.csv`), { timeZone: 'America/New_York' });
       const result = runBacktest({
-        strategy: { id: ref.strategy, type: ref.strategy, symbols: [c.symbol], capital: ref.starting_cash, params: ref.params },
+        strategies: [{ id: ref.strategy, type: ref.strategy, symbols: [c.symbol], capital: ref.starting_cash, params: ref.params }],
         bars,
         startingCash: ref.starting_cash,
         slippage: noSlippage,

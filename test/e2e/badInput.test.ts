@@ -72,7 +72,7 @@ describe('bad input stops with a clear message', () => {
     const csv = join(root, 'test', 'fixtures', 'backtrader', 'SPY_1min.csv');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'macd'], dir), '--strategy: unknown strategy "macd" (known: rsi_reversion, sma_cross)');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"fast":30,"slow":10,"qty":1}'], dir), '--params: params.fast: must be less than slow (10)');
-    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--cash=-1'], dir), '--cash: invalid value "-1"');
+    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"qty":1}', '--cash=-1'], dir), '--cash: invalid value "-1"');
   });
 
   it('a .env still holding the example placeholder names the variable', async () => {

@@ -95,12 +95,15 @@ export class MatchingEngine {
     return true;
   }
 
-  /** Matches working orders of the bar's symbol against it, oldest first, then marks positions. */
+  /** Marks the symbol at the bar's close, then matches its working orders against the bar, oldest first. */
   onBar(bar: Bar): void {
-    const date = nyDateOf(bar.time);
+    this.#marks.set(bar.symbol, bar.close);
+    if (this.#working.length === 0) return;
+    let date: string | null = null;
     for (const w of [...this.#working]) {
       const o = w.order;
       if (o.symbol !== bar.symbol || o.submittedAt >= bar.time) continue;
+      date ??= nyDateOf(bar.time);
       if (w.session === null) w.session = date;
       else if (o.timeInForce === 'day' && o.type !== 'market' && date !== w.session) {
         this.#remove(w);
@@ -109,7 +112,6 @@ export class MatchingEngine {
       }
       this.#match(w, bar);
     }
-    this.#marks.set(bar.symbol, bar.close);
   }
 
   account(): BrokerAccount {

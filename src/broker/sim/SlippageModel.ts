@@ -31,3 +31,20 @@ export function bpsSlippage(bps: number): SlippageModel {
     describe: () => `${bps} bps`,
   });
 }
+
+/**
+ * Slippage of `fraction` of the bar's range (high − low): a rough model of crossing the spread on
+ * a volatile bar. Buys pay more, sells get less, never beyond the bar's high or low.
+ */
+export function rangeSlippage(fraction: number): SlippageModel {
+  if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) throw new RangeError(`slippage must be a fraction of the bar range in [0, 1], got ${fraction}`);
+  if (fraction === 0) return noSlippage;
+  return Object.freeze({
+    apply(price: number, side: OrderSide, type: OrderType, bar: Bar): number {
+      if (type === 'limit') return price;
+      const move = fraction * (bar.high - bar.low);
+      return side === 'buy' ? Math.min(price + move, Math.max(bar.high, price)) : Math.max(price - move, Math.min(bar.low, price));
+    },
+    describe: () => `${fraction} of the bar range`,
+  });
+}

@@ -116,6 +116,9 @@ describe('slippage and commission models', () => {
     expect(c.commission(100, 50)).toBe(1);
     expect(c.commission(1000, 50)).toBe(5);
     expect(c.describe()).toBe('$0.005/share, min $1');
+    expect(perShareCommission(0, 0, 1.5).commission(100, 50)).toBe(1.5);
+    expect(perShareCommission(0.01, 2, 0.5).commission(100, 50)).toBe(2);
+    expect(perShareCommission(0.01, 1, 0.5).commission(100, 50)).toBe(1.5);
     expect(perShareCommission(0, 0)).toBe(noCommission);
     expect(() => perShareCommission(-0.01)).toThrow(RangeError);
   });

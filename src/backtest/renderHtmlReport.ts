@@ -1,0 +1,119 @@
+import type { BacktestResult } from './BacktestResult.js';
+import type { Metrics } from '../portfolio/metrics.js';
+
+const W = 1000;
+const H = 260;
+const PAD = { left: 70, right: 10, top: 10, bottom: 24 };
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+const usd = (x: number | null): string => (x === null ? 'n/a' : `${x < 0 ? '−' : ''}$${Math.abs(x).toFixed(2)}`);
+
+/**
+ * A self-contained HTML page (inline SVG and CSS, no script, nothing fetched) with the equity curve
+ * and its trade markers, the drawdown curve and the metrics table. Points are spaced by bar, not by
+ * clock time, so nights and weekends do not stretch the curves.
+ */
+export function renderHtmlReport(r: BacktestResult): string {
+  const times = r.equity.map((p) => Date.parse(p.time));
+  const equity = r.equity.map((p) => p.equity);
+  let peak = r.metrics.startingEquity;
+  const drawdown = equity.map((e) => {
+    peak = Math.max(peak, e);
+    return peak > 0 ? -(peak - e) / peak : 0;
+  });
+  const indexOf = (iso: string): number => {
+    const t = Date.parse(iso);
+    let lo = 0;
+    let hi = times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const markers = r.fills.map((f) => ({ i: indexOf(f.fillTime), side: f.side, label: `${f.side} ${f.qty} ${f.symbol} @ ${f.price} (${f.fillTime}, ${f.strategy})` }));
+  const title = r.strategy === 'portfolio' ? `Portfolio backtest (${r.strategies.length} strategies)` : `Backtest: ${r.strategy} ${JSON.stringify(r.params)}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${esc(title)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; }
+h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
+table { border-collapse: collapse; } th, td { padding: 4px 10px; border-bottom: 1px solid #d0d7de; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+svg { background: #fafbfc; border: 1px solid #d0d7de; }
+.muted { color: #57606a; }
+</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="muted">${esc(r.from ?? '')} → ${esc(r.to ?? '')} · ${r.bars.toLocaleString('en-US')} bars · starting cash ${usd(r.startingCash)} · final value ${usd(r.finalValue)} · costs: slippage ${esc(r.costs.slippage)}, commission ${esc(r.costs.commission)} · ${r.fills.length} fills, ${r.rejections} refused or rejected orders</p>
+<h2>Equity (strategies' capital) with fills: ▲ buy, ▼ sell</h2>
+${chart(equity, (v) => usd(v), markers, '#0969da')}
+<h2>Drawdown</h2>
+${chart(drawdown, (v) => pct(v), [], '#cf222e')}
+<h2>Metrics</h2>
+${metricsTable(r)}
+<p class="muted">Daily returns over New York trading days, annualized with 252 days; risk-free rate ${pct(r.metrics.riskFreeRate)}. Sharpe = mean excess daily return / sample σ × √252; Sortino uses the downside deviation.</p>
+</body>
+</html>
+`;
+}
+
+function chart(values: readonly number[], label: (v: number) => string, markers: ReadonlyArray<{ i: number; side: string; label: string }>, colour: string): string {
+  if (values.length === 0) return '<p>No data.</p>';
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  if (min === max) {
+    min -= 1;
+    max += 1;
+  }
+  const x = (i: number): number => PAD.left + (values.length === 1 ? 0 : (i / (values.length - 1)) * (W - PAD.left - PAD.right));
+  const y = (v: number): number => PAD.top + ((max - v) / (max - min)) * (H - PAD.top - PAD.bottom);
+  const path = values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const ticks = [max, (max + min) / 2, min]
+    .map((v) => `<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#57606a">${esc(label(v))}</text>`)
+    .join('');
+  const marks = markers
+    .map((m) => {
+      const cx = x(m.i);
+      const cy = y(values[m.i]!);
+      const shape = m.side === 'buy' ? `M${cx - 4},${cy + 9}L${cx + 4},${cy + 9}L${cx},${cy + 2}Z` : `M${cx - 4},${cy - 9}L${cx + 4},${cy - 9}L${cx},${cy - 2}Z`;
+      return `<path d="${shape}" fill="${m.side === 'buy' ? '#1a7f37' : '#cf222e'}"><title>${esc(m.label)}</title></path>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">
+<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#d0d7de"/>${ticks}
+<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"/>${marks}
+</svg>`;
+}
+
+function metricsTable(r: BacktestResult): string {
+  const cols: ReadonlyArray<[string, (m: Metrics) => string]> = [
+    ['Return', (m) => pct(m.totalReturn)],
+    ['CAGR', (m) => pct(m.cagr)],
+    ['Volatility', (m) => pct(m.annualizedVolatility)],
+    ['Sharpe', (m) => num(m.sharpe)],
+    ['Sortino', (m) => num(m.sortino)],
+    ['Max drawdown', (m) => pct(m.maxDrawdown.depth)],
+    ['Trades', (m) => String(m.trades)],
+    ['Win rate', (m) => pct(m.winRate)],
+    ['Profit factor', (m) => num(m.profitFactor)],
+    ['Avg win', (m) => usd(m.averageWin)],
+    ['Avg loss', (m) => usd(m.averageLoss)],
+    ['Expectancy', (m) => usd(m.expectancy)],
+    ['Trades/day', (m) => num(m.tradesPerDay)],
+    ['Exposure', (m) => pct(m.exposure)],
+  ];
+  const rows = r.strategies.map((s) => [s.id, s.metrics] as const);
+  if (r.strategies.length > 1) rows.push(['total', r.metrics] as const);
+  return `<table>
+<tr><th>Strategy</th>${cols.map(([c]) => `<th>${c}</th>`).join('')}</tr>
+${rows.map(([id, m]) => `<tr><td>${esc(id)}</td>${cols.map(([, f]) => `<td>${esc(f(m))}</td>`).join('')}</tr>`).join('\n')}
+</table>`;
+}

@@ -1,0 +1,174 @@
+import { nyNextMidnight } from '../market-data/zonedTime.js';
+import type { ClosedTrade } from './ClosedTrade.js';
+import type { EquityCurve } from './EquityCurve.js';
+
+/** Trading days in a year: daily figures are annualized with it. */
+export const TRADING_DAYS_PER_YEAR = 252;
+
+export interface MetricsOptions {
+  readonly startingEquity: number;
+  /** Annual risk-free rate as a fraction (0.04 = 4 %); default 0. */
+  readonly riskFreeRate?: number;
+  /** Fills (executions) in the period; a round trip is two or more. */
+  readonly fills?: number;
+}
+
+export interface Drawdown {
+  /** Deepest fall from a running peak, as a fraction of that peak (0.1 = 10 %). */
+  readonly depth: number;
+  readonly peakTime: number | null;
+  readonly troughTime: number | null;
+  /** First time equity was back at the peak after the trough; null if it never was. */
+  readonly recoveryTime: number | null;
+  /** From the peak to the recovery (or to the last point when not recovered), in ms. */
+  readonly durationMs: number;
+}
+
+/**
+ * The figures the seed judges a strategy by, and the usual companions. Conventions:
+ * - returns are **daily**: the equity at the last point of each New York trading day that has
+ *   points, the first compared with the starting equity;
+ * - annualized with 252 trading days: volatility = σ·√252, Sharpe = mean(r − rf)/σ·√252, Sortino =
+ *   mean(r − rf)/DD·√252 where σ is the sample standard deviation of the daily returns and DD the
+ *   downside deviation √(Σ min(0, r − rf)² / n); rf is the daily risk-free rate (1 + annual)^(1/252) − 1;
+ * - CAGR = (final/start)^(252/days) − 1 over the trading days in the period.
+ * Ratios that would divide by zero (no variation, no losing day, no losing trade) are null.
+ */
+export interface Metrics {
+  readonly startingEquity: number;
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly cagr: number | null;
+  readonly tradingDays: number;
+  readonly annualizedVolatility: number | null;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly riskFreeRate: number;
+  readonly maxDrawdown: Drawdown;
+  /** Closed round trips. */
+  readonly trades: number;
+  readonly winRate: number | null;
+  /** Gross profit of winning trades / gross loss of losing trades. */
+  readonly profitFactor: number | null;
+  readonly averageWin: number | null;
+  /** Mean net P&L of losing trades (negative). */
+  readonly averageLoss: number | null;
+  /** Mean net P&L per trade. */
+  readonly expectancy: number | null;
+  readonly tradesPerDay: number;
+  readonly fills: number;
+  readonly fillsPerDay: number;
+  /** Share of the curve's points at which a position was open. */
+  readonly exposure: number;
+}
+
+export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[], o: MetricsOptions): Metrics {
+  const start = o.startingEquity;
+  const rf = o.riskFreeRate ?? 0;
+  const n = curve.length;
+  const finalEquity = n > 0 ? curve.equity(n - 1) : start;
+  const returns = dailyReturns(curve, start);
+  const days = returns.length;
+  const rfDaily = (1 + rf) ** (1 / TRADING_DAYS_PER_YEAR) - 1;
+  const excess = returns.map((r) => r - rfDaily);
+  const meanExcess = mean(excess);
+  const sd = sampleStdev(returns);
+  const downside = days === 0 ? null : Math.sqrt(excess.reduce((a, x) => a + Math.min(0, x) ** 2, 0) / days);
+  const annual = Math.sqrt(TRADING_DAYS_PER_YEAR);
+
+  let exposedPoints = 0;
+  for (let i = 0; i < n; i++) if (curve.exposed(i)) exposedPoints++;
+
+  const wins = trades.filter((t) => t.netPnl > 0);
+  const losses = trades.filter((t) => t.netPnl < 0);
+  const grossWin = wins.reduce((a, t) => a + t.netPnl, 0);
+  const grossLoss = -losses.reduce((a, t) => a + t.netPnl, 0);
+  const fills = o.fills ?? 0;
+
+  return {
+    startingEquity: start,
+    finalEquity,
+    totalReturn: finalEquity / start - 1,
+    cagr: days === 0 || finalEquity <= 0 ? null : (finalEquity / start) ** (TRADING_DAYS_PER_YEAR / days) - 1,
+    tradingDays: days,
+    annualizedVolatility: sd === null ? null : sd * annual,
+    sharpe: sd === null || sd === 0 || meanExcess === null ? null : (meanExcess / sd) * annual,
+    sortino: downside === null || downside === 0 || meanExcess === null ? null : (meanExcess / downside) * annual,
+    riskFreeRate: rf,
+    maxDrawdown: maxDrawdown(curve, start),
+    trades: trades.length,
+    winRate: trades.length === 0 ? null : wins.length / trades.length,
+    profitFactor: grossLoss === 0 ? null : grossWin / grossLoss,
+    averageWin: wins.length === 0 ? null : grossWin / wins.length,
+    averageLoss: losses.length === 0 ? null : -grossLoss / losses.length,
+    expectancy: trades.length === 0 ? null : trades.reduce((a, t) => a + t.netPnl, 0) / trades.length,
+    tradesPerDay: days === 0 ? 0 : trades.length / days,
+    fills,
+    fillsPerDay: days === 0 ? 0 : fills / days,
+    exposure: n === 0 ? 0 : exposedPoints / n,
+  };
+}
+
+/** Daily returns from the last equity of each New York day (days without points are skipped). */
+export function dailyReturns(curve: EquityCurve, startingEquity: number): number[] {
+  const returns: number[] = [];
+  let previous = startingEquity;
+  let close = startingEquity;
+  let dayEnd = Number.NEGATIVE_INFINITY;
+  let started = false;
+  for (let i = 0; i < curve.length; i++) {
+    const t = curve.time(i);
+    if (t >= dayEnd) {
+      if (started) {
+        returns.push(close / previous - 1);
+        previous = close;
+      }
+      started = true;
+      dayEnd = nyNextMidnight(t);
+    }
+    close = curve.equity(i);
+  }
+  if (started) returns.push(close / previous - 1);
+  return returns;
+}
+
+function maxDrawdown(curve: EquityCurve, start: number): Drawdown {
+  const n = curve.length;
+  if (n === 0) return { depth: 0, peakTime: null, troughTime: null, recoveryTime: null, durationMs: 0 };
+  let peak = start;
+  let peakTime = curve.time(0);
+  let depth = 0;
+  let worstPeakTime: number | null = null;
+  let troughTime: number | null = null;
+  let recoveryTime: number | null = null;
+  for (let i = 0; i < n; i++) {
+    const t = curve.time(i);
+    const e = curve.equity(i);
+    if (e >= peak) {
+      // Back at (or above) the peak the worst drawdown started from: it has recovered.
+      if (depth > 0 && recoveryTime === null) recoveryTime = t;
+      peak = e;
+      peakTime = t;
+      continue;
+    }
+    const d = peak > 0 ? (peak - e) / peak : 0;
+    if (d > depth) {
+      depth = d;
+      worstPeakTime = peakTime;
+      troughTime = t;
+      recoveryTime = null;
+    }
+  }
+  const end = recoveryTime ?? curve.time(n - 1);
+  return { depth, peakTime: worstPeakTime, troughTime, recoveryTime, durationMs: worstPeakTime === null ? 0 : end - worstPeakTime };
+}
+
+function mean(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function sampleStdev(xs: readonly number[]): number | null {
+  if (xs.length < 2) return null;
+  const m = mean(xs)!;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
