@@ -49,6 +49,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     maxPositionPct: o.maxPositionPct,
     estimateCommission: (q, p) => o.commission.commission(q, p),
     logger: o.logger,
+    equityCapacity: o.bars.length,
   });
   const signalTimes = new Map<string, number>();
   const fills: BacktestFill[] = [];

@@ -42,7 +42,7 @@ export class EventBus<Events extends object> {
       this.#dispatch(type, payload);
       for (let i = 0; i < this.#queue.length; i += 2) this.#dispatch(this.#queue[i] as keyof Events, this.#queue[i + 1]);
     } finally {
-      this.#queue.length = 0;
+      if (this.#queue.length > 0) this.#queue.length = 0;
       this.#dispatching = false;
     }
   }

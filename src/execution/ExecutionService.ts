@@ -71,7 +71,7 @@ export class ExecutionService {
     // Recorded before the broker hears of it, so an instant fill is attributed.
     this.#owners.set(request.clientOrderId, strategyId);
     this.#bus.emit('order.submitted', { strategyId, request, time: this.#clock.now() });
-    this.#log.debug({ clientOrderId: request.clientOrderId, intent }, 'order sent');
+    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ clientOrderId: request.clientOrderId, intent }, 'order sent');
     this.#broker.submit(request);
     return request;
   }

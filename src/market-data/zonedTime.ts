@@ -42,26 +42,47 @@ export function zonedParts(ms: number, timeZone: string): ZonedParts {
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
 }
 
-// Zone offsets change on quarter-hour boundaries at most, so one lookup per quarter hour is enough.
+// Zone offsets change at most twice a year, on quarter-hour boundaries. A UTC day whose first and
+// last instants have the same offset has it throughout; only a day with a change is looked up by
+// quarter hour. Lookups (Intl) are slow, so each day or quarter hour is looked up once.
 const QUARTER_HOUR = 900_000;
-const offsets = new Map<string, Map<number, number>>();
+const DAY = 86_400_000;
+const dayOffsets = new Map<string, Map<number, number | null>>();
+const quarterOffsets = new Map<string, Map<number, number>>();
+
+function cacheOf<V>(caches: Map<string, Map<number, V>>, timeZone: string): Map<number, V> {
+  let c = caches.get(timeZone);
+  if (c === undefined) {
+    c = new Map();
+    caches.set(timeZone, c);
+  }
+  return c;
+}
+
+function lookUpOffset(at: number, timeZone: string): number {
+  const p = zonedParts(at, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (at - (at % 1000));
+}
 
 /** Offset of `timeZone` from UTC at instant `ms`, in ms (New York in winter: −5 h). */
 export function zoneOffset(ms: number, timeZone: string): number {
-  let byQuarter = offsets.get(timeZone);
-  if (byQuarter === undefined) {
-    byQuarter = new Map();
-    offsets.set(timeZone, byQuarter);
-  }
-  const key = Math.floor(ms / QUARTER_HOUR);
-  let offset = byQuarter.get(key);
+  const days = cacheOf(dayOffsets, timeZone);
+  const day = Math.floor(ms / DAY);
+  let offset = days.get(day);
   if (offset === undefined) {
-    const at = key * QUARTER_HOUR;
-    const p = zonedParts(at, timeZone);
-    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
-    byQuarter.set(key, offset);
+    const first = lookUpOffset(day * DAY, timeZone);
+    offset = first === lookUpOffset(day * DAY + DAY - QUARTER_HOUR, timeZone) ? first : null;
+    days.set(day, offset);
   }
-  return offset;
+  if (offset !== null) return offset;
+  const quarters = cacheOf(quarterOffsets, timeZone);
+  const key = Math.floor(ms / QUARTER_HOUR);
+  let exact = quarters.get(key);
+  if (exact === undefined) {
+    exact = lookUpOffset(key * QUARTER_HOUR, timeZone);
+    quarters.set(key, exact);
+  }
+  return exact;
 }
 
 /**

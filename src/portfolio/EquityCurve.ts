@@ -6,10 +6,18 @@ import type { EquityPoint } from './EquityPoint.js';
  * symbols' bars share a timestamp). `exposed` says whether any position was open at that point.
  */
 export class EquityCurve {
-  #times = new Float64Array(256);
-  #values = new Float64Array(256);
-  #exposed = new Uint8Array(256);
+  #times: Float64Array;
+  #values: Float64Array;
+  #exposed: Uint8Array;
   #length = 0;
+
+  /** `capacity`: the expected number of points (a backtest knows it), to grow the arrays once at most. */
+  constructor(capacity = 256) {
+    const size = Math.max(16, Math.ceil(capacity));
+    this.#times = new Float64Array(size);
+    this.#values = new Float64Array(size);
+    this.#exposed = new Uint8Array(size);
+  }
 
   get length(): number {
     return this.#length;

@@ -4,6 +4,8 @@ import { InvariantError } from '../core/errors.js';
 import type { ClosedTrade } from './ClosedTrade.js';
 
 interface OpenLot {
+  /** Last price seen for the symbol: marks the position to market. */
+  mark: number;
   readonly direction: 'long' | 'short';
   qty: number;
   avgPrice: number;
@@ -89,6 +91,8 @@ export class Ledger {
   /** Records the latest price of `symbol` for unrealised P&L and equity. */
   mark(symbol: string, price: number): void {
     this.#marks.set(symbol, price);
+    const lot = this.#lots.get(symbol);
+    if (lot !== undefined) lot.mark = price;
   }
 
   markPrice(symbol: string): number | undefined {
@@ -98,7 +102,7 @@ export class Ledger {
   /** Market value of the positions at their last marks (entry price where none yet). */
   positionsValue(): number {
     let v = 0;
-    for (const [symbol, l] of this.#lots) v += l.qty * (this.#marks.get(symbol) ?? l.avgPrice);
+    for (const l of this.#lots.values()) v += l.qty * l.mark;
     return v;
   }
 
@@ -108,7 +112,7 @@ export class Ledger {
 
   unrealizedPnl(): number {
     let u = 0;
-    for (const [symbol, l] of this.#lots) u += l.qty * ((this.#marks.get(symbol) ?? l.avgPrice) - l.avgPrice);
+    for (const l of this.#lots.values()) u += l.qty * (l.mark - l.avgPrice);
     return u;
   }
 
@@ -122,6 +126,7 @@ export class Ledger {
     this.#marks.set(fill.symbol, fill.price);
 
     let lot = this.#lots.get(fill.symbol);
+    if (lot !== undefined) lot.mark = fill.price;
     let realized = 0;
     let closed: ClosedTrade | null = null;
     let remaining = signed;
@@ -168,6 +173,7 @@ export class Ledger {
       const abs = Math.abs(remaining);
       if (lot === undefined) {
         lot = {
+          mark: fill.price,
           direction: remaining > 0 ? 'long' : 'short',
           qty: 0,
           avgPrice: 0,

@@ -9,11 +9,18 @@ import type { AccountPosition } from '../persistence/PortfolioSnapshot.js';
 export class Portfolio {
   readonly #ledgers: ReadonlyMap<string, Ledger>;
   readonly #curves = new Map<string, EquityCurve>();
-  readonly #total = new EquityCurve();
+  readonly #total: EquityCurve;
+  // The same ledgers and curves as arrays, for the per-bar path.
+  readonly #ledgerList: Ledger[];
+  readonly #curveList: EquityCurve[];
 
-  constructor(ledgers: ReadonlyMap<string, Ledger>) {
+  /** `capacity`: the expected number of equity points (a backtest's bar count), if known. */
+  constructor(ledgers: ReadonlyMap<string, Ledger>, capacity?: number) {
     this.#ledgers = ledgers;
-    for (const id of ledgers.keys()) this.#curves.set(id, new EquityCurve());
+    this.#total = new EquityCurve(capacity);
+    for (const id of ledgers.keys()) this.#curves.set(id, new EquityCurve(capacity));
+    this.#ledgerList = [...ledgers.values()];
+    this.#curveList = [...this.#curves.values()];
   }
 
   get startingCash(): number {
@@ -69,12 +76,13 @@ export class Portfolio {
   recordEquity(time: number): void {
     let total = 0;
     let exposed = false;
-    for (const [id, l] of this.#ledgers) {
+    for (let i = 0; i < this.#ledgerList.length; i++) {
+      const l = this.#ledgerList[i]!;
       const equity = l.equity();
       const holds = l.hasPositions();
       total += equity;
       exposed ||= holds;
-      this.#curves.get(id)!.push(time, equity, holds);
+      this.#curveList[i]!.push(time, equity, holds);
     }
     this.#total.push(time, total, exposed);
   }

@@ -7,12 +7,16 @@ import { ExactSum } from './ExactSum.js';
  * indicators: `add`, `replace` (a revised last value, e.g. Alpaca's updated bar), `getResult`.
  */
 export class ExactSMA extends MovingAverage {
-  readonly #window: number[] = [];
+  readonly #window: Float64Array;
   readonly #sum = new ExactSum();
+  /** Slot of the newest value in the ring buffer. */
+  #newest = -1;
+  #count = 0;
 
   constructor(interval: number) {
     if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`SMA interval must be a positive integer, got ${interval}`);
     super(interval);
+    this.#window = new Float64Array(interval);
   }
 
   override getRequiredInputs(): number {
@@ -21,15 +25,16 @@ export class ExactSMA extends MovingAverage {
 
   override update(price: number, replace: boolean): number | null {
     const w = this.#window;
-    if (replace && w.length > 0) {
-      this.#sum.remove(w[w.length - 1]!);
-      w[w.length - 1] = price;
+    if (replace && this.#count > 0) {
+      this.#sum.remove(w[this.#newest]!);
     } else {
-      w.push(price);
-      if (w.length > this.interval) this.#sum.remove(w.shift()!);
+      this.#newest = (this.#newest + 1) % this.interval;
+      if (this.#count === this.interval) this.#sum.remove(w[this.#newest]!);
+      else this.#count++;
     }
+    w[this.#newest] = price;
     this.#sum.add(price);
-    if (w.length < this.interval) return null;
+    if (this.#count < this.interval) return null;
     return this.setResult(this.#sum.value() / this.interval, replace);
   }
 }

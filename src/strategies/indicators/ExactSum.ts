@@ -4,30 +4,49 @@
  * same prices always give the same SMA; a plain running sum drifts and would invent or miss crosses
  * when two averages are equal (see the numerical note of the backtrader references).
  *
- * The exact value is kept as non-overlapping partials (Shewchuk's algorithm); removing a value adds
- * its negation, which is exact too, so a sliding window costs O(1) per bar.
+ * The exact value is kept as a double-double while that is exact (checked at every step), else as
+ * non-overlapping partials (Shewchuk's algorithm); removing a value adds its negation, which is exact
+ * too, so a sliding window costs O(1) per bar.
  */
 export class ExactSum {
+  // Fast mode: the exact sum is hi + lo (a double-double). Prices of one symbol span few binary
+  // orders of magnitude, so a window's exact sum fits in 106 bits and this mode almost never ends.
+  #fast = true;
+  #hi = 0;
+  #lo = 0;
+  // Slow mode: Shewchuk's non-overlapping partials, in increasing magnitude.
   #partials: number[] = [];
 
   add(value: number): void {
-    const p = this.#partials;
-    let x = value;
-    let i = 0;
-    for (let j = 0; j < p.length; j++) {
-      let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
+    if (this.#fast) {
+      const hi = this.#hi;
+      const lo = this.#lo;
+      // TwoSum(hi, value) = s + e exactly; then lo + e must be exact too, or the fast mode ends.
+      const s = hi + value;
+      const bs = s - hi;
+      const e = hi - (s - bs) + (value - bs);
+      const t = lo + e;
+      const bt = t - lo;
+      if (lo - (t - bt) + (e - bt) === 0) {
+        const h = s + t;
+        const bh = h - s;
+        this.#lo = s - (h - bh) + (t - bh);
+        this.#hi = h;
+        return;
       }
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) p[i++] = lo;
-      x = hi;
+      this.#fast = false;
+      this.#partials.length = 0;
+      this.#addPartial(lo);
+      this.#addPartial(hi);
     }
-    p.length = i;
-    p.push(x);
+    this.#addPartial(value);
+    const p = this.#partials;
+    if (p.length <= 2) {
+      // Two non-overlapping partials are a double-double again.
+      this.#fast = true;
+      this.#hi = p[p.length - 1] ?? 0;
+      this.#lo = p.length === 2 ? p[0]! : 0;
+    }
   }
 
   remove(value: number): void {
@@ -36,6 +55,8 @@ export class ExactSum {
 
   /** The exact sum, correctly rounded. */
   value(): number {
+    // Rounding hi + lo once is rounding the exact sum once.
+    if (this.#fast) return this.#hi + this.#lo;
     const p = this.#partials;
     let n = p.length;
     if (n === 0) return 0;
@@ -58,6 +79,29 @@ export class ExactSum {
   }
 
   clear(): void {
+    this.#fast = true;
+    this.#hi = 0;
+    this.#lo = 0;
     this.#partials.length = 0;
+  }
+
+  #addPartial(value: number): void {
+    const p = this.#partials;
+    let x = value;
+    let i = 0;
+    for (let j = 0; j < p.length; j++) {
+      let y = p[j]!;
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) p[i++] = lo;
+      x = hi;
+    }
+    p.length = i;
+    if (x !== 0 || i === 0) p.push(x);
   }
 }
