@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../core/Bar.js';
+import type { DaemonEvents } from '../core/DaemonEvents.js';
 import { SimClock } from '../core/SimClock.js';
+import { toIso } from '../core/toIso.js';
 import { SimBroker } from '../broker/sim/SimBroker.js';
 import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
 import type { CommissionModel } from '../broker/sim/CommissionModel.js';
@@ -27,7 +29,7 @@ export interface BacktestOptions {
   readonly stopwatch: () => number;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = toIso;
 const MAX_EQUITY_POINTS = 5000;
 
 /**
@@ -51,33 +53,17 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     logger: o.logger,
     equityCapacity: o.bars.length,
   });
+  // During the run only references are kept; the report's objects and strings are built after it.
   const signalTimes = new Map<string, number>();
-  const fills: BacktestFill[] = [];
-  const trades: BacktestTrade[] = [];
+  const booked: Array<DaemonEvents['fill.booked']> = [];
   const rejections = new Map<string, number>();
-  const fillCount = new Map<string, number>();
   const reject = (id: string): void => void rejections.set(id, (rejections.get(id) ?? 0) + 1);
   core.bus.on('order.submitted', (e) => signalTimes.set(e.request.clientOrderId, e.time));
   core.bus.on('order.denied', (e) => reject(e.strategyId));
   core.bus.on('order.update', (e) => {
     if (e.event.kind === 'rejected') reject(e.strategyId);
   });
-  core.bus.on('fill.booked', (e) => {
-    const f = e.fill;
-    fillCount.set(e.strategyId, (fillCount.get(e.strategyId) ?? 0) + 1);
-    fills.push({
-      strategy: e.strategyId,
-      symbol: f.symbol,
-      signalTime: iso(signalTimes.get(f.clientOrderId) ?? f.time),
-      fillTime: iso(f.time),
-      side: f.side,
-      qty: f.qty,
-      price: f.price,
-      commission: f.commission,
-    });
-    const t = e.closedTrade;
-    if (t !== null) trades.push({ ...t, strategy: e.strategyId, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) });
-  });
+  core.bus.on('fill.booked', (e) => void booked.push(e));
   core.execution.start();
   core.runner.start();
 
@@ -94,11 +80,31 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   }
   const elapsedMs = o.stopwatch() - started;
 
+  const fills: BacktestFill[] = [];
+  const trades: BacktestTrade[] = [];
+  const fillCount = new Map<string, number>();
+  for (const e of booked) {
+    const f = e.fill;
+    fillCount.set(e.strategyId, (fillCount.get(e.strategyId) ?? 0) + 1);
+    fills.push({
+      strategy: e.strategyId,
+      symbol: f.symbol,
+      signalTime: iso(signalTimes.get(f.clientOrderId) ?? f.time),
+      fillTime: iso(f.time),
+      side: f.side,
+      qty: f.qty,
+      price: f.price,
+      commission: f.commission,
+    });
+    const t = e.closedTrade;
+    if (t !== null) trades.push({ ...t, strategy: e.strategyId, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) });
+  }
   const runners = core.runner.runners;
   const capital = runners.reduce((a, r) => a + r.capital, 0);
   const allFills = fills.length;
   const single = o.strategies.length === 1 ? o.strategies[0]! : null;
   const allTrades = runners.flatMap((r) => r.ledger.closedTrades);
+  const totalMetrics = computeMetrics(portfolio.curve(), allTrades, { startingEquity: capital, fills: allFills, ...riskFree(o) });
   return {
     strategy: single?.type ?? 'portfolio',
     params: single?.params ?? null,
@@ -113,7 +119,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     fills,
     trades,
     rejections: [...rejections.values()].reduce((a, b) => a + b, 0),
-    metrics: computeMetrics(portfolio.curve(), allTrades, { startingEquity: capital, fills: allFills, ...riskFree(o) }),
+    metrics: totalMetrics,
     strategies: runners.map((r) => ({
       id: r.id,
       type: r.type,
@@ -123,7 +129,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       finalValue: r.ledger.equity(),
       fills: fillCount.get(r.id) ?? 0,
       rejections: rejections.get(r.id) ?? 0,
-      metrics: computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
+      // One strategy's curve and trades are the total's: computed once.
+      metrics: runners.length === 1 ? totalMetrics : computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
     })),
     equity: thin(portfolio.curve()),
   };

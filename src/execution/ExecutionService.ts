@@ -62,9 +62,16 @@ export class ExecutionService {
 
   /** Called only by the RiskGate, after every rule passed. */
   send(strategyId: string, intent: OrderIntent): OrderRequest {
+    // Built field by field: one object shape for every request keeps this path fast.
     const request: OrderRequest = {
-      ...intent,
+      symbol: intent.symbol,
+      side: intent.side,
+      qty: intent.qty,
+      type: intent.type,
+      limitPrice: intent.limitPrice,
+      stopPrice: intent.stopPrice,
       timeInForce: intent.timeInForce ?? 'day',
+      reason: intent.reason,
       strategyId,
       clientOrderId: clientOrderId(strategyId, this.#runId, this.#seq++),
     };

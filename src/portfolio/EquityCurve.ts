@@ -45,6 +45,12 @@ export class EquityCurve {
     return this.#exposed[i] === 1;
   }
 
+  /** The points as typed-array views (no copy), for single-pass computations over long curves. */
+  view(): { readonly times: Float64Array; readonly values: Float64Array; readonly exposed: Uint8Array } {
+    const n = this.#length;
+    return { times: this.#times.subarray(0, n), values: this.#values.subarray(0, n), exposed: this.#exposed.subarray(0, n) };
+  }
+
   /** Plain points, for reports and JSON. */
   toPoints(): EquityPoint[] {
     const out = new Array<EquityPoint>(this.#length);

@@ -48,7 +48,8 @@ export class Ledger {
   #realized = 0;
   #commissions = 0;
   readonly #lots = new Map<string, OpenLot>();
-  readonly #marks = new Map<string, number>();
+  /** The same lots as an array: equity is read every bar and arrays iterate without allocating. */
+  #lotList: OpenLot[] = [];
   readonly #trades: ClosedTrade[] = [];
 
   constructor(startingCash: number) {
@@ -90,24 +91,26 @@ export class Ledger {
 
   /** Records the latest price of `symbol` for unrealised P&L and equity. */
   mark(symbol: string, price: number): void {
-    this.#marks.set(symbol, price);
+    // Only held symbols need a mark; a new position starts marked at its fill price.
+    if (this.#lots.size === 0) return;
     const lot = this.#lots.get(symbol);
     if (lot !== undefined) lot.mark = price;
   }
 
   markPrice(symbol: string): number | undefined {
-    return this.#marks.get(symbol);
+    return this.#lots.get(symbol)?.mark;
   }
 
   /** Market value of the positions at their last marks (entry price where none yet). */
   positionsValue(): number {
     let v = 0;
-    for (const l of this.#lots.values()) v += l.qty * l.mark;
+    const lots = this.#lotList;
+    for (let i = 0; i < lots.length; i++) v += lots[i]!.qty * lots[i]!.mark;
     return v;
   }
 
   equity(): number {
-    return this.#cash + this.positionsValue();
+    return this.#lots.size === 0 ? this.#cash : this.#cash + this.positionsValue();
   }
 
   unrealizedPnl(): number {
@@ -123,7 +126,6 @@ export class Ledger {
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     this.#cash -= signed * fill.price + fill.commission;
     this.#commissions += fill.commission;
-    this.#marks.set(fill.symbol, fill.price);
 
     let lot = this.#lots.get(fill.symbol);
     if (lot !== undefined) lot.mark = fill.price;
@@ -163,6 +165,7 @@ export class Ledger {
         };
         this.#trades.push(closed);
         this.#lots.delete(fill.symbol);
+        this.#lotList = [...this.#lots.values()];
         lot = undefined;
       }
     }
@@ -188,6 +191,7 @@ export class Ledger {
           pendingEntryCommission: 0,
         };
         this.#lots.set(fill.symbol, lot);
+        this.#lotList = [...this.#lots.values()];
       }
       const newQty = lot.qty + remaining;
       lot.avgPrice = (Math.abs(lot.qty) * lot.avgPrice + abs * fill.price) / Math.abs(newQty);
@@ -212,7 +216,7 @@ export class Ledger {
       realizedPnl: this.#realized,
       commissions: this.#commissions,
       positions: this.positions().map((p) => {
-        const mark = this.#marks.get(p.symbol) ?? null;
+        const mark = this.markPrice(p.symbol) ?? null;
         return { ...p, marketPrice: mark, unrealizedPnl: mark === null ? 0 : p.qty * (mark - p.avgPrice) };
       }),
     };

@@ -65,10 +65,10 @@ export interface Metrics {
 export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[], o: MetricsOptions): Metrics {
   const start = o.startingEquity;
   const rf = o.riskFreeRate ?? 0;
-  const n = curve.length;
-  const finalEquity = n > 0 ? curve.equity(n - 1) : start;
-  const returns = dailyReturns(curve, start);
+  const pass = scanCurve(curve, start);
+  const returns = pass.returns;
   const days = returns.length;
+  const finalEquity = curve.length > 0 ? curve.equity(curve.length - 1) : start;
   const rfDaily = (1 + rf) ** (1 / TRADING_DAYS_PER_YEAR) - 1;
   const excess = returns.map((r) => r - rfDaily);
   const meanExcess = mean(excess);
@@ -76,13 +76,21 @@ export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[
   const downside = days === 0 ? null : Math.sqrt(excess.reduce((a, x) => a + Math.min(0, x) ** 2, 0) / days);
   const annual = Math.sqrt(TRADING_DAYS_PER_YEAR);
 
-  let exposedPoints = 0;
-  for (let i = 0; i < n; i++) if (curve.exposed(i)) exposedPoints++;
-
-  const wins = trades.filter((t) => t.netPnl > 0);
-  const losses = trades.filter((t) => t.netPnl < 0);
-  const grossWin = wins.reduce((a, t) => a + t.netPnl, 0);
-  const grossLoss = -losses.reduce((a, t) => a + t.netPnl, 0);
+  let wins = 0;
+  let losses = 0;
+  let grossWin = 0;
+  let grossLoss = 0;
+  let net = 0;
+  for (const t of trades) {
+    net += t.netPnl;
+    if (t.netPnl > 0) {
+      wins++;
+      grossWin += t.netPnl;
+    } else if (t.netPnl < 0) {
+      losses++;
+      grossLoss -= t.netPnl;
+    }
+  }
   const fills = o.fills ?? 0;
 
   return {
@@ -95,72 +103,76 @@ export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[
     sharpe: sd === null || sd === 0 || meanExcess === null ? null : (meanExcess / sd) * annual,
     sortino: downside === null || downside === 0 || meanExcess === null ? null : (meanExcess / downside) * annual,
     riskFreeRate: rf,
-    maxDrawdown: maxDrawdown(curve, start),
+    maxDrawdown: pass.drawdown,
     trades: trades.length,
-    winRate: trades.length === 0 ? null : wins.length / trades.length,
+    winRate: trades.length === 0 ? null : wins / trades.length,
     profitFactor: grossLoss === 0 ? null : grossWin / grossLoss,
-    averageWin: wins.length === 0 ? null : grossWin / wins.length,
-    averageLoss: losses.length === 0 ? null : -grossLoss / losses.length,
-    expectancy: trades.length === 0 ? null : trades.reduce((a, t) => a + t.netPnl, 0) / trades.length,
+    averageWin: wins === 0 ? null : grossWin / wins,
+    averageLoss: losses === 0 ? null : -grossLoss / losses,
+    expectancy: trades.length === 0 ? null : net / trades.length,
     tradesPerDay: days === 0 ? 0 : trades.length / days,
     fills,
     fillsPerDay: days === 0 ? 0 : fills / days,
-    exposure: n === 0 ? 0 : exposedPoints / n,
+    exposure: curve.length === 0 ? 0 : pass.exposedPoints / curve.length,
   };
 }
 
 /** Daily returns from the last equity of each New York day (days without points are skipped). */
 export function dailyReturns(curve: EquityCurve, startingEquity: number): number[] {
-  const returns: number[] = [];
-  let previous = startingEquity;
-  let close = startingEquity;
-  let dayEnd = Number.NEGATIVE_INFINITY;
-  let started = false;
-  for (let i = 0; i < curve.length; i++) {
-    const t = curve.time(i);
-    if (t >= dayEnd) {
-      if (started) {
-        returns.push(close / previous - 1);
-        previous = close;
-      }
-      started = true;
-      dayEnd = nyNextMidnight(t);
-    }
-    close = curve.equity(i);
-  }
-  if (started) returns.push(close / previous - 1);
-  return returns;
+  return scanCurve(curve, startingEquity).returns;
 }
 
-function maxDrawdown(curve: EquityCurve, start: number): Drawdown {
-  const n = curve.length;
-  if (n === 0) return { depth: 0, peakTime: null, troughTime: null, recoveryTime: null, durationMs: 0 };
+/**
+ * One pass over the curve: daily returns, the worst drawdown (back at the peak it started from =
+ * recovered) and the points with a position open.
+ */
+function scanCurve(curve: EquityCurve, start: number): { returns: number[]; drawdown: Drawdown; exposedPoints: number } {
+  const { times, values, exposed } = curve.view();
+  const n = times.length;
+  const returns: number[] = [];
+  let previousClose = start;
+  let close = start;
+  let dayEnd = Number.NEGATIVE_INFINITY;
+  let exposedPoints = 0;
   let peak = start;
-  let peakTime = curve.time(0);
+  let peakTime = n > 0 ? times[0]! : 0;
   let depth = 0;
   let worstPeakTime: number | null = null;
   let troughTime: number | null = null;
   let recoveryTime: number | null = null;
   for (let i = 0; i < n; i++) {
-    const t = curve.time(i);
-    const e = curve.equity(i);
+    const t = times[i]!;
+    const e = values[i]!;
+    if (t >= dayEnd) {
+      if (i > 0) {
+        returns.push(close / previousClose - 1);
+        previousClose = close;
+      }
+      dayEnd = nyNextMidnight(t);
+    }
+    close = e;
+    exposedPoints += exposed[i]!;
     if (e >= peak) {
-      // Back at (or above) the peak the worst drawdown started from: it has recovered.
       if (depth > 0 && recoveryTime === null) recoveryTime = t;
       peak = e;
       peakTime = t;
-      continue;
-    }
-    const d = peak > 0 ? (peak - e) / peak : 0;
-    if (d > depth) {
-      depth = d;
-      worstPeakTime = peakTime;
-      troughTime = t;
-      recoveryTime = null;
+    } else {
+      const d = peak > 0 ? (peak - e) / peak : 0;
+      if (d > depth) {
+        depth = d;
+        worstPeakTime = peakTime;
+        troughTime = t;
+        recoveryTime = null;
+      }
     }
   }
-  const end = recoveryTime ?? curve.time(n - 1);
-  return { depth, peakTime: worstPeakTime, troughTime, recoveryTime, durationMs: worstPeakTime === null ? 0 : end - worstPeakTime };
+  if (n > 0) returns.push(close / previousClose - 1);
+  const end = recoveryTime ?? (n > 0 ? times[n - 1]! : 0);
+  return {
+    returns,
+    drawdown: { depth, peakTime: worstPeakTime, troughTime, recoveryTime, durationMs: worstPeakTime === null ? 0 : end - worstPeakTime },
+    exposedPoints,
+  };
 }
 
 function mean(xs: readonly number[]): number | null {

@@ -261,6 +261,7 @@ export class StrategyRunner {
       equity: () => this.ledger.equity(),
       position: (s) => this.ledger.positionQty(s),
       hasOpenOrder: (s) => {
+        if (this.#open.size === 0) return false;
         for (const o of this.#open.values()) if (o.intent.symbol === s) return true;
         return false;
       },
