@@ -9,7 +9,6 @@ import type { CommissionModel } from '../broker/sim/CommissionModel.js';
 import type { SlippageModel } from '../broker/sim/SlippageModel.js';
 import { buildTradingCore } from '../engine/buildTradingCore.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
-import type { EquityCurve } from '../portfolio/EquityCurve.js';
 import { computeMetrics } from '../portfolio/metrics.js';
 import type { BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
 
@@ -30,7 +29,6 @@ export interface BacktestOptions {
 }
 
 const iso = toIso;
-const MAX_EQUITY_POINTS = 5000;
 
 /**
  * Runs strategies over historical bars with the daemon's own runners, RiskGate, ExecutionService
@@ -51,7 +49,6 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     maxPositionPct: o.maxPositionPct,
     estimateCommission: (q, p) => o.commission.commission(q, p),
     logger: o.logger,
-    equityCapacity: o.bars.length,
   });
   // During the run only references are kept; the report's objects and strings are built after it.
   const signalTimes = new Map<string, number>();
@@ -104,7 +101,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const allFills = fills.length;
   const single = o.strategies.length === 1 ? o.strategies[0]! : null;
   const allTrades = runners.flatMap((r) => r.ledger.closedTrades);
-  const totalMetrics = computeMetrics(portfolio.curve(), allTrades, { startingEquity: capital, fills: allFills, ...riskFree(o) });
+  const totalMetrics = computeMetrics(portfolio.curve(), allTrades, { fills: allFills, ...riskFree(o) });
   return {
     strategy: single?.type ?? 'portfolio',
     params: single?.params ?? null,
@@ -130,19 +127,10 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       fills: fillCount.get(r.id) ?? 0,
       rejections: rejections.get(r.id) ?? 0,
       // One strategy's curve and trades are the total's: computed once.
-      metrics: runners.length === 1 ? totalMetrics : computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
+      metrics: runners.length === 1 ? totalMetrics : computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
     })),
-    equity: thin(portfolio.curve()),
+    equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
   };
 }
 
 const riskFree = (o: BacktestOptions): { riskFreeRate?: number } => (o.riskFreeRate === undefined ? {} : { riskFreeRate: o.riskFreeRate });
-
-function thin(curve: EquityCurve): Array<{ time: string; equity: number }> {
-  const n = curve.length;
-  const step = Math.max(1, Math.ceil(n / MAX_EQUITY_POINTS));
-  const out: Array<{ time: string; equity: number }> = [];
-  for (let i = 0; i < n; i += step) out.push({ time: iso(curve.time(i)), equity: curve.equity(i) });
-  if (n > 0 && (n - 1) % step !== 0) out.push({ time: iso(curve.time(n - 1)), equity: curve.equity(n - 1) });
-  return out;
-}

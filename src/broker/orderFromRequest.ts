@@ -19,3 +19,23 @@ export function orderFromRequest(r: OrderRequest, id: string, status: OrderStatu
     updatedAt: time,
   };
 }
+
+/** A snapshot of an order, field by field (one object shape, cheaper than a spread on the fill path). */
+export function copyOrder(o: Order): Order {
+  return {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    qty: o.qty,
+    limitPrice: o.limitPrice,
+    stopPrice: o.stopPrice,
+    timeInForce: o.timeInForce,
+    status: o.status,
+    filledQty: o.filledQty,
+    filledAvgPrice: o.filledAvgPrice,
+    submittedAt: o.submittedAt,
+    updatedAt: o.updatedAt,
+  };
+}

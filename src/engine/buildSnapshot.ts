@@ -33,7 +33,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       equity: r.ledger.equity(),
       openOrders: r.openOrderCount,
       ledger: r.ledger.toState(),
-      performance: computeMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, { startingEquity: r.capital, fills: n }),
+      performance: computeMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, { fills: n }),
     };
   }
   return {
@@ -50,7 +50,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
     },
     strategies,
     performance: {
-      ...computeMetrics(i.portfolio.curve(), allTrades, { startingEquity: i.portfolio.startingCash, fills }),
+      ...computeMetrics(i.portfolio.curve(), allTrades, { fills }),
       realizedPnl: i.portfolio.realizedPnl(),
       unrealizedPnl: i.portfolio.unrealizedPnl(),
     },

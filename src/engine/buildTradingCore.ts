@@ -33,8 +33,6 @@ export interface TradingCoreOptions {
   readonly maxPositionPct: number;
   readonly estimateCommission: (qty: number, price: number) => number;
   readonly logger: Logger;
-  /** Expected number of equity points (a backtest's bars), to size the curves once. */
-  readonly equityCapacity?: number;
 }
 
 /**
@@ -74,6 +72,6 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     });
   });
   const runner = new MultiStrategyRunner(runners, bus);
-  const portfolio = new Portfolio(new Map(runners.map((r) => [r.id, r.ledger])), o.equityCapacity);
+  const portfolio = new Portfolio(new Map(runners.map((r) => [r.id, r.ledger])));
   return { bus, execution, riskGate, runner, portfolio };
 }

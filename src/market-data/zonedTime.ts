@@ -108,6 +108,11 @@ export function nyDateOf(ms: number): string {
   return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
 }
 
+/** The New York calendar day of an instant as a day count since 1970-01-01: same day, same number. */
+export function nyDayNumber(ms: number): number {
+  return Math.floor((ms + zoneOffset(ms, NEW_YORK)) / DAY);
+}
+
 /** Minutes since midnight, New York wall time (09:30 is 570, 16:00 is 960). */
 export function nyMinuteOfDay(ms: number): number {
   const local = new Date(ms + zoneOffset(ms, NEW_YORK));

@@ -1,73 +1,197 @@
+import { nyNextMidnight } from '../market-data/zonedTime.js';
 import type { EquityPoint } from './EquityPoint.js';
 
+/** The worst fall of a curve from a running peak. */
+export interface Drawdown {
+  /** Deepest fall from a running peak, as a fraction of that peak (0.1 = 10 %). */
+  readonly depth: number;
+  readonly peakTime: number | null;
+  readonly troughTime: number | null;
+  /** First time equity was back at the peak after the trough; null if it never was. */
+  readonly recoveryTime: number | null;
+  /** From the peak to the recovery (or to the last point when not recovered), in ms. */
+  readonly durationMs: number;
+}
+
+/** What the metrics need from a curve, exact over every point pushed. */
+export interface CurveSummary {
+  readonly startingEquity: number;
+  readonly finalEquity: number;
+  /** Daily returns: the last equity of each New York day with points, the first against the start. */
+  readonly returns: readonly number[];
+  readonly drawdown: Drawdown;
+  readonly points: number;
+  readonly exposedPoints: number;
+}
+
+const DEFAULT_SAMPLES = 4096;
+
+/** The running figures over the committed points (NaN times: none yet). */
+interface Running {
+  points: number;
+  exposedPoints: number;
+  readonly returns: number[];
+  previousClose: number;
+  close: number;
+  dayEnd: number;
+  peak: number;
+  peakTime: number;
+  depth: number;
+  worstPeakTime: number;
+  troughTime: number;
+  recoveryTime: number;
+  lastTime: number;
+}
+
 /**
- * Equity over time, in growable typed arrays: a point per bar costs no allocation, which matters
- * in a backtest of millions of bars. A point at the same time as the last one replaces it (several
- * symbols' bars share a timestamp). `exposed` says whether any position was open at that point.
+ * Adds one point to the running figures. A new New York day closes the previous one: its last
+ * equity against the day before's gives a daily return. Equity at or above the running peak is a
+ * new peak (and, after the worst fall, its recovery); below it, a fall deeper than any before is
+ * the new worst drawdown.
+ */
+function step(r: Running, t: number, e: number, exposed: boolean): void {
+  if (t >= r.dayEnd) {
+    if (r.points > 0) {
+      r.returns.push(r.close / r.previousClose - 1);
+      r.previousClose = r.close;
+    }
+    r.dayEnd = nyNextMidnight(t);
+  }
+  r.close = e;
+  if (exposed) r.exposedPoints++;
+  if (r.points === 0) r.peakTime = t;
+  if (e >= r.peak) {
+    if (r.depth > 0 && Number.isNaN(r.recoveryTime)) r.recoveryTime = t;
+    r.peak = e;
+    r.peakTime = t;
+  } else {
+    const d = r.peak > 0 ? (r.peak - e) / r.peak : 0;
+    if (d > r.depth) {
+      r.depth = d;
+      r.worstPeakTime = r.peakTime;
+      r.troughTime = t;
+      r.recoveryTime = Number.NaN;
+    }
+  }
+  r.lastTime = t;
+  r.points++;
+}
+
+const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
+
+/**
+ * Equity over time, summarized as it grows: daily returns, the worst drawdown and the exposure are
+ * exact over every point, while the points themselves are kept as an evenly thinned sample of at
+ * most `maxSamples` (for charts). Memory stays bounded over months of minute bars and a point costs
+ * no allocation. A point at the same time as the last one replaces it (several symbols' bars share
+ * a timestamp), so the newest point is held back until time moves on.
  */
 export class EquityCurve {
-  #times: Float64Array;
-  #values: Float64Array;
-  #exposed: Uint8Array;
-  #length = 0;
+  readonly startingEquity: number;
+  // The newest point, not yet committed (it may still be replaced).
+  #pending = false;
+  #pTime = 0;
+  #pEquity = 0;
+  #pExposed = false;
+  readonly #run: Running;
+  // The thinned sample: committed point k is kept when k is a multiple of the stride.
+  readonly #sTimes: Float64Array;
+  readonly #sValues: Float64Array;
+  #samples = 0;
+  #stride = 1;
 
-  /** `capacity`: the expected number of points (a backtest knows it), to grow the arrays once at most. */
-  constructor(capacity = 256) {
-    const size = Math.max(16, Math.ceil(capacity));
-    this.#times = new Float64Array(size);
-    this.#values = new Float64Array(size);
-    this.#exposed = new Uint8Array(size);
+  constructor(startingEquity: number, maxSamples = DEFAULT_SAMPLES) {
+    if (!Number.isFinite(startingEquity)) throw new RangeError(`starting equity must be finite, got ${startingEquity}`);
+    if (!(Number.isInteger(maxSamples) && maxSamples >= 2)) throw new RangeError(`maxSamples must be an integer ≥ 2, got ${maxSamples}`);
+    this.startingEquity = startingEquity;
+    this.#run = {
+      points: 0,
+      exposedPoints: 0,
+      returns: [],
+      previousClose: startingEquity,
+      close: startingEquity,
+      dayEnd: Number.NEGATIVE_INFINITY,
+      peak: startingEquity,
+      peakTime: Number.NaN,
+      depth: 0,
+      worstPeakTime: Number.NaN,
+      troughTime: Number.NaN,
+      recoveryTime: Number.NaN,
+      lastTime: Number.NaN,
+    };
+    this.#sTimes = new Float64Array(maxSamples);
+    this.#sValues = new Float64Array(maxSamples);
   }
 
+  /** Points pushed, counting a replaced point once. */
   get length(): number {
-    return this.#length;
+    return this.#run.points + (this.#pending ? 1 : 0);
+  }
+
+  /** The newest equity (the starting equity before any point). */
+  get lastEquity(): number {
+    return this.#pending ? this.#pEquity : this.#run.close;
   }
 
   push(time: number, equity: number, exposed: boolean): void {
-    let i = this.#length;
-    if (i > 0 && this.#times[i - 1] === time) i--;
-    else if (i === this.#times.length) this.#grow();
-    this.#times[i] = time;
-    this.#values[i] = equity;
-    this.#exposed[i] = exposed ? 1 : 0;
-    this.#length = i + 1;
+    if (this.#pending && time !== this.#pTime) this.#commit();
+    this.#pending = true;
+    this.#pTime = time;
+    this.#pEquity = equity;
+    this.#pExposed = exposed;
   }
 
-  time(i: number): number {
-    return this.#times[i]!;
+  /** The exact figures over every point, the newest included. */
+  summary(): CurveSummary {
+    // The held-back point is applied to a copy: the curve itself does not change.
+    const r: Running = { ...this.#run, returns: this.#run.returns.slice() };
+    if (this.#pending) step(r, this.#pTime, this.#pEquity, this.#pExposed);
+    if (r.points > 0) r.returns.push(r.close / r.previousClose - 1);
+    const worst = orNull(r.worstPeakTime);
+    const recovery = orNull(r.recoveryTime);
+    const end = recovery ?? (r.points > 0 ? r.lastTime : 0);
+    return {
+      startingEquity: this.startingEquity,
+      finalEquity: r.close,
+      returns: r.returns,
+      drawdown: { depth: r.depth, peakTime: worst, troughTime: orNull(r.troughTime), recoveryTime: recovery, durationMs: worst === null ? 0 : end - worst },
+      points: r.points,
+      exposedPoints: r.exposedPoints,
+    };
   }
 
-  equity(i: number): number {
-    return this.#values[i]!;
-  }
-
-  exposed(i: number): boolean {
-    return this.#exposed[i] === 1;
-  }
-
-  /** The points as typed-array views (no copy), for single-pass computations over long curves. */
-  view(): { readonly times: Float64Array; readonly values: Float64Array; readonly exposed: Uint8Array } {
-    const n = this.#length;
-    return { times: this.#times.subarray(0, n), values: this.#values.subarray(0, n), exposed: this.#exposed.subarray(0, n) };
-  }
-
-  /** Plain points, for reports and JSON. */
-  toPoints(): EquityPoint[] {
-    const out = new Array<EquityPoint>(this.#length);
-    for (let i = 0; i < this.#length; i++) out[i] = { time: this.#times[i]!, equity: this.#values[i]! };
+  /** The thinned points in time order, always ending with the newest point. */
+  samples(): EquityPoint[] {
+    const out: EquityPoint[] = [];
+    for (let i = 0; i < this.#samples; i++) out.push({ time: this.#sTimes[i]!, equity: this.#sValues[i]! });
+    const lastSampled = this.#samples > 0 ? this.#sTimes[this.#samples - 1]! : Number.NaN;
+    if (this.#pending) out.push({ time: this.#pTime, equity: this.#pEquity });
+    else if (this.#run.points > 0 && this.#run.lastTime !== lastSampled) out.push({ time: this.#run.lastTime, equity: this.#run.close });
     return out;
   }
 
-  #grow(): void {
-    const size = this.#times.length * 2;
-    const times = new Float64Array(size);
-    const values = new Float64Array(size);
-    const exposed = new Uint8Array(size);
-    times.set(this.#times);
-    values.set(this.#values);
-    exposed.set(this.#exposed);
-    this.#times = times;
-    this.#values = values;
-    this.#exposed = exposed;
+  #commit(): void {
+    const k = this.#run.points;
+    step(this.#run, this.#pTime, this.#pEquity, this.#pExposed);
+    if (k % this.#stride === 0) this.#sample(k, this.#pTime, this.#pEquity);
+    this.#pending = false;
+  }
+
+  /** Keeps committed point `k` (a multiple of the stride) in the sample, thinning it when full. */
+  #sample(k: number, t: number, e: number): void {
+    if (this.#samples === this.#sTimes.length) {
+      // Full: keep every other sample (points 0, 2·stride, 4·stride …) and sample half as often.
+      const kept = Math.ceil(this.#samples / 2);
+      for (let i = 1; i < kept; i++) {
+        this.#sTimes[i] = this.#sTimes[2 * i]!;
+        this.#sValues[i] = this.#sValues[2 * i]!;
+      }
+      this.#samples = kept;
+      this.#stride *= 2;
+      if (k % this.#stride !== 0) return;
+    }
+    this.#sTimes[this.#samples] = t;
+    this.#sValues[this.#samples] = e;
+    this.#samples++;
   }
 }

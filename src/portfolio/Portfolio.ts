@@ -14,13 +14,13 @@ export class Portfolio {
   readonly #ledgerList: Ledger[];
   readonly #curveList: EquityCurve[];
 
-  /** `capacity`: the expected number of equity points (a backtest's bar count), if known. */
-  constructor(ledgers: ReadonlyMap<string, Ledger>, capacity?: number) {
+  constructor(ledgers: ReadonlyMap<string, Ledger>) {
     this.#ledgers = ledgers;
-    this.#total = new EquityCurve(capacity);
-    for (const id of ledgers.keys()) this.#curves.set(id, new EquityCurve(capacity));
+    for (const [id, l] of ledgers) this.#curves.set(id, new EquityCurve(l.startingCash));
     this.#ledgerList = [...ledgers.values()];
     this.#curveList = [...this.#curves.values()];
+    // With one strategy its curve is the total: one curve, updated once per bar.
+    this.#total = this.#curveList.length === 1 ? this.#curveList[0]! : new EquityCurve(this.startingCash);
   }
 
   get startingCash(): number {
@@ -74,17 +74,19 @@ export class Portfolio {
 
   /** Appends a point to every strategy's curve and to the total (replacing one at the same time). */
   recordEquity(time: number): void {
+    const ledgers = this.#ledgerList;
+    const curves = this.#curveList;
     let total = 0;
     let exposed = false;
-    for (let i = 0; i < this.#ledgerList.length; i++) {
-      const l = this.#ledgerList[i]!;
+    for (let i = 0; i < ledgers.length; i++) {
+      const l = ledgers[i]!;
       const equity = l.equity();
       const holds = l.hasPositions();
       total += equity;
       exposed ||= holds;
-      this.#curveList[i]!.push(time, equity, holds);
+      curves[i]!.push(time, equity, holds);
     }
-    this.#total.push(time, total, exposed);
+    if (curves.length !== 1) this.#total.push(time, total, exposed);
   }
 
   /** A strategy's equity curve, or the total without an id. */

@@ -1,27 +1,16 @@
-import { nyNextMidnight } from '../market-data/zonedTime.js';
 import type { ClosedTrade } from './ClosedTrade.js';
-import type { EquityCurve } from './EquityCurve.js';
+import type { Drawdown, EquityCurve } from './EquityCurve.js';
+
+export type { Drawdown } from './EquityCurve.js';
 
 /** Trading days in a year: daily figures are annualized with it. */
 export const TRADING_DAYS_PER_YEAR = 252;
 
 export interface MetricsOptions {
-  readonly startingEquity: number;
   /** Annual risk-free rate as a fraction (0.04 = 4 %); default 0. */
   readonly riskFreeRate?: number;
   /** Fills (executions) in the period; a round trip is two or more. */
   readonly fills?: number;
-}
-
-export interface Drawdown {
-  /** Deepest fall from a running peak, as a fraction of that peak (0.1 = 10 %). */
-  readonly depth: number;
-  readonly peakTime: number | null;
-  readonly troughTime: number | null;
-  /** First time equity was back at the peak after the trough; null if it never was. */
-  readonly recoveryTime: number | null;
-  /** From the peak to the recovery (or to the last point when not recovered), in ms. */
-  readonly durationMs: number;
 }
 
 /**
@@ -62,13 +51,13 @@ export interface Metrics {
   readonly exposure: number;
 }
 
-export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[], o: MetricsOptions): Metrics {
-  const start = o.startingEquity;
+export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[], o: MetricsOptions = {}): Metrics {
+  const c = curve.summary();
+  const start = c.startingEquity;
   const rf = o.riskFreeRate ?? 0;
-  const pass = scanCurve(curve, start);
-  const returns = pass.returns;
+  const returns = c.returns;
   const days = returns.length;
-  const finalEquity = curve.length > 0 ? curve.equity(curve.length - 1) : start;
+  const finalEquity = c.finalEquity;
   const rfDaily = (1 + rf) ** (1 / TRADING_DAYS_PER_YEAR) - 1;
   const excess = returns.map((r) => r - rfDaily);
   const meanExcess = mean(excess);
@@ -103,7 +92,7 @@ export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[
     sharpe: sd === null || sd === 0 || meanExcess === null ? null : (meanExcess / sd) * annual,
     sortino: downside === null || downside === 0 || meanExcess === null ? null : (meanExcess / downside) * annual,
     riskFreeRate: rf,
-    maxDrawdown: pass.drawdown,
+    maxDrawdown: c.drawdown,
     trades: trades.length,
     winRate: trades.length === 0 ? null : wins / trades.length,
     profitFactor: grossLoss === 0 ? null : grossWin / grossLoss,
@@ -113,65 +102,7 @@ export function computeMetrics(curve: EquityCurve, trades: readonly ClosedTrade[
     tradesPerDay: days === 0 ? 0 : trades.length / days,
     fills,
     fillsPerDay: days === 0 ? 0 : fills / days,
-    exposure: curve.length === 0 ? 0 : pass.exposedPoints / curve.length,
-  };
-}
-
-/** Daily returns from the last equity of each New York day (days without points are skipped). */
-export function dailyReturns(curve: EquityCurve, startingEquity: number): number[] {
-  return scanCurve(curve, startingEquity).returns;
-}
-
-/**
- * One pass over the curve: daily returns, the worst drawdown (back at the peak it started from =
- * recovered) and the points with a position open.
- */
-function scanCurve(curve: EquityCurve, start: number): { returns: number[]; drawdown: Drawdown; exposedPoints: number } {
-  const { times, values, exposed } = curve.view();
-  const n = times.length;
-  const returns: number[] = [];
-  let previousClose = start;
-  let close = start;
-  let dayEnd = Number.NEGATIVE_INFINITY;
-  let exposedPoints = 0;
-  let peak = start;
-  let peakTime = n > 0 ? times[0]! : 0;
-  let depth = 0;
-  let worstPeakTime: number | null = null;
-  let troughTime: number | null = null;
-  let recoveryTime: number | null = null;
-  for (let i = 0; i < n; i++) {
-    const t = times[i]!;
-    const e = values[i]!;
-    if (t >= dayEnd) {
-      if (i > 0) {
-        returns.push(close / previousClose - 1);
-        previousClose = close;
-      }
-      dayEnd = nyNextMidnight(t);
-    }
-    close = e;
-    exposedPoints += exposed[i]!;
-    if (e >= peak) {
-      if (depth > 0 && recoveryTime === null) recoveryTime = t;
-      peak = e;
-      peakTime = t;
-    } else {
-      const d = peak > 0 ? (peak - e) / peak : 0;
-      if (d > depth) {
-        depth = d;
-        worstPeakTime = peakTime;
-        troughTime = t;
-        recoveryTime = null;
-      }
-    }
-  }
-  if (n > 0) returns.push(close / previousClose - 1);
-  const end = recoveryTime ?? (n > 0 ? times[n - 1]! : 0);
-  return {
-    returns,
-    drawdown: { depth, peakTime: worstPeakTime, troughTime, recoveryTime, durationMs: worstPeakTime === null ? 0 : end - worstPeakTime },
-    exposedPoints,
+    exposure: c.points === 0 ? 0 : c.exposedPoints / c.points,
   };
 }
 

@@ -62,7 +62,7 @@ export class MultiStrategyRunner {
   onBar(bar: Bar): void {
     const list = this.#bySymbol.get(bar.symbol);
     if (list === undefined) return;
-    for (const r of list) r.onBar(bar);
+    for (let i = 0; i < list.length; i++) list[i]!.onBar(bar);
   }
 
   /** Feeds warm-up history (time-ordered) to the runners of each bar's symbol. */

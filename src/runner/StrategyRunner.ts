@@ -138,7 +138,13 @@ export class StrategyRunner {
           cashAfter: this.ledger.cash,
         });
         const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
-        if (this.#status !== RunnerStatus.Faulted) this.#guard('onFill', () => this.#strategy.onFill(seen, this.#ctx));
+        if (this.#status !== RunnerStatus.Faulted) {
+          try {
+            this.#strategy.onFill(seen, this.#ctx);
+          } catch (error) {
+            this.fault(error, 'onFill');
+          }
+        }
         return;
       }
       case 'canceled':
@@ -238,15 +244,17 @@ export class StrategyRunner {
   #makeContext(): StrategyContext {
     const now = (): number => this.#now;
     const warmingUp = (): boolean => this.#warmingUp;
-    const order = (symbol: string, side: 'buy' | 'sell', qty: number, o: OrderOptions = {}): void =>
+    // Every intent has the same fields (absent ones undefined): one object shape on the order path.
+    const order = (symbol: string, side: 'buy' | 'sell', qty: number, o: OrderOptions | undefined): void =>
       this.#submit({
         symbol,
         side,
         qty,
-        type: o.type ?? 'market',
-        ...(o.limitPrice !== undefined ? { limitPrice: o.limitPrice } : {}),
-        ...(o.stopPrice !== undefined ? { stopPrice: o.stopPrice } : {}),
-        ...(o.reason !== undefined ? { reason: o.reason } : {}),
+        type: o?.type ?? 'market',
+        limitPrice: o?.limitPrice,
+        stopPrice: o?.stopPrice,
+        timeInForce: undefined,
+        reason: o?.reason,
       });
     return {
       strategyId: this.id,
@@ -271,8 +279,8 @@ export class StrategyRunner {
       sell: (s, q, o) => order(s, 'sell', q, o),
       closePosition: (s, reason) => {
         const held = this.ledger.positionQty(s);
-        if (held > 0) order(s, 'sell', held, reason === undefined ? {} : { reason });
-        else if (held < 0) order(s, 'buy', -held, reason === undefined ? {} : { reason });
+        if (held > 0) order(s, 'sell', held, { reason });
+        else if (held < 0) order(s, 'buy', -held, { reason });
       },
     };
   }

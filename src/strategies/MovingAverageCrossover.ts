@@ -31,6 +31,14 @@ interface SymbolState {
  */
 export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParams> {
   readonly #symbols = new Map<string, SymbolState>();
+  readonly #crossedAbove: string;
+  readonly #crossedBelow: string;
+
+  constructor(params: MovingAverageCrossoverParams) {
+    super(params);
+    this.#crossedAbove = `SMA${params.fast} crossed above SMA${params.slow}`;
+    this.#crossedBelow = `SMA${params.fast} crossed below SMA${params.slow}`;
+  }
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const s = this.#state(bar.symbol);
@@ -45,9 +53,9 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
     const held = ctx.position(bar.symbol);
     if (crossUp && held === 0) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `SMA${this.params.fast} crossed above SMA${this.params.slow}` });
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: this.#crossedAbove });
     } else if (crossDown && held > 0) {
-      ctx.closePosition(bar.symbol, `SMA${this.params.fast} crossed below SMA${this.params.slow}`);
+      ctx.closePosition(bar.symbol, this.#crossedBelow);
     }
   }
 

@@ -2,12 +2,12 @@ import type { Bar } from '../../core/Bar.js';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerRejectError } from '../../core/errors.js';
 import type { Fill } from '../../core/Fill.js';
-import type { Order, OrderRequest } from '../../core/Order.js';
+import { isTerminal, type Order, type OrderRequest } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
-import { nyDateOf } from '../../market-data/zonedTime.js';
+import { nyDayNumber } from '../../market-data/zonedTime.js';
 import type { BrokerAccount } from '../Broker.js';
-import { orderFromRequest } from '../orderFromRequest.js';
+import { copyOrder, orderFromRequest } from '../orderFromRequest.js';
 import type { CommissionModel } from './CommissionModel.js';
 import { fillPrice } from './fillPrice.js';
 import type { SlippageModel } from './SlippageModel.js';
@@ -25,14 +25,20 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Working {
   readonly order: Mutable<Order>;
-  /** New York date of the first bar the order could trade on: a day order lives for that session only. */
-  session: string | null;
+  /** New York day number of the first bar the order could trade on (−1 before it): a day order lives for that session only. */
+  session: number;
 }
 
 // Alpaca's limits and error codes, so the emulator can return what Alpaca returns.
 const MAX_CLIENT_ORDER_ID = 128;
 const CODE_UNPROCESSABLE = 40010001;
 const CODE_INSUFFICIENT = 40310000;
+/** Finished orders kept for lookups (and duplicate client ids); older ones are forgotten. */
+const FINISHED_KEPT = 10_000;
+
+function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
+  throw new BrokerRejectError(message, status, code);
+}
 
 /**
  * The simulated venue shared by SimBroker (backtests, offline mode) and the Alpaca emulator: a cash
@@ -50,10 +56,15 @@ export class MatchingEngine {
   readonly #slippage: SlippageModel;
   readonly #commission: CommissionModel;
   readonly #liquidity: (order: Order, bar: Bar) => number;
-  readonly #listeners = new Set<(event: OrderEvent) => void>();
+  /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
+  #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
   readonly #orders = new Map<string, Mutable<Order>>();
   readonly #byClientId = new Map<string, string>();
+  /** Ids of finished orders, oldest first from `#finishedHead`: the memory stays bounded over months. */
+  #finished: string[] = [];
+  #finishedHead = 0;
   readonly #working: Working[] = [];
+  readonly #scratch: Working[] = [];
   readonly #positions = new Map<string, { qty: number; cost: number }>();
   readonly #marks = new Map<string, number>();
   #cash: number;
@@ -70,8 +81,10 @@ export class MatchingEngine {
   }
 
   onEvent(listener: (event: OrderEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
   }
 
   /** Accepts an order (and reports `new`) or throws BrokerRejectError saying why not. */
@@ -81,17 +94,18 @@ export class MatchingEngine {
     const order: Mutable<Order> = orderFromRequest(r, `sim-${++this.#orderSeq}`, 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
-    this.#working.push({ order, session: null });
-    this.#emit({ kind: 'new', order: { ...order }, time: now });
-    return { ...order };
+    this.#working.push({ order, session: -1 });
+    const snapshot = copyOrder(order);
+    this.#emit({ kind: 'new', order: snapshot, time: now });
+    return snapshot;
   }
 
   /** Cancels a working order; false when it is unknown or already final. */
   cancel(orderId: string): boolean {
-    const i = this.#working.findIndex((w) => w.order.id === orderId);
-    if (i === -1) return false;
-    const [w] = this.#working.splice(i, 1);
-    this.#finish(w!.order, 'canceled');
+    const w = this.#working.find((x) => x.order.id === orderId);
+    if (w === undefined) return false;
+    this.#remove(w);
+    this.#finish(w.order, 'canceled');
     return true;
   }
 
@@ -99,19 +113,25 @@ export class MatchingEngine {
   onBar(bar: Bar): void {
     this.#marks.set(bar.symbol, bar.close);
     if (this.#working.length === 0) return;
-    let date: string | null = null;
-    for (const w of [...this.#working]) {
+    // Events below may add or cancel orders: walk a copy, kept in a reused array.
+    const list = this.#scratch;
+    list.length = 0;
+    for (let i = 0; i < this.#working.length; i++) list.push(this.#working[i]!);
+    let day = -1;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
       const o = w.order;
-      if (o.symbol !== bar.symbol || o.submittedAt >= bar.time) continue;
-      date ??= nyDateOf(bar.time);
-      if (w.session === null) w.session = date;
-      else if (o.timeInForce === 'day' && o.type !== 'market' && date !== w.session) {
+      if (o.symbol !== bar.symbol || o.submittedAt >= bar.time || isTerminal(o.status)) continue;
+      if (day === -1) day = nyDayNumber(bar.time);
+      if (w.session === -1) w.session = day;
+      else if (o.timeInForce === 'day' && o.type !== 'market' && day !== w.session) {
         this.#remove(w);
         this.#finish(o, 'expired');
         continue;
       }
       this.#match(w, bar);
     }
+    list.length = 0;
   }
 
   account(): BrokerAccount {
@@ -123,12 +143,12 @@ export class MatchingEngine {
   }
 
   openOrders(): Order[] {
-    return this.#working.map((w) => ({ ...w.order }));
+    return this.#working.map((w) => copyOrder(w.order));
   }
 
   order(idOrClientId: string): Order | undefined {
     const o = this.#orders.get(idOrClientId) ?? this.#orders.get(this.#byClientId.get(idOrClientId) ?? '');
-    return o === undefined ? undefined : { ...o };
+    return o === undefined ? undefined : copyOrder(o);
   }
 
   /** The venue's current time. */
@@ -172,7 +192,7 @@ export class MatchingEngine {
     const done = o.filledQty >= o.qty;
     o.status = done ? 'filled' : 'partially_filled';
     if (done) this.#remove(w);
-    this.#emit({ kind: done ? 'fill' : 'partial_fill', order: { ...o }, fill, time: bar.time });
+    this.#emit({ kind: done ? 'fill' : 'partial_fill', order: copyOrder(o), fill, time: bar.time });
   }
 
   /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */
@@ -192,26 +212,23 @@ export class MatchingEngine {
   }
 
   #validate(r: OrderRequest): void {
-    const no = (message: string, status = 422, code = CODE_UNPROCESSABLE): never => {
-      throw new BrokerRejectError(message, status, code);
-    };
-    if (r.clientOrderId.length === 0 || r.clientOrderId.length > MAX_CLIENT_ORDER_ID) no(`client_order_id must be 1 to ${MAX_CLIENT_ORDER_ID} characters`);
-    if (this.#byClientId.has(r.clientOrderId)) no('client_order_id must be unique');
-    if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) no(`invalid symbol "${r.symbol}"`);
-    if (!(Number.isFinite(r.qty) && r.qty > 0)) no(`qty must be > 0, got ${r.qty}`);
-    if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) no('a market order takes no limit or stop price');
-    if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) no('limit_price is required for a limit order');
-    if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) no('stop_price is required for a stop order');
+    if (r.clientOrderId.length === 0 || r.clientOrderId.length > MAX_CLIENT_ORDER_ID) refuse(`client_order_id must be 1 to ${MAX_CLIENT_ORDER_ID} characters`);
+    if (this.#byClientId.has(r.clientOrderId)) refuse('client_order_id must be unique');
+    if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) refuse(`invalid symbol "${r.symbol}"`);
+    if (!(Number.isFinite(r.qty) && r.qty > 0)) refuse(`qty must be > 0, got ${r.qty}`);
+    if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) refuse('a market order takes no limit or stop price');
+    if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) refuse('limit_price is required for a limit order');
+    if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) refuse('stop_price is required for a stop order');
     if (r.side === 'sell') {
       const held = this.#positions.get(r.symbol)?.qty ?? 0;
       const available = held - this.#workingQty(r.symbol, 'sell');
-      if (r.qty > available) no(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
+      if (r.qty > available) refuse(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
     } else {
       const price = r.limitPrice ?? r.stopPrice ?? this.#marks.get(r.symbol);
       if (price !== undefined) {
         const cost = r.qty * price + this.#commission.commission(r.qty, price);
         const power = this.#buyingPower();
-        if (cost > power + 1e-9) no(`insufficient buying power: order costs about ${cost.toFixed(2)}, buying power is ${power.toFixed(2)}`, 403, CODE_INSUFFICIENT);
+        if (cost > power + 1e-9) refuse(`insufficient buying power: order costs about ${cost.toFixed(2)}, buying power is ${power.toFixed(2)}`, 403, CODE_INSUFFICIENT);
       }
     }
   }
@@ -240,24 +257,38 @@ export class MatchingEngine {
     return v;
   }
 
+  /** Takes a finished order off the book; only the last FINISHED_KEPT finished orders stay known. */
   #remove(w: Working): void {
     const i = this.#working.indexOf(w);
     if (i !== -1) this.#working.splice(i, 1);
+    this.#finished.push(w.order.id);
+    if (this.#finished.length - this.#finishedHead > FINISHED_KEPT) {
+      const old = this.#orders.get(this.#finished[this.#finishedHead++]!);
+      if (old !== undefined) {
+        this.#orders.delete(old.id);
+        this.#byClientId.delete(old.clientOrderId);
+      }
+      if (this.#finishedHead >= FINISHED_KEPT) {
+        this.#finished = this.#finished.slice(this.#finishedHead);
+        this.#finishedHead = 0;
+      }
+    }
   }
 
   #finish(o: Mutable<Order>, status: 'canceled' | 'expired'): void {
     o.status = status;
     o.updatedAt = this.#clock.now();
-    this.#emit({ kind: status, order: { ...o }, time: o.updatedAt });
+    this.#emit({ kind: status, order: copyOrder(o), time: o.updatedAt });
   }
 
   #reject(o: Mutable<Order>, reason: string): void {
     o.status = 'rejected';
     o.updatedAt = this.#clock.now();
-    this.#emit({ kind: 'rejected', order: { ...o }, reason, time: o.updatedAt });
+    this.#emit({ kind: 'rejected', order: copyOrder(o), reason, time: o.updatedAt });
   }
 
   #emit(event: OrderEvent): void {
-    for (const l of [...this.#listeners]) l(event);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
   }
 }

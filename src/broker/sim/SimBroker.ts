@@ -13,7 +13,8 @@ import type { MatchingEngine } from './MatchingEngine.js';
  */
 export class SimBroker implements Broker {
   readonly #venue: MatchingEngine;
-  readonly #listeners = new Set<(event: OrderEvent) => void>();
+  /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
+  #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
 
   constructor(venue: MatchingEngine) {
     this.#venue = venue;
@@ -53,11 +54,14 @@ export class SimBroker implements Broker {
   }
 
   onOrderEvent(listener: (event: OrderEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
   }
 
   #emit(event: OrderEvent): void {
-    for (const l of [...this.#listeners]) l(event);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
   }
 }

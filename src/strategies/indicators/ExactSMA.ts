@@ -1,40 +1,61 @@
-import { MovingAverage } from 'trading-signals';
 import { ExactSum } from './ExactSum.js';
 
 /**
  * Simple moving average of the last `interval` values: their exact sum, correctly rounded, divided
  * by `interval` (backtrader's arithmetic, bit for bit). Same streaming API as trading-signals'
- * indicators: `add`, `replace` (a revised last value, e.g. Alpaca's updated bar), `getResult`.
+ * indicators: `add`, `replace` (a revised last value, e.g. Alpaca's updated bar), `getResult`,
+ * `isStable`. Its state lives in numeric fields and a ring buffer, so an update allocates nothing.
  */
-export class ExactSMA extends MovingAverage {
+export class ExactSMA {
+  readonly interval: number;
   readonly #window: Float64Array;
   readonly #sum = new ExactSum();
   /** Slot of the newest value in the ring buffer. */
   #newest = -1;
   #count = 0;
+  #result = Number.NaN;
 
   constructor(interval: number) {
     if (!Number.isInteger(interval) || interval < 1) throw new RangeError(`SMA interval must be a positive integer, got ${interval}`);
-    super(interval);
+    this.interval = interval;
     this.#window = new Float64Array(interval);
   }
 
-  override getRequiredInputs(): number {
+  getRequiredInputs(): number {
     return this.interval;
   }
 
-  override update(price: number, replace: boolean): number | null {
+  get isStable(): boolean {
+    return this.#count === this.interval;
+  }
+
+  /** The average of the last `interval` values, or null before that many have arrived. */
+  getResult(): number | null {
+    return this.#count === this.interval ? this.#result : null;
+  }
+
+  add(price: number): number | null {
+    return this.#update(price, false);
+  }
+
+  /** Replaces the newest value (the first value is added when there is none). */
+  replace(price: number): number | null {
+    return this.#update(price, true);
+  }
+
+  #update(price: number, replace: boolean): number | null {
     const w = this.#window;
     if (replace && this.#count > 0) {
       this.#sum.remove(w[this.#newest]!);
     } else {
-      this.#newest = (this.#newest + 1) % this.interval;
+      this.#newest = this.#newest + 1 === this.interval ? 0 : this.#newest + 1;
       if (this.#count === this.interval) this.#sum.remove(w[this.#newest]!);
       else this.#count++;
     }
     w[this.#newest] = price;
     this.#sum.add(price);
     if (this.#count < this.interval) return null;
-    return this.setResult(this.#sum.value() / this.interval, replace);
+    this.#result = this.#sum.value() / this.interval;
+    return this.#result;
   }
 }
