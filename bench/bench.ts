@@ -12,7 +12,7 @@ import { syntheticBars } from './syntheticBars.js';
  * is the replay loop alone.
  */
 const BARS = 200_000;
-const RUNS = 5;
+const RUNS = 10;
 
 /** Collects the previous run's garbage first (with --expose-gc), so runs do not pay for each other. */
 const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => {});

@@ -15,6 +15,7 @@ export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faul
 export type RunnerStatus = (typeof RunnerStatus)[keyof typeof RunnerStatus];
 
 interface OpenOrder {
+  readonly clientOrderId: string;
   readonly intent: OrderIntent;
   remaining: number;
 }
@@ -50,7 +51,8 @@ export class StrategyRunner {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #estimateCommission: (qty: number, price: number) => number;
-  readonly #open = new Map<string, OpenOrder>();
+  /** Orders in flight. A strategy has few at a time, and most uses walk them all: an array. */
+  readonly #open: OpenOrder[] = [];
   readonly #lastBars = new Map<string, Bar>();
   readonly #ctx: StrategyContext;
   readonly #view: RiskView;
@@ -84,7 +86,7 @@ export class StrategyRunner {
   }
 
   get openOrderCount(): number {
-    return this.#open.size;
+    return this.#open.length;
   }
 
   /** Feeds history bars: indicators learn, intents are ignored, nothing is marked as traded. */
@@ -112,7 +114,8 @@ export class StrategyRunner {
 
   onOrderUpdate(event: OrderEvent): void {
     const cid = event.order.clientOrderId;
-    const open = this.#open.get(cid);
+    const at = this.#openIndex(cid);
+    const open = at === -1 ? undefined : this.#open[at];
     switch (event.kind) {
       case 'new':
         return;
@@ -121,7 +124,7 @@ export class StrategyRunner {
         const booking = this.ledger.applyFill(event.fill);
         if (open !== undefined) {
           open.remaining -= event.fill.qty;
-          if (event.kind === 'fill' || open.remaining <= 0) this.#open.delete(cid);
+          if (event.kind === 'fill' || open.remaining <= 0) this.#dropOpen(at);
         }
         const f = event.fill;
         if (this.ledger.cash < 0) {
@@ -150,7 +153,7 @@ export class StrategyRunner {
       case 'canceled':
       case 'expired':
       case 'rejected': {
-        this.#open.delete(cid);
+        if (at !== -1) this.#dropOpen(at);
         const intent: OrderIntent = open?.intent ?? {
           symbol: event.order.symbol,
           side: event.order.side,
@@ -197,7 +200,7 @@ export class StrategyRunner {
     if (this.#status === RunnerStatus.Faulted) return;
     const decision = this.#gate.submit(intent, this.#view);
     if (decision.allowed) {
-      this.#open.set(decision.request.clientOrderId, { intent, remaining: intent.qty });
+      this.#open.push({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
       return;
     }
     this.#log.info({ rule: decision.rule, symbol: intent.symbol, side: intent.side, qty: intent.qty }, `order denied: ${decision.reason}`);
@@ -210,15 +213,26 @@ export class StrategyRunner {
     this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
   }
 
+  #openIndex(clientOrderId: string): number {
+    const open = this.#open;
+    for (let i = 0; i < open.length; i++) if (open[i]!.clientOrderId === clientOrderId) return i;
+    return -1;
+  }
+
+  /** Removes an open order, keeping the others in the order they were sent. */
+  #dropOpen(at: number): void {
+    this.#open.splice(at, 1);
+  }
+
   #pendingQty(symbol: string): number {
     let q = 0;
-    for (const o of this.#open.values()) if (o.intent.symbol === symbol) q += o.intent.side === 'buy' ? o.remaining : -o.remaining;
+    for (const o of this.#open) if (o.intent.symbol === symbol) q += o.intent.side === 'buy' ? o.remaining : -o.remaining;
     return q;
   }
 
   #reservedCash(): number {
     let r = 0;
-    for (const o of this.#open.values()) {
+    for (const o of this.#open) {
       if (o.intent.side !== 'buy') continue;
       const price = o.intent.limitPrice ?? o.intent.stopPrice ?? this.#lastBars.get(o.intent.symbol)?.close ?? 0;
       r += o.remaining * price + this.#estimateCommission(o.remaining, price);
@@ -269,8 +283,8 @@ export class StrategyRunner {
       equity: () => this.ledger.equity(),
       position: (s) => this.ledger.positionQty(s),
       hasOpenOrder: (s) => {
-        if (this.#open.size === 0) return false;
-        for (const o of this.#open.values()) if (o.intent.symbol === s) return true;
+        const open = this.#open;
+        for (let i = 0; i < open.length; i++) if (open[i]!.intent.symbol === s) return true;
         return false;
       },
       lastBar: (s) => this.#lastBars.get(s),
