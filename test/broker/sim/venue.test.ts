@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { noCommission, perShareCommission } from '../../../src/broker/sim/CommissionModel.js';
 import { fillPrice } from '../../../src/broker/sim/fillPrice.js';
 import { MatchingEngine } from '../../../src/broker/sim/MatchingEngine.js';
-import { bpsSlippage, noSlippage } from '../../../src/broker/sim/SlippageModel.js';
+import { costModels } from '../../../src/broker/sim/costModels.js';
+import { bpsSlippage, noSlippage, rangeSlippage } from '../../../src/broker/sim/SlippageModel.js';
 import { SimBroker } from '../../../src/broker/sim/SimBroker.js';
 import type { Bar } from '../../../src/core/Bar.js';
 import { BrokerRejectError } from '../../../src/core/errors.js';
@@ -121,6 +122,32 @@ describe('slippage and commission models', () => {
     expect(perShareCommission(0.01, 1, 0.5).commission(100, 50)).toBe(1.5);
     expect(perShareCommission(0, 0)).toBe(noCommission);
     expect(() => perShareCommission(-0.01)).toThrow(RangeError);
+  });
+  it('range slippage moves market and stop fills by a fraction of the bar range, within the bar', () => {
+    const wide = bar('2019-02-11T14:32:00Z', 100, 101, 99, 100.5);
+    // Range 101 − 99 = 2; a quarter of it is 0.5: buys at 100 + 0.5, sells at 100 − 0.5.
+    const s = rangeSlippage(0.25);
+    expect(s.apply(100, 'buy', 'market', wide)).toBe(100.5);
+    expect(s.apply(100, 'sell', 'stop', wide)).toBe(99.5);
+    // 0.8 · 2 = 1.6 would cross the high (101) or the low (99): capped there.
+    expect(rangeSlippage(0.8).apply(100, 'buy', 'market', wide)).toBe(101);
+    expect(rangeSlippage(0.8).apply(100, 'sell', 'market', wide)).toBe(99);
+    expect(s.apply(100, 'buy', 'limit', wide)).toBe(100);
+    expect(s.describe()).toBe('0.25 of the bar range');
+    expect(rangeSlippage(0)).toBe(noSlippage);
+    expect(() => rangeSlippage(1.5)).toThrow(RangeError);
+  });
+  it('builds the configured models, both off by default, and refuses two slippage models', () => {
+    const off = costModels({ slippage_bps: 0, slippage_range: 0, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 });
+    expect(off.slippage).toBe(noSlippage);
+    expect(off.commission).toBe(noCommission);
+    const on = costModels({ slippage_bps: 0, slippage_range: 0.1, commission_per_share: 0, commission_per_order: 1, commission_min_per_order: 0 });
+    expect(on.slippage.describe()).toBe('0.1 of the bar range');
+    expect(on.commission.describe()).toBe('$1/order');
+    // $1 an order whatever the size.
+    expect(on.commission.commission(1, 10)).toBe(1);
+    expect(on.commission.commission(1000, 10)).toBe(1);
+    expect(() => costModels({ slippage_bps: 5, slippage_range: 0.1, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 })).toThrow(RangeError);
   });
 });
 
