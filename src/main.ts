@@ -2,7 +2,7 @@
 /**
  * The command line: the only place that reads process.argv and process.env.
  *   start     run the daemon (offline on sample data, or on Alpaca when keys are set)
- *   backtest  run one strategy over CSV bars
+ *   backtest  run one strategy over CSV bars, or every strategy of a config
  *   check     installation and configuration check
  */
 import { UserError } from './core/errors.js';
@@ -25,6 +25,12 @@ async function main(): Promise<number> {
   }
   return command(args, process.env);
 }
+
+// A reader that stops early (`npm run backtest … | head`) is not a failure: the rest of the output
+// is dropped and the command still writes its files.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 main().then(
   (code) => {

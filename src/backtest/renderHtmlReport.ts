@@ -1,14 +1,17 @@
 import type { BacktestResult } from './BacktestResult.js';
 import type { Metrics } from '../portfolio/metrics.js';
+import { nyDateOf } from '../market-data/zonedTime.js';
 
 const W = 1000;
 const H = 260;
 const PAD = { left: 70, right: 10, top: 10, bottom: 24 };
+/** At most this many dates under a chart. */
+const MAX_DATE_LABELS = 8;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
-const usd = (x: number | null): string => (x === null ? 'n/a' : `${x < 0 ? '−' : ''}$${Math.abs(x).toFixed(2)}`);
+const usd = (x: number | null): string => (x === null ? 'n/a' : `${x < 0 ? '−' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 
 /**
  * A self-contained HTML page (inline SVG and CSS, no script, nothing fetched) with the equity curve
@@ -44,7 +47,8 @@ export function renderHtmlReport(r: BacktestResult): string {
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-table { border-collapse: collapse; } th, td { padding: 4px 10px; border-bottom: 1px solid #d0d7de; text-align: right; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; } th, td { padding: 4px 8px; border-bottom: 1px solid #d0d7de; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 svg { background: #fafbfc; border: 1px solid #d0d7de; }
 .muted { color: #57606a; }
@@ -54,18 +58,41 @@ svg { background: #fafbfc; border: 1px solid #d0d7de; }
 <h1>${esc(title)}</h1>
 <p class="muted">${esc(r.from ?? '')} → ${esc(r.to ?? '')} · ${r.bars.toLocaleString('en-US')} bars · starting cash ${usd(r.startingCash)} · final value ${usd(r.finalValue)} · costs: slippage ${esc(r.costs.slippage)}, commission ${esc(r.costs.commission)} · ${r.fills.length} fills, ${r.rejections} refused or rejected orders</p>
 <h2>Equity (strategies' capital) with fills: ▲ buy, ▼ sell</h2>
-${chart(equity, (v) => usd(v), markers, '#0969da')}
+${chart(equity, times, (v) => usd(v), markers, '#0969da')}
 <h2>Drawdown</h2>
-${chart(drawdown, (v) => pct(v), [], '#cf222e')}
+${chart(drawdown, times, (v) => pct(v), [], '#cf222e')}
+<p class="muted">${esc(drawdownLine(r.metrics))}</p>
 <h2>Metrics</h2>
-${metricsTable(r)}
+<div class="scroll">${metricsTable(r)}</div>
 <p class="muted">Daily returns over New York trading days, annualized with 252 days; risk-free rate ${pct(r.metrics.riskFreeRate)}. Sharpe = mean excess daily return / sample σ × √252; Sortino uses the downside deviation.</p>
 </body>
 </html>
 `;
 }
 
-function chart(values: readonly number[], label: (v: number) => string, markers: ReadonlyArray<{ i: number; side: string; label: string }>, colour: string): string {
+/** The worst drawdown in words, from the exact metrics (the charts use thinned points). */
+function drawdownLine(m: Metrics): string {
+  const d = m.maxDrawdown;
+  if (d.peakTime === null || d.troughTime === null) return 'No drawdown.';
+  const iso = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+  const recovered = d.recoveryTime === null ? 'not recovered by the end' : `recovered ${iso(d.recoveryTime)} UTC`;
+  return `Max drawdown ${pct(d.depth)}: peak ${iso(d.peakTime)} UTC, trough ${iso(d.troughTime)} UTC, ${recovered}.`;
+}
+
+/** Index and New York date of the first point of each day, thinned to at most MAX_DATE_LABELS. */
+function dateLabels(times: readonly number[]): Array<{ i: number; date: string }> {
+  const days: Array<{ i: number; date: string }> = [];
+  let last = '';
+  times.forEach((t, i) => {
+    const date = nyDateOf(t);
+    if (date !== last) days.push({ i, date });
+    last = date;
+  });
+  const step = Math.ceil(days.length / MAX_DATE_LABELS);
+  return days.filter((_, k) => k % step === 0);
+}
+
+function chart(values: readonly number[], times: readonly number[], label: (v: number) => string, markers: ReadonlyArray<{ i: number; side: string; label: string }>, colour: string): string {
   if (values.length === 0) return '<p>No data.</p>';
   let min = Math.min(...values);
   let max = Math.max(...values);
@@ -87,8 +114,11 @@ function chart(values: readonly number[], label: (v: number) => string, markers:
       return `<path d="${shape}" fill="${m.side === 'buy' ? '#1a7f37' : '#cf222e'}"><title>${esc(m.label)}</title></path>`;
     })
     .join('');
+  const dates = dateLabels(times)
+    .map((d) => `<line x1="${x(d.i).toFixed(1)}" y1="${PAD.top}" x2="${x(d.i).toFixed(1)}" y2="${H - PAD.bottom}" stroke="#eaeef2"/><text x="${x(d.i).toFixed(1)}" y="${H - 8}" font-size="11" fill="#57606a">${esc(d.date)}</text>`)
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">
-<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#d0d7de"/>${ticks}
+<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#d0d7de"/>${dates}${ticks}
 <path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"/>${marks}
 </svg>`;
 }
