@@ -1,5 +1,6 @@
 import { formatMoney, formatPnl } from '../notify/formatMoney.js';
 import type { Metrics } from '../portfolio/metrics.js';
+import { missedTargets, VALIDATION_TARGETS } from '../portfolio/validationTargets.js';
 import type { BacktestResult } from './BacktestResult.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
@@ -46,5 +47,10 @@ export function formatBacktestSummary(r: BacktestResult): string {
   const format = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   lines.push('', format(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(format));
   lines.push('', 'Daily returns (New York days), annualized with 252 days; risk-free rate ' + pct(r.metrics.riskFreeRate) + '.');
+  lines.push(`Seed targets (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}):`);
+  for (const s of r.strategies) {
+    const missed = missedTargets(s.metrics);
+    lines.push(`  ${s.id.padEnd(widths[0]!)}  ${missed.length === 0 ? 'meets all four' : `misses ${missed.join(', ')}`}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClosedTrade } from '../../src/portfolio/ClosedTrade.js';
 import { EquityCurve } from '../../src/portfolio/EquityCurve.js';
 import { computeMetrics, TRADING_DAYS_PER_YEAR } from '../../src/portfolio/metrics.js';
+import { missedTargets } from '../../src/portfolio/validationTargets.js';
 
 const at = (iso: string): number => Date.parse(iso);
 
@@ -100,5 +101,19 @@ describe('computeMetrics', () => {
 
     const none = computeMetrics(new EquityCurve(1000), []);
     expect(none).toMatchObject({ totalReturn: 0, cagr: null, tradingDays: 0, annualizedVolatility: null, sharpe: null, winRate: null, expectancy: null, exposure: 0, tradesPerDay: 0 });
+  });
+});
+
+describe('missedTargets', () => {
+  it("names the seed's targets a strategy misses", () => {
+    // fourDays: Sharpe 7.94, drawdown 10 %; trades below decide the win rate and trades per day.
+    const good = computeMetrics(fourDays(), [trade(60), trade(-20), trade(30)]);
+    expect(missedTargets(good)).toEqual([]);
+    // 2 wins of 5 (40 %) and 5 trades over 4 days: only the win rate misses.
+    expect(missedTargets(computeMetrics(fourDays(), [trade(60), trade(-20), trade(30), trade(-10), trade(0)]))).toEqual(['win rate > 50%']);
+    // No trades: no win rate; a flat curve: no Sharpe.
+    const flat = new EquityCurve(1000);
+    flat.push(at('2024-01-02T15:00:00Z'), 1000, false);
+    expect(missedTargets(computeMetrics(flat, []))).toEqual(['Sharpe > 1.5', 'win rate > 50%']);
   });
 });
