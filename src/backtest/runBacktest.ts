@@ -39,7 +39,7 @@ const iso = toIso;
 export function runBacktest(o: BacktestOptions): BacktestResult {
   const started = o.stopwatch();
   const clock = new SimClock(o.bars[0]?.time ?? 0);
-  const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission });
+  const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission, finishedOrdersKept: 0 });
   const broker = new SimBroker(venue);
   const core = buildTradingCore({
     strategies: o.strategies,
@@ -51,11 +51,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     logger: o.logger,
   });
   // During the run only references are kept; the report's objects and strings are built after it.
-  const signalTimes = new Map<string, number>();
   const booked: Array<DaemonEvents['fill.booked']> = [];
   const rejections = new Map<string, number>();
   const reject = (id: string): void => void rejections.set(id, (rejections.get(id) ?? 0) + 1);
-  core.bus.on('order.submitted', (e) => signalTimes.set(e.request.clientOrderId, e.time));
   core.bus.on('order.denied', (e) => reject(e.strategyId));
   core.bus.on('order.update', (e) => {
     if (e.event.kind === 'rejected') reject(e.strategyId);
@@ -86,7 +84,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     fills.push({
       strategy: e.strategyId,
       symbol: f.symbol,
-      signalTime: iso(signalTimes.get(f.clientOrderId) ?? f.time),
+      // The strategy asked at the close of the bar the order was sent on: its submission time.
+      signalTime: iso(e.order.submittedAt),
       fillTime: iso(f.time),
       side: f.side,
       qty: f.qty,

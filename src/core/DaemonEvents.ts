@@ -1,6 +1,6 @@
 import type { Bar } from './Bar.js';
 import type { Fill } from './Fill.js';
-import type { OrderIntent, OrderRequest } from './Order.js';
+import type { Order, OrderIntent, OrderRequest } from './Order.js';
 import type { OrderEvent } from './OrderEvent.js';
 import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
 
@@ -26,6 +26,8 @@ export interface DaemonEvents {
   'fill.booked': {
     readonly strategyId: string;
     readonly fill: Fill;
+    /** The order after this fill (its `submittedAt` is when the strategy asked for it). */
+    readonly order: Order;
     readonly realizedPnl: number;
     readonly closedTrade: ClosedTrade | null;
     readonly positionAfter: number;

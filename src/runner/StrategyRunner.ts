@@ -135,6 +135,7 @@ export class StrategyRunner {
         this.#bus.emit('fill.booked', {
           strategyId: this.id,
           fill: f,
+          order: event.order,
           realizedPnl: booking.realizedPnl,
           closedTrade: booking.closedTrade,
           positionAfter: this.ledger.positionQty(f.symbol),

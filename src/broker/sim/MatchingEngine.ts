@@ -19,6 +19,12 @@ export interface MatchingEngineOptions {
   readonly commission: CommissionModel;
   /** Most shares of `order` that can trade on `bar` (partial fills); default: all of them. */
   readonly liquidity?: (order: Order, bar: Bar) => number;
+  /**
+   * Finished orders kept for lookups by id and for the uniqueness of client order ids (default
+   * 10,000); older ones are forgotten, so memory stays bounded. A backtest, which never looks a
+   * finished order up and numbers its client ids itself, keeps none.
+   */
+  readonly finishedOrdersKept?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -33,7 +39,6 @@ interface Working {
 const MAX_CLIENT_ORDER_ID = 128;
 const CODE_UNPROCESSABLE = 40010001;
 const CODE_INSUFFICIENT = 40310000;
-/** Finished orders kept for lookups (and duplicate client ids); older ones are forgotten. */
 const FINISHED_KEPT = 10_000;
 
 function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
@@ -63,6 +68,7 @@ export class MatchingEngine {
   /** Ids of finished orders, oldest first from `#finishedHead`: the memory stays bounded over months. */
   #finished: string[] = [];
   #finishedHead = 0;
+  readonly #kept: number;
   readonly #working: Working[] = [];
   readonly #scratch: Working[] = [];
   readonly #positions = new Map<string, { qty: number; cost: number }>();
@@ -77,6 +83,8 @@ export class MatchingEngine {
     this.#slippage = o.slippage;
     this.#commission = o.commission;
     this.#liquidity = o.liquidity ?? (() => Number.POSITIVE_INFINITY);
+    this.#kept = o.finishedOrdersKept ?? FINISHED_KEPT;
+    if (!(Number.isInteger(this.#kept) && this.#kept >= 0)) throw new RangeError(`finishedOrdersKept must be an integer ≥ 0, got ${this.#kept}`);
     this.#cash = o.startingCash;
   }
 
@@ -257,18 +265,18 @@ export class MatchingEngine {
     return v;
   }
 
-  /** Takes a finished order off the book; only the last FINISHED_KEPT finished orders stay known. */
+  /** Takes a finished order off the book; only the last `finishedOrdersKept` finished orders stay known. */
   #remove(w: Working): void {
     const i = this.#working.indexOf(w);
     if (i !== -1) this.#working.splice(i, 1);
     this.#finished.push(w.order.id);
-    if (this.#finished.length - this.#finishedHead > FINISHED_KEPT) {
+    if (this.#finished.length - this.#finishedHead > this.#kept) {
       const old = this.#orders.get(this.#finished[this.#finishedHead++]!);
       if (old !== undefined) {
         this.#orders.delete(old.id);
         this.#byClientId.delete(old.clientOrderId);
       }
-      if (this.#finishedHead >= FINISHED_KEPT) {
+      if (this.#finishedHead >= Math.max(this.#kept, 1024)) {
         this.#finished = this.#finished.slice(this.#finishedHead);
         this.#finishedHead = 0;
       }
