@@ -28,7 +28,18 @@ export interface StrategyBacktest {
   readonly finalValue: number;
   readonly fills: number;
   readonly rejections: number;
+  /** Refused or rejected orders by rule. */
+  readonly denials: Readonly<Record<string, number>>;
   readonly metrics: Metrics;
+}
+
+/** A circuit breaker that tripped or resumed during the run. */
+export interface BacktestBreakerEvent {
+  readonly kind: 'tripped' | 'resumed';
+  readonly scope: string;
+  readonly rule: string;
+  readonly time: string;
+  readonly text: string;
 }
 
 /**
@@ -54,6 +65,8 @@ export interface BacktestResult {
   /** Over the strategies' capital together (the unallocated cash does not trade). */
   readonly metrics: Metrics;
   readonly strategies: readonly StrategyBacktest[];
-  /** The strategies' total equity; at most 5,000 points (evenly thinned, the last one always kept). */
+  /** Circuit-breaker trips and resumes, in time order (none without breakers). */
+  readonly breakerEvents: readonly BacktestBreakerEvent[];
+  /** The strategies' total equity; at most 4,097 points (evenly thinned, the last one always kept). */
   readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
 }

@@ -1,4 +1,4 @@
-import { formatMoney, formatPnl } from '../notify/formatMoney.js';
+import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import { missedTargets, VALIDATION_TARGETS } from '../portfolio/validationTargets.js';
 import type { BacktestResult } from './BacktestResult.js';
@@ -47,6 +47,16 @@ export function formatBacktestSummary(r: BacktestResult): string {
   const format = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   lines.push('', format(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(format));
   lines.push('', 'Daily returns (New York days), annualized with 252 days; risk-free rate ' + pct(r.metrics.riskFreeRate) + '.');
+  if (r.breakerEvents.length > 0) {
+    lines.push('', 'Circuit breakers:');
+    for (const e of r.breakerEvents) lines.push(`  ${e.time}  ${e.scope} ${e.kind === 'tripped' ? `tripped on ${e.rule}: ${e.text}` : `${e.rule}: ${e.text}`}`);
+  }
+  const denied = r.strategies.filter((s) => Object.keys(s.denials).length > 0);
+  if (denied.length > 0) {
+    lines.push('', 'Refused or rejected orders by rule:');
+    for (const s of denied) lines.push(`  ${s.id.padEnd(widths[0]!)}  ${Object.entries(s.denials).map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
+  }
+  lines.push('');
   lines.push(`Seed targets (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}):`);
   for (const s of r.strategies) {
     const missed = missedTargets(s.metrics);

@@ -10,7 +10,9 @@ import type { SlippageModel } from '../broker/sim/SlippageModel.js';
 import { buildTradingCore } from '../engine/buildTradingCore.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
 import { computeMetrics } from '../portfolio/metrics.js';
-import type { BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+import type { BreakerLimits } from '../risk/CircuitBreaker.js';
+import type { BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
 
 export interface BacktestOptions {
   /** One strategy (the command-line form) or every enabled strategy of a config. */
@@ -23,6 +25,10 @@ export interface BacktestOptions {
   readonly commission: CommissionModel;
   readonly maxPositionPct: number;
   readonly riskFreeRate?: number;
+  /** Regular sessions: orders are decided inside them only (the daemon's market-hours rule). */
+  readonly calendar?: MarketCalendar;
+  /** Circuit breakers as the daemon runs them; none when omitted. */
+  readonly breakers?: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
   readonly logger: Logger;
   /** Reads a monotonic time in ms, for the speed figures only (never for trading decisions). */
   readonly stopwatch: () => number;
@@ -49,6 +55,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     maxPositionPct: o.maxPositionPct,
     estimateCommission: (q, p) => o.commission.commission(q, p),
     logger: o.logger,
+    ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
+    ...(o.breakers === undefined ? {} : { breakers: o.breakers }),
+    accountBuyingPower: () => venue.account().buyingPower,
   });
   // During the run only references are kept; the report's objects and strings are built after it.
   const booked: Array<DaemonEvents['fill.booked']> = [];
@@ -59,6 +68,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     if (e.event.kind === 'rejected') reject(e.strategyId);
   });
   core.bus.on('fill.booked', (e) => void booked.push(e));
+  const breakerEvents: BacktestBreakerEvent[] = [];
+  core.bus.on('breaker.tripped', (e) => void breakerEvents.push({ kind: 'tripped', scope: e.scope, rule: e.rule, time: iso(e.time), text: `${e.message} (${e.action})` }));
+  core.bus.on('breaker.resumed', (e) => void breakerEvents.push({ kind: 'resumed', scope: e.scope, rule: e.rule, time: iso(e.time), text: e.reason }));
   core.execution.start();
   core.runner.start();
 
@@ -66,12 +78,14 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const bars = o.bars;
   const bus = core.bus;
   const portfolio = core.portfolio;
+  const breakers = core.breakers;
   for (let i = 0; i < bars.length; i++) {
     const bar = bars[i]!;
     clock.advanceTo(bar.time);
     broker.onBar(bar);
     bus.emit('bar', bar);
     portfolio.recordEquity(bar.time);
+    if (breakers !== null) breakers.onEquity(bar.time);
   }
   const elapsedMs = o.stopwatch() - started;
 
@@ -125,9 +139,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       finalValue: r.ledger.equity(),
       fills: fillCount.get(r.id) ?? 0,
       rejections: rejections.get(r.id) ?? 0,
+      denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
       metrics: runners.length === 1 ? totalMetrics : computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
     })),
+    breakerEvents,
     equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
   };
 }

@@ -6,6 +6,7 @@ import { costModels, type CostSettings } from '../broker/sim/costModels.js';
 import { runBacktest } from '../backtest/runBacktest.js';
 import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
 import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
+import { breakerLimits } from '../config/breakerLimits.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
 import type { Bar } from '../core/Bar.js';
 import { CliError } from '../core/errors.js';
@@ -13,6 +14,7 @@ import type { StrategySpec } from '../engine/StrategySpec.js';
 import { loadCsvBars, symbolFromFileName } from '../market-data/loadCsvBars.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { assertTimeZone, nyDateOf } from '../market-data/zonedTime.js';
+import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
@@ -90,6 +92,8 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     ...costModels(costs),
     maxPositionPct,
     riskFreeRate,
+    calendar: new StaticNyseCalendar(),
+    ...(run.breakers === undefined ? {} : { breakers: run.breakers }),
     logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
     stopwatch: () => performance.now(),
   });
@@ -114,6 +118,8 @@ interface BacktestRun {
   readonly maxPositionPct: number;
   readonly costs: CostSettings;
   readonly checkCash?: (cash: number) => void;
+  /** The config's circuit breakers (the `--data` form has none). */
+  readonly breakers?: ReturnType<typeof breakerLimits>;
 }
 
 const noCosts: CostSettings = { slippage_bps: 0, slippage_range: 0, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 };
@@ -138,6 +144,7 @@ async function fromConfig(file: string, dataDir: string | undefined): Promise<Ba
     maxPositionPct: config.risk.max_position_pct,
     costs: config.sim,
     checkCash: (cash) => checkAllocations(config, cash, '--cash or sim.starting_cash', file),
+    breakers: breakerLimits(config),
   };
 }
 

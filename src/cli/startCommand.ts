@@ -39,7 +39,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   }
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
-  const { logger: root, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
+  const { logger: root, breakerLog, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
   const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();
 
@@ -55,7 +55,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   );
   if (v.restore) logger.warn('--restore: restoring from snapshots is not available yet; starting from a fresh state');
 
-  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock });
+  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog });
   let exitCode = 0;
   const stopped = new Promise<void>((resolve) => {
     const stop = (reason: string): void => {

@@ -11,6 +11,15 @@ const strategyId = z
   .regex(/^[a-z0-9][a-z0-9_]{0,39}$/, 'must be 1–40 lower-case letters, digits or _ (it names the strategy in client order ids)');
 const symbol = z.string().regex(/^[A-Z][A-Z0-9.]{0,9}$/, 'must be an upper-case ticker such as AAPL or BRK.B');
 
+/** The seed's four circuit-breaker rules; each key may be left out to take the default. */
+const breakerRules = {
+  max_drawdown_pct: fraction.optional(),
+  max_daily_loss_pct: fraction.optional(),
+  max_consecutive_losses: positiveInt.optional(),
+  max_trades_per_day: positiveInt.optional(),
+};
+const breakerAction = z.enum(['block_entries', 'flatten', 'halt_all'], { message: 'must be block_entries, flatten or halt_all' });
+
 export const strategyConfigSchema = z.strictObject({
   id: strategyId,
   type: z.string().min(1, 'must name a strategy type'),
@@ -23,6 +32,8 @@ export const strategyConfigSchema = z.strictObject({
   capital_allocation: z.number().positive('must be > 0 (dollars of the account given to this strategy)').finite(),
   /** Checked against the type's own schema by the loader. */
   params: z.record(z.string(), z.unknown()).default({}),
+  /** This strategy's own thresholds, over the top-level `circuit_breakers`. */
+  circuit_breakers: z.strictObject({ ...breakerRules, action: breakerAction.optional() }).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -44,13 +55,17 @@ export const configSchema = z.strictObject({
       history_days: positiveInt.default(100),
     })
     .prefault({}),
-  /** Each rule pauses trading when crossed (enforced by the circuit breaker). */
+  /** Each rule pauses trading when crossed: per strategy (these values, or the strategy's own), and for the account. */
   circuit_breakers: z
     .strictObject({
       max_drawdown_pct: fraction.default(0.2),
       max_daily_loss_pct: fraction.default(0.05),
       max_consecutive_losses: positiveInt.default(5),
       max_trades_per_day: positiveInt.default(50),
+      /** What a paused breaker allows: exits only (block_entries), exits after closing everything (flatten), nothing (halt_all). */
+      action: breakerAction.default('block_entries'),
+      /** The account-wide breaker on the strategies' total; see breakerLimits for its defaults. */
+      account: z.strictObject(breakerRules).prefault({}),
     })
     .prefault({}),
   risk: z

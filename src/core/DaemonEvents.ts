@@ -3,6 +3,7 @@ import type { Fill } from './Fill.js';
 import type { Order, OrderIntent, OrderRequest } from './Order.js';
 import type { OrderEvent } from './OrderEvent.js';
 import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
+import type { BreakerAction, BreakerRule } from '../risk/CircuitBreaker.js';
 
 /** Every event on the in-process bus, by name. */
 export interface DaemonEvents {
@@ -33,6 +34,18 @@ export interface DaemonEvents {
     readonly positionAfter: number;
     readonly cashAfter: number;
   };
+  /** A circuit breaker paused its scope (a strategy id, or `account`). */
+  'breaker.tripped': {
+    readonly scope: string;
+    readonly rule: BreakerRule;
+    readonly value: number;
+    readonly threshold: number;
+    readonly time: number;
+    readonly message: string;
+    readonly action: BreakerAction;
+  };
+  /** A circuit breaker re-armed at a new session or was resumed by hand. */
+  'breaker.resumed': { readonly scope: string; readonly rule: BreakerRule; readonly time: number; readonly reason: string };
   /** A strategy threw or broke an invariant; it is paused. */
   'strategy.faulted': { readonly strategyId: string; readonly error: unknown; readonly time: number };
 }

@@ -7,6 +7,7 @@ import type { Clock, TimerHandle } from '../core/Clock.js';
 import { SimClock } from '../core/SimClock.js';
 import type { Bar } from '../core/Bar.js';
 import type { DaemonConfig } from '../config/configSchema.js';
+import { breakerLimits } from '../config/breakerLimits.js';
 import { checkAllocations } from '../config/loadConfig.js';
 import { loadCsvBars } from '../market-data/loadCsvBars.js';
 import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
@@ -15,8 +16,9 @@ import { nyDateOf } from '../market-data/zonedTime.js';
 import { LogNotifier } from '../notify/LogNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { formatTrade } from '../notify/formatTrade.js';
-import { formatMoney, formatPnl } from '../notify/formatMoney.js';
+import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -27,6 +29,8 @@ export interface EngineOptions {
   readonly logger: Logger;
   /** Wall-clock time: pacing, snapshot timer, timestamps of the state file. */
   readonly wallClock: Clock;
+  /** Where circuit-breaker trips and resumes are logged as well (`logs/circuit_breaker.log`). */
+  readonly breakerLog?: Logger;
 }
 
 /**
@@ -92,6 +96,9 @@ export class PaperTradingEngine {
       maxPositionPct: config.risk.max_position_pct,
       estimateCommission: (q, p) => commission.commission(q, p),
       logger,
+      calendar: new StaticNyseCalendar(),
+      breakers: breakerLimits(config),
+      accountBuyingPower: () => venue.account().buyingPower,
     });
     this.#core = core;
     this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
@@ -157,6 +164,7 @@ export class PaperTradingEngine {
       core.bus.emit('bar', bar);
     }
     core.portfolio.recordEquity(batch.time);
+    core.breakers?.onEquity(batch.time);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) this.#logPnl(`close of ${nyDateOf(previous)}`);
   }
@@ -182,6 +190,23 @@ export class PaperTradingEngine {
         e.closedTrade === null ? text : `${text} · ${e.strategyId} realized P&L ${formatPnl(runner?.ledger.realizedPnl ?? 0)}`,
       );
       if (this.#o.config.notifications.telegram_on_all_trades) this.#notifier?.notify({ priority: AlertPriority.Trade, text });
+    });
+    const breakerLog = this.#o.breakerLog ?? this.#o.logger.child({ component: 'circuit_breaker' });
+    const riskLog = this.#o.logger.child({ component: 'circuit_breaker' });
+    core.bus.on('breaker.tripped', (e) => {
+      const what = e.action === 'halt_all' ? 'all its orders are halted' : e.action === 'flatten' ? 'its positions are being closed; entries are blocked' : 'entries are blocked, exits allowed';
+      const text = `🛑 Circuit breaker ${e.scope} tripped on ${e.rule}: ${e.message}; ${what}`;
+      const fields = { scope: e.scope, rule: e.rule, value: e.value, threshold: e.threshold, action: e.action, marketTime: new Date(e.time).toISOString() };
+      riskLog.warn(fields, text);
+      breakerLog.warn(fields, text);
+      this.#notifier?.notify({ priority: AlertPriority.Risk, text });
+    });
+    core.bus.on('breaker.resumed', (e) => {
+      const text = `✅ Circuit breaker ${e.scope} (${e.rule}) ${e.reason}`;
+      const fields = { scope: e.scope, rule: e.rule, marketTime: new Date(e.time).toISOString() };
+      riskLog.info(fields, text);
+      breakerLog.info(fields, text);
+      this.#notifier?.notify({ priority: AlertPriority.Risk, text });
     });
     core.bus.on('strategy.faulted', (e) => {
       const message = e.error instanceof Error ? e.error.message : String(e.error);
@@ -219,6 +244,7 @@ export class PaperTradingEngine {
       portfolio: core.portfolio,
       brokerAccount: this.#venue!.account(),
       fillsByStrategy: this.#fills,
+      breakers: core.breakers,
     });
     try {
       writeFileAtomic(this.statePath, `${JSON.stringify(snapshot, null, 2)}\n`);

@@ -3,6 +3,7 @@ import type { PortfolioSnapshot, StrategySnapshot } from '../persistence/Portfol
 import { computeMetrics } from '../portfolio/metrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
 import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
+import type { CircuitBreakers } from '../risk/CircuitBreakers.js';
 
 export interface SnapshotInputs {
   readonly mode: 'sim' | 'alpaca';
@@ -13,6 +14,7 @@ export interface SnapshotInputs {
   readonly portfolio: Portfolio;
   readonly brokerAccount: BrokerAccount;
   readonly fillsByStrategy: ReadonlyMap<string, number>;
+  readonly breakers: CircuitBreakers | null;
 }
 
 /** The state file's content: the broker's account with positions summed over the ledgers, each strategy's books, performance. */
@@ -32,6 +34,8 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       capital: r.capital,
       equity: r.ledger.equity(),
       openOrders: r.openOrderCount,
+      circuitBreaker: i.breakers?.get(r.id)?.status() ?? null,
+      denials: r.denials,
       ledger: r.ledger.toState(),
       performance: computeMetrics(i.portfolio.curve(r.id), r.ledger.closedTrades, { fills: n }),
     };
@@ -49,6 +53,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       allocated: { value: i.portfolio.equity(), cash: i.portfolio.cash() },
     },
     strategies,
+    circuitBreaker: i.breakers?.account.status() ?? null,
     performance: {
       ...computeMetrics(i.portfolio.curve(), allTrades, { fills }),
       realizedPnl: i.portfolio.realizedPnl(),

@@ -5,7 +5,16 @@ import type { DaemonEvents } from '../core/DaemonEvents.js';
 import { EventBus } from '../core/EventBus.js';
 import { ExecutionService } from '../execution/ExecutionService.js';
 import { Portfolio } from '../portfolio/Portfolio.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+import type { BreakerLimits } from '../risk/CircuitBreaker.js';
+import { ACCOUNT, CircuitBreakers } from '../risk/CircuitBreakers.js';
 import { RiskGate } from '../risk/RiskGate.js';
+import type { RiskRule } from '../risk/RiskRule.js';
+import { accountBuyingPower } from '../risk/rules/accountBuyingPower.js';
+import { circuitBreaker } from '../risk/rules/circuitBreaker.js';
+import { marketHours } from '../risk/rules/marketHours.js';
+import { noWashTrade } from '../risk/rules/noWashTrade.js';
+import { tickSize } from '../risk/rules/tickSize.js';
 import { maxPosition } from '../risk/rules/maxPosition.js';
 import { noShort } from '../risk/rules/noShort.js';
 import { notPaused } from '../risk/rules/notPaused.js';
@@ -23,6 +32,8 @@ export interface TradingCore {
   readonly riskGate: RiskGate;
   readonly runner: MultiStrategyRunner;
   readonly portfolio: Portfolio;
+  /** Null when the run has no circuit breakers (a single-strategy backtest from the command line). */
+  readonly breakers: CircuitBreakers | null;
 }
 
 export interface TradingCoreOptions {
@@ -33,6 +44,12 @@ export interface TradingCoreOptions {
   readonly maxPositionPct: number;
   readonly estimateCommission: (qty: number, price: number) => number;
   readonly logger: Logger;
+  /** Regular sessions: orders are decided inside them only. Omitted: no market-hours rule (unit tests). */
+  readonly calendar?: MarketCalendar;
+  /** Circuit breakers per strategy (by id) and for the account. */
+  readonly breakers?: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
+  /** The account's buying power at the broker, null while unknown. */
+  readonly accountBuyingPower?: () => number | null;
 }
 
 /**
@@ -51,10 +68,16 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     strategyIds: o.strategies.map((s) => s.id),
     logger: o.logger.child({ component: 'execution' }),
   });
-  const riskGate = new RiskGate(
-    [validIntent, notPaused, noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission)],
-    execution,
-  );
+  const breakers = o.breakers === undefined ? null : new CircuitBreakers({ ...o.breakers, bus });
+  // In order: is the intent well formed, may the strategy trade now, does the order fit.
+  const rules: RiskRule[] = [validIntent, tickSize];
+  if (o.calendar !== undefined) rules.push(marketHours(o.calendar));
+  rules.push(notPaused);
+  if (breakers !== null) rules.push(circuitBreaker(breakers));
+  rules.push(noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission));
+  if (o.accountBuyingPower !== undefined) rules.push(accountBuyingPower(o.accountBuyingPower, o.estimateCommission));
+  rules.push(noWashTrade((symbol) => execution.openOrders(symbol)));
+  const riskGate = new RiskGate(rules, execution);
   const runners = o.strategies.map((spec) => {
     const factory = builtInStrategies[spec.type];
     if (factory === undefined) throw new RangeError(`unknown strategy type ${spec.type}`);
@@ -73,5 +96,16 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   });
   const runner = new MultiStrategyRunner(runners, bus);
   const portfolio = new Portfolio(new Map(runners.map((r) => [r.id, r.ledger])));
-  return { bus, execution, riskGate, runner, portfolio };
+  if (breakers !== null) {
+    breakers.watch(
+      runners.map((r) => ({ id: r.id, equity: () => r.ledger.equity() })),
+      () => portfolio.equity(),
+    );
+    // `flatten`: a trip also closes the positions of its scope (exits pass a paused breaker).
+    bus.on('breaker.tripped', (e) => {
+      if (e.action !== 'flatten') return;
+      for (const r of runners) if (e.scope === ACCOUNT || e.scope === r.id) r.flatten(`circuit breaker ${e.scope}: ${e.rule}`);
+    });
+  }
+  return { bus, execution, riskGate, runner, portfolio, breakers };
 }

@@ -5,12 +5,19 @@ import type { DaemonEvents } from '../core/DaemonEvents.js';
 import type { EventBus } from '../core/EventBus.js';
 import { isTerminal, type OrderIntent, type OrderRequest } from '../core/Order.js';
 import type { OrderEvent } from '../core/OrderEvent.js';
+import type { OpenOrderRef } from '../risk/rules/noWashTrade.js';
 import { clientOrderId, strategyOfClientOrderId } from './clientOrderId.js';
+
+interface InFlight extends OpenOrderRef {
+  readonly symbol: string;
+}
 
 /**
  * Sends allowed intents to the broker under a client order id that names the strategy, keeps the
  * book of orders in flight, and attributes every broker event to the strategy that owns the order.
- * An event for an order nobody owns is reported, never absorbed.
+ * An event for an order nobody owns is reported, never absorbed. An order facing an opposite order
+ * on its symbol (only exits get this far: the wash-trade rule denies entries) is held back until
+ * that order is done, since Alpaca would refuse it.
  */
 export class ExecutionService {
   readonly #broker: Broker;
@@ -18,7 +25,8 @@ export class ExecutionService {
   readonly #clock: Clock;
   readonly #runId: string;
   readonly #log: Logger;
-  readonly #owners = new Map<string, string>();
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #held: OrderRequest[] = [];
   readonly #known: ReadonlySet<string>;
   #seq: number;
   #unsubscribe: (() => void) | null = null;
@@ -57,7 +65,14 @@ export class ExecutionService {
   }
 
   get inFlight(): number {
-    return this.#owners.size;
+    return this.#inFlight.size;
+  }
+
+  /** Orders of every strategy at the broker (or held back) on `symbol`. */
+  openOrders(symbol: string): OpenOrderRef[] {
+    const out: OpenOrderRef[] = [];
+    for (const o of this.#inFlight.values()) if (o.symbol === symbol) out.push(o);
+    return out;
   }
 
   /** Called only by the RiskGate, after every rule passed. */
@@ -75,27 +90,63 @@ export class ExecutionService {
       strategyId,
       clientOrderId: clientOrderId(strategyId, this.#runId, this.#seq++),
     };
+    const blocker = this.#opposite(request);
     // Recorded before the broker hears of it, so an instant fill is attributed.
-    this.#owners.set(request.clientOrderId, strategyId);
-    this.#bus.emit('order.submitted', { strategyId, request, time: this.#clock.now() });
-    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ clientOrderId: request.clientOrderId, intent }, 'order sent');
-    this.#broker.submit(request);
+    this.#inFlight.set(request.clientOrderId, { clientOrderId: request.clientOrderId, strategyId, symbol: request.symbol, side: request.side, qty: request.qty });
+    if (blocker !== undefined) {
+      this.#held.push(request);
+      this.#log.info({ clientOrderId: request.clientOrderId, blocker: blocker.clientOrderId }, `${request.side} ${request.qty} ${request.symbol} held until ${blocker.clientOrderId} is done (Alpaca refuses opposite orders on a symbol)`);
+      return request;
+    }
+    this.#transmit(request);
     return request;
+  }
+
+  #transmit(request: OrderRequest): void {
+    this.#bus.emit('order.submitted', { strategyId: request.strategyId, request, time: this.#clock.now() });
+    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ clientOrderId: request.clientOrderId, request }, 'order sent');
+    this.#broker.submit(request);
+  }
+
+  /** An order of the other side on the same symbol, at the broker (not held). */
+  #opposite(r: OrderRequest): InFlight | undefined {
+    for (const o of this.#inFlight.values()) {
+      if (o.symbol === r.symbol && o.side !== r.side && !this.#isHeld(o.clientOrderId)) return o;
+    }
+    return undefined;
+  }
+
+  #isHeld(clientOrderId: string): boolean {
+    return this.#held.length > 0 && this.#held.some((h) => h.clientOrderId === clientOrderId);
+  }
+
+  /** Sends the held orders whose opposite orders are done, oldest first. */
+  #release(): void {
+    for (let i = 0; i < this.#held.length; ) {
+      const r = this.#held[i]!;
+      if (this.#opposite(r) !== undefined) {
+        i++;
+        continue;
+      }
+      this.#held.splice(i, 1);
+      this.#transmit(r);
+    }
   }
 
   #onEvent(event: OrderEvent): void {
     const cid = event.order.clientOrderId;
-    let owner = this.#owners.get(cid);
+    let owner = this.#inFlight.get(cid)?.strategyId;
     if (owner === undefined) {
       const parsed = strategyOfClientOrderId(cid);
       if (parsed !== null && this.#known.has(parsed)) owner = parsed;
     }
-    if (isTerminal(event.order.status)) this.#owners.delete(cid);
+    const done = isTerminal(event.order.status) && this.#inFlight.delete(cid);
     if (owner === undefined) {
       this.#log.warn({ clientOrderId: cid, kind: event.kind, symbol: event.order.symbol }, 'broker event for an order no strategy owns');
       this.#bus.emit('order.unattributed', { event });
       return;
     }
     this.#bus.emit('order.update', { strategyId: owner, event });
+    if (done && this.#held.length > 0) this.#release();
   }
 }

@@ -14,6 +14,8 @@ export interface LoggerOptions {
 export interface DaemonLogger {
   /** The root: hand `logger.child({ component })` to each part. */
   readonly logger: Logger;
+  /** Circuit-breaker trips and resumes, also kept apart in `<dir>/circuit_breaker.log`. */
+  readonly breakerLog: Logger;
   /** Flushes and closes the log file. */
   close(): Promise<void>;
 }
@@ -53,17 +55,25 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
     },
     pino.multistream(streams),
   );
+  const breakerFile = pino.destination({ dest: join(o.dir, 'circuit_breaker.log'), sync: true, mkdir: true });
+  const breakerLog = pino(
+    { level: 'info', base: { component: 'circuit_breaker' }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: redactPaths, censor: '[redacted]' } },
+    breakerFile,
+  );
   let closed = false;
+  const end = (d: pino.DestinationStream & { flushSync(): void; end(): void; once(e: string, f: () => void): void }): Promise<void> =>
+    new Promise<void>((resolve) => {
+      d.flushSync();
+      d.once('close', () => resolve());
+      d.end();
+    });
   return {
     logger,
+    breakerLog,
     close: async () => {
       if (closed) return;
       closed = true;
-      file.flushSync();
-      await new Promise<void>((resolve) => {
-        file.once('close', () => resolve());
-        file.end();
-      });
+      await Promise.all([end(file), end(breakerFile)]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { DaemonEvents } from '../core/DaemonEvents.js';
-import { formatPnl, formatPrice } from './formatMoney.js';
+import { formatPnl, formatPrice } from '../core/formatMoney.js';
 
 /** "📈 Bought 100 AAPL @ $150.25 [spy_sma]", and the round trip's P&L on an exit. */
 export function formatTrade(e: DaemonEvents['fill.booked']): string {

@@ -1,5 +1,6 @@
 import type { LedgerState } from '../portfolio/Ledger.js';
 import type { Metrics } from '../portfolio/metrics.js';
+import type { BreakerStatus } from '../risk/CircuitBreaker.js';
 
 /** Position of the whole account in one symbol (the sum over strategies). */
 export interface AccountPosition {
@@ -18,6 +19,10 @@ export interface StrategySnapshot {
   readonly capital: number;
   readonly equity: number;
   readonly openOrders: number;
+  /** ARMED or PAUSED, with the trip (rule, value, threshold, time) and the counters. */
+  readonly circuitBreaker: BreakerStatus | null;
+  /** Orders refused by the RiskGate or rejected by the broker, by rule. */
+  readonly denials: Readonly<Record<string, number>>;
   readonly ledger: LedgerState;
   readonly performance: Metrics;
 }
@@ -41,5 +46,7 @@ export interface PortfolioSnapshot {
     readonly allocated: { readonly value: number; readonly cash: number };
   };
   readonly strategies: Readonly<Record<string, StrategySnapshot>>;
+  /** The account-wide circuit breaker. */
+  readonly circuitBreaker: BreakerStatus | null;
   readonly performance: Metrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };
 }

@@ -3,6 +3,8 @@ export interface RiskView {
   readonly strategyId: string;
   readonly capital: number;
   readonly paused: boolean;
+  /** Time of the decision: the strategy's latest bar (market time). */
+  readonly now: number;
   /** Ledger cash minus what its open buy orders are expected to cost. */
   availableCash(): number;
   /** Filled signed position. */

@@ -56,6 +56,8 @@ export class StrategyRunner {
   readonly #lastBars = new Map<string, Bar>();
   readonly #ctx: StrategyContext;
   readonly #view: RiskView;
+  /** Denied or rejected orders by rule, for the state file. */
+  readonly #denials = new Map<string, number>();
   #status: RunnerStatus = RunnerStatus.Active;
   #pauseReason: string | null = null;
   #warmingUp = false;
@@ -83,6 +85,19 @@ export class StrategyRunner {
 
   get pauseReason(): string | null {
     return this.#pauseReason;
+  }
+
+  /** Orders refused by the RiskGate or rejected by the broker, by rule. */
+  get denials(): Record<string, number> {
+    return Object.fromEntries([...this.#denials].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  /** Sends orders that close every position (through the RiskGate: exits pass a paused breaker). */
+  flatten(reason: string): void {
+    for (const p of this.ledger.positions()) {
+      if (this.#pendingQty(p.symbol) !== 0) continue;
+      this.#submit({ symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', qty: Math.abs(p.qty), type: 'market', limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, reason });
+    }
   }
 
   get openOrderCount(): number {
@@ -204,12 +219,15 @@ export class StrategyRunner {
       this.#open.push({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
       return;
     }
-    this.#log.info({ rule: decision.rule, symbol: intent.symbol, side: intent.side, qty: intent.qty }, `order denied: ${decision.reason}`);
+    // A paused breaker was announced when it tripped: what it then holds back is detail (and counted).
+    const level = decision.rule === 'circuit_breaker' ? 'debug' : 'info';
+    this.#log[level]({ strategy: this.id, rule: decision.rule, symbol: intent.symbol, side: intent.side, qty: intent.qty }, `order denied by ${decision.rule}: ${intent.side} ${intent.qty} ${intent.symbol}: ${decision.reason}`);
     this.#bus.emit('order.denied', { strategyId: this.id, intent, rule: decision.rule, reason: decision.reason, time: this.#now });
     this.#reject({ intent, source: 'risk', rule: decision.rule, reason: decision.reason });
   }
 
   #reject(rejection: OrderRejection): void {
+    this.#denials.set(rejection.rule, (this.#denials.get(rejection.rule) ?? 0) + 1);
     if (this.#status === RunnerStatus.Faulted) return;
     this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
   }
@@ -243,11 +261,15 @@ export class StrategyRunner {
 
   #makeView(): RiskView {
     const paused = (): boolean => this.#status !== RunnerStatus.Active;
+    const now = (): number => this.#now;
     return {
       strategyId: this.id,
       capital: this.capital,
       get paused() {
         return paused();
+      },
+      get now() {
+        return now();
       },
       availableCash: () => this.ledger.cash - this.#reservedCash(),
       position: (s) => this.ledger.positionQty(s),

@@ -33,7 +33,7 @@ describe('configuration', () => {
   it('fills defaults for everything but the strategies', () => {
     const c = parseConfig(JSON.stringify({ strategies: [strategy] }), 'cfg.json', options);
     expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100 });
-    expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50 });
+    expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50, action: 'block_entries', account: {} });
     expect(c.risk).toEqual({ max_position_pct: 0.25 });
     expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100 });
     expect(c.strategies[0]).toEqual({ ...strategy, enabled: true, params: { fast: 10, slow: 30, qty: 1 } });

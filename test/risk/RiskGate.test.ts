@@ -15,6 +15,7 @@ function view(over: Partial<{ cash: number; pos: number; pending: number; price:
     strategyId: 's1',
     capital: 10_000,
     paused: v.paused,
+    now: Date.parse('2019-02-11T15:00:00Z'),
     availableCash: () => v.cash,
     position: () => v.pos,
     pendingQty: () => v.pending,
@@ -53,7 +54,8 @@ describe('RiskGate', () => {
     expect(d).toEqual({
       allowed: false,
       rule: 'max_position',
-      reason: 'position in AAPL would be $2600.00, above 25.0% of capital ($2500.00)',
+      // 26 × $100 = $2,600 against 25 % of $10,000 = $2,500: $100 over.
+      reason: 'position in AAPL would be $2,600.00, $100.00 over the limit of 25.0% of capital ($2,500.00)',
     });
     expect(g.submit(buy(5), view({ pos: 10, pending: 11 }))).toMatchObject({ allowed: false, rule: 'max_position' });
     expect(g.submit(sell(40), view({ pos: 40 }))).toMatchObject({ allowed: true });
@@ -66,7 +68,8 @@ describe('RiskGate', () => {
     expect(g.submit(buy(20), view({ cash: 2000.19 }))).toEqual({
       allowed: false,
       rule: 'strategy_cash',
-      reason: 'buying 20 AAPL costs about $2000.20, strategy has $2000.19 available',
+      // 20 × $100 + 20 × $0.01 commission = $2,000.20 against $2,000.19: $0.01 short.
+      reason: 'buying 20 AAPL costs about $2,000.20, $0.01 more than the $2,000.19 strategy s1 has available',
     });
     // A limit order is valued at its limit.
     expect(g.submit(buy(20, { type: 'limit', limitPrice: 50 }), view({ cash: 1001 }))).toMatchObject({ allowed: true });

@@ -1,3 +1,4 @@
+import { formatMoney } from '../../core/formatMoney.js';
 import { increasesExposure, referencePrice, type RiskRule } from '../RiskRule.js';
 
 /**
@@ -14,7 +15,7 @@ export function maxPosition(maxPct: number): RiskRule {
       const value = Math.abs(after) * price;
       const limit = maxPct * view.capital;
       return value > limit
-        ? `position in ${intent.symbol} would be $${value.toFixed(2)}, above ${(maxPct * 100).toFixed(1)}% of capital ($${limit.toFixed(2)})`
+        ? `position in ${intent.symbol} would be ${formatMoney(value)}, ${formatMoney(value - limit)} over the limit of ${(maxPct * 100).toFixed(1)}% of capital (${formatMoney(limit)})`
         : null;
     },
   };

@@ -1,3 +1,4 @@
+import { formatMoney } from '../../core/formatMoney.js';
 import { referencePrice, type RiskRule } from '../RiskRule.js';
 
 /**
@@ -12,7 +13,9 @@ export function strategyCash(estimateCommission: (qty: number, price: number) =>
       const price = referencePrice(intent, view) ?? 0;
       const cost = intent.qty * price + estimateCommission(intent.qty, price);
       const available = view.availableCash();
-      return cost > available ? `buying ${intent.qty} ${intent.symbol} costs about $${cost.toFixed(2)}, strategy has $${available.toFixed(2)} available` : null;
+      return cost > available
+        ? `buying ${intent.qty} ${intent.symbol} costs about ${formatMoney(cost)}, ${formatMoney(cost - available)} more than the ${formatMoney(available)} strategy ${view.strategyId} has available`
+        : null;
     },
   };
 }

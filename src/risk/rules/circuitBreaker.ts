@@ -1,0 +1,12 @@
+import type { CircuitBreakers } from '../CircuitBreakers.js';
+import { increasesExposure, type RiskRule } from '../RiskRule.js';
+
+/** Asks the strategy's and the account's circuit breakers: entries wait while either is paused. */
+export function circuitBreaker(breakers: CircuitBreakers): RiskRule {
+  return {
+    name: 'circuit_breaker',
+    check(intent, view) {
+      return breakers.check(view.strategyId, view.now, increasesExposure(intent, view));
+    },
+  };
+}

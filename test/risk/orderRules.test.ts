@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderIntent } from '../../src/core/Order.js';
+import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
+import type { RiskView } from '../../src/risk/RiskView.js';
+import { accountBuyingPower } from '../../src/risk/rules/accountBuyingPower.js';
+import { marketHours } from '../../src/risk/rules/marketHours.js';
+import { noWashTrade, type OpenOrderRef } from '../../src/risk/rules/noWashTrade.js';
+import { tickSize } from '../../src/risk/rules/tickSize.js';
+
+function view(now: string, over: Partial<{ pos: number; pending: number }> = {}): RiskView {
+  return {
+    strategyId: 's1',
+    capital: 10_000,
+    paused: false,
+    now: Date.parse(now),
+    availableCash: () => 10_000,
+    position: () => over.pos ?? 0,
+    pendingQty: () => over.pending ?? 0,
+    price: () => 100,
+  };
+}
+const intent = (side: 'buy' | 'sell', qty: number, extra: Partial<OrderIntent> = {}): OrderIntent => ({ symbol: 'AAPL', side, qty, type: 'market', ...extra });
+
+describe('market_hours', () => {
+  const rule = marketHours(new StaticNyseCalendar());
+  const at = (iso: string): string | null => rule.check(intent('buy', 1), view(iso));
+
+  it('passes decisions on bars that end after the open and at or before the close', () => {
+    // 2019-02-11 is a Monday; New York is UTC−5: 14:31Z is 09:31, 21:00Z is 16:00.
+    expect(at('2019-02-11T14:31:00Z')).toBeNull();
+    expect(at('2019-02-11T18:00:00Z')).toBeNull();
+    // The closing bar: the order waits for the next open.
+    expect(at('2019-02-11T21:00:00Z')).toBeNull();
+  });
+
+  it('refuses pre-market and after-hours decisions, saying by how much and when the market opens', () => {
+    expect(at('2019-02-11T14:30:00Z')).toBe('market closed: 09:30 ET is 0 min before the 09:30 open; next open Monday 2019-02-11 09:30 ET');
+    expect(at('2019-02-11T13:00:00Z')).toBe('market closed: 08:00 ET is 1 h 30 min before the 09:30 open; next open Monday 2019-02-11 09:30 ET');
+    expect(at('2019-02-11T21:01:00Z')).toBe('market closed: 16:01 ET is 1 min after the 16:00 close; next open Tuesday 2019-02-12 09:30 ET');
+    expect(at('2019-02-11T22:30:00Z')).toBe('market closed: 17:30 ET is 1 h 30 min after the 16:00 close; next open Tuesday 2019-02-12 09:30 ET');
+  });
+
+  it('refuses weekends, holidays, and the afternoon of an early close', () => {
+    expect(at('2019-02-16T15:00:00Z')).toBe('market closed: 2019-02-16 is a Saturday (10:00 ET); next open Tuesday 2019-02-19 09:30 ET');
+    expect(at('2019-02-18T15:00:00Z')).toBe('market closed: 2019-02-18 is a market holiday (10:00 ET); next open Tuesday 2019-02-19 09:30 ET');
+    // 2019-11-29 closes at 13:00 (18:00Z); 13:30 is after it.
+    expect(at('2019-11-29T18:00:00Z')).toBeNull();
+    expect(at('2019-11-29T18:30:00Z')).toBe('market closed: 13:30 ET is 30 min after the 13:00 (early) close; next open Monday 2019-12-02 09:30 ET');
+  });
+});
+
+describe('tick_size', () => {
+  const check = (extra: Partial<OrderIntent>): string | null => tickSize.check(intent('buy', 1, extra), view('2019-02-11T15:00:00Z'));
+  it('whole cents at or above $1', () => {
+    expect(check({ type: 'limit', limitPrice: 150.12 })).toBeNull();
+    expect(check({ type: 'limit', limitPrice: 1 })).toBeNull();
+    expect(check({ type: 'limit', limitPrice: 150.123 })).toBe(
+      'limit price 150.123 is not a multiple of $0.01 (Alpaca: 2 decimals at or above $1, 4 below); nearest is 150.12',
+    );
+    expect(check({ type: 'stop', stopPrice: 1.005 })).toMatch(/^stop price 1.005 is not a multiple of \$0.01/);
+  });
+  it('up to 4 decimals below $1', () => {
+    expect(check({ type: 'limit', limitPrice: 0.1234 })).toBeNull();
+    expect(check({ type: 'limit', limitPrice: 0.12345 })).toMatch(/^limit price 0.12345 is not a multiple of \$0.0001/);
+  });
+  it('market orders have no price to check', () => expect(check({})).toBeNull());
+});
+
+describe('account_buying_power', () => {
+  const rule = (power: number | null) => accountBuyingPower(() => power, () => 1);
+  // 10 × $100 + $1 commission = $1,001.
+  it('passes a buy that fits, and at the limit', () => {
+    expect(rule(1001).check(intent('buy', 10), view('2019-02-11T15:00:00Z'))).toBeNull();
+  });
+  it('refuses a buy over it, by how much', () => {
+    expect(rule(1000.5).check(intent('buy', 10), view('2019-02-11T15:00:00Z'))).toBe(
+      "buying 10 AAPL costs about $1,001.00, $0.50 more than the account's buying power ($1,000.50)",
+    );
+  });
+  it('ignores sells and an account not known yet', () => {
+    expect(rule(0).check(intent('sell', 10), view('2019-02-11T15:00:00Z'))).toBeNull();
+    expect(rule(null).check(intent('buy', 10), view('2019-02-11T15:00:00Z'))).toBeNull();
+  });
+});
+
+describe('wash_trade', () => {
+  const open: OpenOrderRef[] = [{ clientOrderId: 's2-r-7', strategyId: 's2', side: 'sell', qty: 5 }];
+  const rule = noWashTrade((symbol) => (symbol === 'AAPL' ? open : []));
+  it('refuses an entry facing an opposite open order of any strategy', () => {
+    expect(rule.check(intent('buy', 1), view('2019-02-11T15:00:00Z'))).toBe(
+      'an opposite order is open at the broker (sell 5 AAPL, s2-r-7 of s2): Alpaca refuses potential wash trades; try again when it is done',
+    );
+  });
+  it('lets exits through (the ExecutionService holds them) and same-side orders', () => {
+    expect(rule.check(intent('buy', 1), view('2019-02-11T15:00:00Z', { pos: -3 }))).toBeNull();
+    expect(rule.check(intent('sell', 1), view('2019-02-11T15:00:00Z', { pos: 3 }))).toBeNull();
+    expect(rule.check({ ...intent('buy', 1), symbol: 'MSFT' }, view('2019-02-11T15:00:00Z'))).toBeNull();
+  });
+});
