@@ -4,16 +4,19 @@
  *   start     run the daemon (offline on sample data, or on Alpaca when keys are set)
  *   backtest  run one strategy over CSV bars, or every strategy of a config
  *   check     installation and configuration check
+ *   ctl       pause, resume or show the circuit breakers of a running daemon
  */
 import { UserError } from './core/errors.js';
 import { runBacktestCommand } from './cli/backtestCommand.js';
 import { runCheckCommand } from './cli/checkCommand.js';
+import { runCtlCommand } from './cli/ctlCommand.js';
 import { runStartCommand } from './cli/startCommand.js';
 
 const commands: Readonly<Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>>> = {
   start: runStartCommand,
   backtest: runBacktestCommand,
   check: runCheckCommand,
+  ctl: runCtlCommand,
 };
 
 async function main(): Promise<number> {

@@ -5,8 +5,13 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs, strict, with its errors turned into one CliError the user can act on. */
 export function parseArgs<O extends Options>(args: string[], options: O, command: string) {
+  return parseArgsWithPositionals(args, options, command, false).values;
+}
+
+/** The same, also returning the words that are not flags (when `positionals` allows them). */
+export function parseArgsWithPositionals<O extends Options>(args: string[], options: O, command: string, positionals = true) {
   try {
-    return nodeParseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return nodeParseArgs({ args, options, strict: true, allowPositionals: positionals });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new CliError(`${command}: ${message}`, { cause: error });

@@ -22,6 +22,11 @@ export class CliError extends UserError {
   readonly code = 'CLI_INVALID';
 }
 
+/** The daemon cannot start in this place: another one runs on the same state directory. */
+export class AlreadyRunningError extends UserError {
+  readonly code = 'ALREADY_RUNNING';
+}
+
 /** A data file that cannot be used; the message names the file and, where known, the line. */
 export class DataError extends UserError {
   readonly code = 'DATA_INVALID';

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
@@ -19,6 +20,8 @@ import { formatTrade } from '../notify/formatTrade.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { ControlCommands } from '../control/ControlCommands.js';
+import { ControlServer } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -49,6 +52,7 @@ export class PaperTradingEngine {
   #feed: ReplayFeed | null = null;
   #snapshotTimer: TimerHandle | null = null;
   #notifier: Notifier | null = null;
+  #control: ControlServer | null = null;
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
@@ -106,6 +110,12 @@ export class PaperTradingEngine {
 
     core.execution.start();
     core.runner.start();
+    if (core.breakers !== null) {
+      mkdirSync(config.state.dir, { recursive: true });
+      const control = new ControlServer(join(config.state.dir, 'control.sock'), new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
+      await control.start();
+      this.#control = control;
+    }
 
     for (const bar of history) {
       marketClock.advanceTo(bar.time);
@@ -143,6 +153,7 @@ export class PaperTradingEngine {
     this.#state = 'stopping';
     this.#log.info({ reason }, 'stopping');
     this.#feed?.stop();
+    await this.#control?.stop();
     this.#snapshotTimer?.cancel();
     this.#core?.runner.stop();
     this.#core?.execution.stop();

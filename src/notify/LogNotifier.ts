@@ -10,8 +10,8 @@ export class LogNotifier implements Notifier {
   }
 
   notify(alert: Alert): void {
-    // Trades are already in the log as they are booked; other alerts stand out.
-    if (alert.priority === AlertPriority.Trade) this.#log.debug({ priority: alert.priority }, alert.text);
+    // Trades and breaker trips are already in the log as they happen; other alerts stand out.
+    if (alert.priority === AlertPriority.Trade || alert.priority === AlertPriority.Risk) this.#log.debug({ priority: alert.priority }, alert.text);
     else if (alert.priority <= AlertPriority.Error) this.#log.warn({ priority: alert.priority }, alert.text);
     else this.#log.info({ priority: alert.priority }, alert.text);
   }

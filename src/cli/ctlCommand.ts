@@ -1,0 +1,37 @@
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { loadConfig } from '../config/loadConfig.js';
+import { CliError } from '../core/errors.js';
+import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { parseArgsWithPositionals } from './parseArgs.js';
+
+/**
+ * `npm run ctl -- [--config FILE] status | pause <strategy|account|all> | resume <strategy|account|all>`:
+ * sends the command to the daemon running on that configuration's state directory and prints its
+ * answer. Exit 0 when done, 1 when the daemon refused it, 2 when no daemon answers.
+ */
+export async function runCtlCommand(args: string[]): Promise<number> {
+  const { values, positionals: words } = parseArgsWithPositionals(args, { config: { type: 'string' } }, 'ctl');
+  const config = loadConfig(values.config ?? 'config/paper-trading.json', { strategyParams: strategyParamSchemas() });
+  const path = join(config.state.dir, 'control.sock');
+  if (words.length === 0) throw new CliError('give a command: status | pause <strategy|account|all> | resume <strategy|account|all>');
+  const reply = await new Promise<{ ok: boolean; message: string }>((resolve, reject) => {
+    const socket = createConnection(path);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify({ words })}\n`));
+    socket.on('data', (d: string) => (text += d));
+    socket.on('end', () => {
+      try {
+        resolve(JSON.parse(text) as { ok: boolean; message: string });
+      } catch {
+        reject(new CliError(`the daemon sent an answer that is not JSON: ${text.slice(0, 200)}`));
+      }
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new CliError(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? `no daemon is running on ${config.state.dir} (no answer on ${path})` : `cannot reach the daemon on ${path}: ${e.message}`)),
+    );
+  });
+  process.stdout.write(`${reply.message}\n`);
+  return reply.ok ? 0 : 1;
+}
