@@ -23,6 +23,8 @@ import { validIntent } from '../risk/rules/validIntent.js';
 import { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 import { StrategyRunner } from '../runner/StrategyRunner.js';
 import { builtInStrategies } from '../strategies/builtInStrategies.js';
+import type { Strategy } from '../strategies/Strategy.js';
+import type { OrderRequest } from '../core/Order.js';
 import type { StrategySpec } from './StrategySpec.js';
 
 /** Everything between the market data and the broker, identical in backtests and in the daemon. */
@@ -50,6 +52,8 @@ export interface TradingCoreOptions {
   readonly breakers?: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
   /** The account's buying power at the broker, null while unknown. */
   readonly accountBuyingPower?: () => number | null;
+  /** Makes each strategy; default: the built-in type named by the spec (tests bring their own). */
+  readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
 
 /**
@@ -60,7 +64,10 @@ export interface TradingCoreOptions {
 export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   const busLog = o.logger.child({ component: 'bus' });
   const bus = new EventBus<DaemonEvents>((error, type) => busLog.error({ err: error, event: String(type) }, 'event handler failed'));
+  const breakers = o.breakers === undefined ? null : new CircuitBreakers({ ...o.breakers, bus });
   const execution = new ExecutionService({
+    // A held exit goes out only while its breakers let exits through (not under halt_all).
+    ...(breakers === null ? {} : { mayRelease: (r: OrderRequest) => breakers.check(r.strategyId, o.clock.now(), false) === null }),
     broker: o.broker,
     bus,
     clock: o.clock,
@@ -68,7 +75,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     strategyIds: o.strategies.map((s) => s.id),
     logger: o.logger.child({ component: 'execution' }),
   });
-  const breakers = o.breakers === undefined ? null : new CircuitBreakers({ ...o.breakers, bus });
+
   // In order: is the intent well formed, may the strategy trade now, does the order fit.
   const rules: RiskRule[] = [validIntent, tickSize];
   if (o.calendar !== undefined) rules.push(marketHours(o.calendar));
@@ -78,13 +85,18 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   if (o.accountBuyingPower !== undefined) rules.push(accountBuyingPower(o.accountBuyingPower, o.estimateCommission));
   rules.push(noWashTrade((symbol) => execution.openOrders(symbol)));
   const riskGate = new RiskGate(rules, execution);
+  const create =
+    o.createStrategy ??
+    ((spec: StrategySpec): Strategy => {
+      const factory = builtInStrategies[spec.type];
+      if (factory === undefined) throw new RangeError(`unknown strategy type ${spec.type}`);
+      return factory.create(spec.params);
+    });
   const runners = o.strategies.map((spec) => {
-    const factory = builtInStrategies[spec.type];
-    if (factory === undefined) throw new RangeError(`unknown strategy type ${spec.type}`);
     return new StrategyRunner({
       id: spec.id,
       type: spec.type,
-      strategy: factory.create(spec.params),
+      strategy: create(spec),
       symbols: spec.symbols,
       capital: spec.capital,
       riskGate,
@@ -101,9 +113,10 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
       runners.map((r) => ({ id: r.id, equity: () => r.ledger.equity() })),
       () => portfolio.equity(),
     );
+    bus.on('breaker.resumed', () => execution.releaseHeld());
     // `flatten`: a trip also closes the positions of its scope (exits pass a paused breaker).
     bus.on('breaker.tripped', (e) => {
-      if (e.action !== 'flatten') return;
+      if (e.action !== 'flatten' || e.rule === 'manual') return;
       for (const r of runners) if (e.scope === ACCOUNT || e.scope === r.id) r.flatten(`circuit breaker ${e.scope}: ${e.rule}`);
     });
   }

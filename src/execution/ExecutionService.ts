@@ -30,6 +30,7 @@ export class ExecutionService {
   readonly #known: ReadonlySet<string>;
   #seq: number;
   #unsubscribe: (() => void) | null = null;
+  readonly #mayRelease: (request: OrderRequest) => boolean;
 
   constructor(deps: {
     broker: Broker;
@@ -39,6 +40,8 @@ export class ExecutionService {
     strategyIds: readonly string[];
     logger: Logger;
     nextSeq?: number;
+    /** Whether a held order may go out now (the circuit breakers may have halted its strategy); default yes. */
+    mayRelease?: (request: OrderRequest) => boolean;
   }) {
     this.#broker = deps.broker;
     this.#bus = deps.bus;
@@ -47,6 +50,7 @@ export class ExecutionService {
     this.#known = new Set(deps.strategyIds);
     this.#log = deps.logger;
     this.#seq = deps.nextSeq ?? 1;
+    this.#mayRelease = deps.mayRelease ?? (() => true);
   }
 
   /** Starts listening to the broker's order events. */
@@ -120,11 +124,15 @@ export class ExecutionService {
     return this.#held.length > 0 && this.#held.some((h) => h.clientOrderId === clientOrderId);
   }
 
-  /** Sends the held orders whose opposite orders are done, oldest first. */
+  /** Sends the held orders whose opposite orders are done and that may go, oldest first. */
+  releaseHeld(): void {
+    if (this.#held.length > 0) this.#release();
+  }
+
   #release(): void {
     for (let i = 0; i < this.#held.length; ) {
       const r = this.#held[i]!;
-      if (this.#opposite(r) !== undefined) {
+      if (this.#opposite(r) !== undefined || !this.#mayRelease(r)) {
         i++;
         continue;
       }

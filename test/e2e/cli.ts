@@ -73,3 +73,11 @@ export async function waitFor(read: () => string, text: string, ms: number): Pro
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The objects of a JSON-lines file (a log). */
+export function jsonLines(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchDir, spawnCli, runCli, waitFor, writeConfig } from './cli.js';
+import { jsonLines, scratchDir, spawnCli, runCli, waitFor, writeConfig } from './cli.js';
 
 interface State {
   timestamp: string;
@@ -15,13 +15,7 @@ function readState(dir: string): State {
   return JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as State;
 }
 
-function logLines(dir: string): Array<Record<string, unknown>> {
-  const text = readFileSync(join(dir, 'logs', 'paper_engine.log'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const logLines = (dir: string): Array<Record<string, unknown>> => jsonLines(join(dir, 'logs', 'paper_engine.log'));
 
 describe('the daemon offline, end to end', () => {
   it('trades five strategies on the sample data, logs JSON lines and writes the state file', async () => {

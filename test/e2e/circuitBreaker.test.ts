@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, runCli, scratchDir, spawnCli, waitFor, writeConfig } from './cli.js';
+
+interface BreakerStatus {
+  state: string;
+  trip: { rule: string; value: number; threshold: number; time: number } | null;
+}
+
+describe('circuit breakers in the daemon', () => {
+  it('a 0.5 % drawdown limit on one strategy trips it: console, circuit_breaker.log, state; no entry after, the others trade on', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => {
+      c.sim.speed = 100_000;
+      const s = c.strategies.find((x) => x.id === 'rsi_fast_etf')!;
+      s.circuit_breakers = { max_drawdown_pct: 0.005 };
+    });
+    const r = await runCli(['start', '--config', config, '--duration', '5'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Circuit breaker rsi_fast_etf tripped on max_drawdown: drawdown \d+\.\d\d% from the high-water mark \$[\d.]+ reached the 0\.50% limit; entries are blocked, exits allowed/);
+
+    const logged = jsonLines(join(dir, 'logs', 'circuit_breaker.log'));
+    expect(logged.some((l) => l.scope === 'rsi_fast_etf' && l.rule === 'max_drawdown' && l.threshold === 0.005)).toBe(true);
+
+    const state = JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as {
+      strategies: Record<string, { circuitBreaker: BreakerStatus; denials: Record<string, number> }>;
+      circuitBreaker: BreakerStatus;
+    };
+    const breaker = state.strategies.rsi_fast_etf!.circuitBreaker;
+    expect(breaker.state).toBe('PAUSED');
+    expect(breaker.trip).toMatchObject({ rule: 'max_drawdown', threshold: 0.005 });
+    expect(breaker.trip!.value).toBeGreaterThanOrEqual(0.005);
+    expect(state.strategies.rsi_fast_etf!.denials.circuit_breaker).toBeGreaterThan(0);
+    expect(state.circuitBreaker.state).toBe('ARMED');
+
+    const tripTime = breaker.trip!.time;
+    const fills = jsonLines(join(dir, 'logs', 'paper_engine.log')).filter((l) => l.component === 'trades');
+    const after = fills.filter((l) => Date.parse(l.marketTime as string) > tripTime);
+    // No entry from the paused strategy after the trip (exits are allowed) …
+    expect(after.filter((l) => l.strategy === 'rsi_fast_etf' && l.side === 'buy')).toEqual([]);
+    // … while another strategy goes on trading.
+    expect(after.filter((l) => l.strategy === 'rsi_banks').length).toBeGreaterThan(0);
+  });
+
+  it('npm run ctl pauses and resumes a running daemon; a second daemon on the same state is refused', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => (c.sim.speed = 60));
+    const { child, result } = spawnCli(['start', '--config', config], dir);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor(() => out, 'daemon running', 20_000);
+      const ctl = (...words: string[]) => runCli(['ctl', '--config', config, ...words], dir);
+
+      const paused = await ctl('pause', 'sma_fast_index');
+      expect(paused).toMatchObject({ code: 0, stdout: 'paused: sma_fast_index\n' });
+      const status = await ctl('status');
+      expect(status.stdout).toMatch(/^sma_fast_index: PAUSED by manual since .* \(paused by hand \(ctl\)\)$/m);
+      expect(status.stdout).toMatch(/^account: ARMED$/m);
+      expect(await ctl('pause', 'sma_fast_index')).toMatchObject({ code: 0, stdout: 'nothing to do: sma_fast_index is already paused\n' });
+      expect(await ctl('resume', 'all')).toMatchObject({ code: 0, stdout: 'resumed: sma_fast_index\n' });
+      const unknown = await ctl('pause', 'nope');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stdout).toContain('unknown strategy "nope"');
+
+      const second = await runCli(['start', '--config', config, '--duration', '1'], dir);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toContain('another daemon is running on this state directory');
+      await waitFor(() => out, 'Circuit breaker sma_fast_index (manual) resumed by hand (ctl)', 5_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect((await result).code).toBe(0);
+    const gone = await runCli(['ctl', '--config', config, 'status'], dir);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/^error: no daemon is running on .*state/);
+  });
+});
