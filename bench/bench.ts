@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { noCommission } from '../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../src/broker/sim/SlippageModel.js';
 import { runBacktest } from '../src/backtest/runBacktest.js';
+import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
 import { syntheticBars } from './syntheticBars.js';
 
 /**
@@ -40,6 +41,8 @@ const smaCross = best(() => {
     slippage: noSlippage,
     commission: noCommission,
     maxPositionPct: 0.25,
+    // The same rules as `npm run backtest`: market hours included.
+    calendar: new StaticNyseCalendar(),
     logger,
     stopwatch: () => performance.now(),
   });

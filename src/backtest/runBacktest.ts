@@ -57,7 +57,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     logger: o.logger,
     ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     ...(o.breakers === undefined ? {} : { breakers: o.breakers }),
-    accountBuyingPower: () => venue.account().buyingPower,
+    accountBuyingPower: () => venue.buyingPower(),
   });
   // During the run only references are kept; the report's objects and strings are built after it.
   const booked: Array<DaemonEvents['fill.booked']> = [];

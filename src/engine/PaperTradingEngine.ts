@@ -102,7 +102,7 @@ export class PaperTradingEngine {
       logger,
       calendar: new StaticNyseCalendar(),
       breakers: breakerLimits(config),
-      accountBuyingPower: () => venue.account().buyingPower,
+      accountBuyingPower: () => venue.buyingPower(),
     });
     this.#core = core;
     this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));

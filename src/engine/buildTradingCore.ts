@@ -83,7 +83,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   if (breakers !== null) rules.push(circuitBreaker(breakers));
   rules.push(noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission));
   if (o.accountBuyingPower !== undefined) rules.push(accountBuyingPower(o.accountBuyingPower, o.estimateCommission));
-  rules.push(noWashTrade((symbol) => execution.openOrders(symbol)));
+  rules.push(noWashTrade((symbol, side) => execution.opposite(symbol, side)));
   const riskGate = new RiskGate(rules, execution);
   const create =
     o.createStrategy ??

@@ -3,7 +3,7 @@ import type { Broker } from '../broker/Broker.js';
 import type { Clock } from '../core/Clock.js';
 import type { DaemonEvents } from '../core/DaemonEvents.js';
 import type { EventBus } from '../core/EventBus.js';
-import { isTerminal, type OrderIntent, type OrderRequest } from '../core/Order.js';
+import { isTerminal, type OrderIntent, type OrderRequest, type OrderSide } from '../core/Order.js';
 import type { OrderEvent } from '../core/OrderEvent.js';
 import type { OpenOrderRef } from '../risk/rules/noWashTrade.js';
 import { clientOrderId, strategyOfClientOrderId } from './clientOrderId.js';
@@ -77,6 +77,13 @@ export class ExecutionService {
     const out: OpenOrderRef[] = [];
     for (const o of this.#inFlight.values()) if (o.symbol === symbol) out.push(o);
     return out;
+  }
+
+  /** The oldest order of any strategy on `symbol` on the other side of `side` (at the broker or held). */
+  opposite(symbol: string, side: OrderSide): OpenOrderRef | undefined {
+    if (this.#inFlight.size === 0) return undefined;
+    for (const o of this.#inFlight.values()) if (o.symbol === symbol && o.side !== side) return o;
+    return undefined;
   }
 
   /** Called only by the RiskGate, after every rule passed. */

@@ -85,7 +85,7 @@ describe('account_buying_power', () => {
 
 describe('wash_trade', () => {
   const open: OpenOrderRef[] = [{ clientOrderId: 's2-r-7', strategyId: 's2', side: 'sell', qty: 5 }];
-  const rule = noWashTrade((symbol) => (symbol === 'AAPL' ? open : []));
+  const rule = noWashTrade((symbol, side) => (symbol === 'AAPL' ? open.find((o) => o.side !== side) : undefined));
   it('refuses an entry facing an opposite open order of any strategy', () => {
     expect(rule.check(intent('buy', 1), view('2019-02-11T15:00:00Z'))).toBe(
       'an opposite order is open at the broker (sell 5 AAPL, s2-r-7 of s2): Alpaca refuses potential wash trades; try again when it is done',

@@ -146,6 +146,11 @@ export class MatchingEngine {
     return { cash: this.#cash, equity: this.#cash + this.#positionsValue(), buyingPower: this.#buyingPower() };
   }
 
+  /** Cash less what working buy orders may spend. */
+  buyingPower(): number {
+    return this.#buyingPower();
+  }
+
   positions(): Position[] {
     return [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, avgPrice: p.cost / p.qty })).sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
   }

@@ -1,4 +1,4 @@
-import { nyDateOf, nyMinuteOfDay } from '../../market-data/zonedTime.js';
+import { nyDateOf, nyDayNumber, nyMinuteOfDay } from '../../market-data/zonedTime.js';
 import type { MarketCalendar, Session } from '../calendar/MarketCalendar.js';
 import type { RiskRule } from '../RiskRule.js';
 
@@ -7,7 +7,8 @@ const duration = (ms: number): string => {
   const m = Math.round(ms / 60_000);
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 };
-const weekdayName = (date: string): string => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+const weekdayName = (date: string): string => WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!;
 const opening = (s: Session): string => `next open ${weekdayName(s.date)} ${s.date} 09:30 ET`;
 
 /**
@@ -18,13 +19,21 @@ const opening = (s: Session): string => `next open ${weekdayName(s.date)} ${s.da
  * are off.
  */
 export function marketHours(calendar: MarketCalendar): RiskRule {
+  // Orders come in bursts on the same day: its session is looked up once.
+  let day = Number.NaN;
+  let session: Session | null = null;
   return {
     name: 'market_hours',
     check(_intent, view) {
       const t = view.now;
-      const date = nyDateOf(t);
-      const s = calendar.session(date);
+      const d = nyDayNumber(t);
+      if (d !== day) {
+        day = d;
+        session = calendar.session(nyDateOf(t));
+      }
+      const s = session;
       if (s !== null && t > s.open && t <= s.close) return null;
+      const date = nyDateOf(t);
       const now = hhmm(nyMinuteOfDay(t));
       // Before the open the next session is today's (at the open instant too: a bar ending then is pre-market).
       const next = s !== null && t <= s.open ? s : calendar.nextSession(t);

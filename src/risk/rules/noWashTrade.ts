@@ -15,13 +15,12 @@ export interface OpenOrderRef {
  * strategy may try again when it is done); an exit is let through and held back by the
  * ExecutionService until the opposite order is done, because exits must not be lost.
  */
-export function noWashTrade(openOrders: (symbol: string) => readonly OpenOrderRef[]): RiskRule {
+export function noWashTrade(opposite: (symbol: string, side: OrderSide) => OpenOrderRef | undefined): RiskRule {
   return {
     name: 'wash_trade',
     check(intent, view) {
-      if (!increasesExposure(intent, view)) return null;
-      const other = openOrders(intent.symbol).find((o) => o.side !== intent.side);
-      if (other === undefined) return null;
+      const other = opposite(intent.symbol, intent.side);
+      if (other === undefined || !increasesExposure(intent, view)) return null;
       return `an opposite order is open at the broker (${other.side} ${other.qty} ${intent.symbol}, ${other.clientOrderId} of ${other.strategyId}): Alpaca refuses potential wash trades; try again when it is done`;
     },
   };

@@ -13,16 +13,13 @@ function onTick(price: number, decimals: number): boolean {
 export const tickSize: RiskRule = {
   name: 'tick_size',
   check(intent) {
-    for (const [label, price] of [
-      ['limit', intent.limitPrice],
-      ['stop', intent.stopPrice],
-    ] as const) {
-      if (price === undefined) continue;
-      const decimals = price >= 1 ? 2 : 4;
-      if (!onTick(price, decimals)) {
-        return `${label} price ${price} is not a multiple of $${decimals === 2 ? '0.01' : '0.0001'} (Alpaca: 2 decimals at or above $1, 4 below); nearest is ${Number(price.toFixed(decimals))}`;
-      }
-    }
-    return null;
+    return offTick('limit', intent.limitPrice) ?? offTick('stop', intent.stopPrice);
   },
 };
+
+function offTick(label: string, price: number | undefined): string | null {
+  if (price === undefined) return null;
+  const decimals = price >= 1 ? 2 : 4;
+  if (onTick(price, decimals)) return null;
+  return `${label} price ${price} is not a multiple of $${decimals === 2 ? '0.01' : '0.0001'} (Alpaca: 2 decimals at or above $1, 4 below); nearest is ${Number(price.toFixed(decimals))}`;
+}
