@@ -9,17 +9,7 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { BreakerLimits } from '../risk/CircuitBreaker.js';
 import { ACCOUNT, CircuitBreakers } from '../risk/CircuitBreakers.js';
 import { RiskGate } from '../risk/RiskGate.js';
-import type { RiskRule } from '../risk/RiskRule.js';
-import { accountBuyingPower } from '../risk/rules/accountBuyingPower.js';
-import { circuitBreaker } from '../risk/rules/circuitBreaker.js';
-import { marketHours } from '../risk/rules/marketHours.js';
-import { noWashTrade } from '../risk/rules/noWashTrade.js';
-import { tickSize } from '../risk/rules/tickSize.js';
-import { maxPosition } from '../risk/rules/maxPosition.js';
-import { noShort } from '../risk/rules/noShort.js';
-import { notPaused } from '../risk/rules/notPaused.js';
-import { strategyCash } from '../risk/rules/strategyCash.js';
-import { validIntent } from '../risk/rules/validIntent.js';
+import { orderValidator } from '../risk/OrderValidator.js';
 import { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 import { StrategyRunner } from '../runner/StrategyRunner.js';
 import { builtInStrategies } from '../strategies/builtInStrategies.js';
@@ -76,14 +66,14 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     logger: o.logger.child({ component: 'execution' }),
   });
 
-  // In order: is the intent well formed, may the strategy trade now, does the order fit.
-  const rules: RiskRule[] = [validIntent, tickSize];
-  if (o.calendar !== undefined) rules.push(marketHours(o.calendar));
-  rules.push(notPaused);
-  if (breakers !== null) rules.push(circuitBreaker(breakers));
-  rules.push(noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission));
-  if (o.accountBuyingPower !== undefined) rules.push(accountBuyingPower(o.accountBuyingPower, o.estimateCommission));
-  rules.push(noWashTrade((symbol, side) => execution.opposite(symbol, side)));
+  const rules = orderValidator({
+    maxPositionPct: o.maxPositionPct,
+    estimateCommission: o.estimateCommission,
+    breakers,
+    opposite: (symbol, side) => execution.opposite(symbol, side),
+    ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
+    ...(o.accountBuyingPower === undefined ? {} : { accountBuyingPower: o.accountBuyingPower }),
+  });
   const riskGate = new RiskGate(rules, execution);
   const create =
     o.createStrategy ??

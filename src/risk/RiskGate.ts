@@ -1,11 +1,12 @@
 import type { OrderIntent, OrderRequest } from '../core/Order.js';
 import type { ExecutionService } from '../execution/ExecutionService.js';
 import type { RiskRule } from './RiskRule.js';
+import type { RiskRuleName } from './RiskRuleName.js';
 import type { RiskView } from './RiskView.js';
 
 export type RiskDecision =
   | { readonly allowed: true; readonly request: OrderRequest }
-  | { readonly allowed: false; readonly rule: string; readonly reason: string };
+  | { readonly allowed: false; readonly rule: RiskRuleName; readonly reason: string };
 
 /**
  * The only way to a broker: it runs every rule on an intent, in order, and hands the intent to the
@@ -20,7 +21,7 @@ export class RiskGate {
     this.#execution = execution;
   }
 
-  get ruleNames(): string[] {
+  get ruleNames(): RiskRuleName[] {
     return this.#rules.map((r) => r.name);
   }
 

@@ -1,9 +1,10 @@
 import type { OrderIntent } from '../core/Order.js';
+import type { RiskRuleName } from './RiskRuleName.js';
 import type { RiskView } from './RiskView.js';
 
 /** One check of the RiskGate: null when the intent passes, else the reason it is refused. */
 export interface RiskRule {
-  readonly name: string;
+  readonly name: RiskRuleName;
   check(intent: OrderIntent, view: RiskView): string | null;
 }
 

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../core/formatMoney.js';
 import { referencePrice, type RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /**
  * A buy must also fit the account's buying power at the broker (cash less what open buys of every
@@ -8,7 +9,7 @@ import { referencePrice, type RiskRule } from '../RiskRule.js';
  */
 export function accountBuyingPower(buyingPower: () => number | null, estimateCommission: (qty: number, price: number) => number): RiskRule {
   return {
-    name: 'account_buying_power',
+    name: RiskRuleName.AccountBuyingPower,
     check(intent, view) {
       if (intent.side !== 'buy') return null;
       const power = buyingPower();

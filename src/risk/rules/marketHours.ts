@@ -1,6 +1,7 @@
 import { nyDateOf, nyDayNumber, nyMinuteOfDay } from '../../market-data/zonedTime.js';
 import type { MarketCalendar, Session } from '../calendar/MarketCalendar.js';
 import type { RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const duration = (ms: number): string => {
@@ -23,7 +24,7 @@ export function marketHours(calendar: MarketCalendar): RiskRule {
   let day = Number.NaN;
   let session: Session | null = null;
   return {
-    name: 'market_hours',
+    name: RiskRuleName.MarketHours,
     check(_intent, view) {
       const t = view.now;
       const d = nyDayNumber(t);

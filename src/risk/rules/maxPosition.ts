@@ -1,5 +1,6 @@
 import { formatMoney } from '../../core/formatMoney.js';
 import { increasesExposure, referencePrice, type RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /**
  * The position after the order (counting open orders) may be worth at most `maxPct` of the
@@ -7,7 +8,7 @@ import { increasesExposure, referencePrice, type RiskRule } from '../RiskRule.js
  */
 export function maxPosition(maxPct: number): RiskRule {
   return {
-    name: 'max_position',
+    name: RiskRuleName.MaxPosition,
     check(intent, view) {
       if (!increasesExposure(intent, view)) return null;
       const price = referencePrice(intent, view) ?? 0;

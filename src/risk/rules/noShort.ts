@@ -1,8 +1,9 @@
 import type { RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /** Long-only: a sell may not take the position (with open orders) below zero. */
 export const noShort: RiskRule = {
-  name: 'no_short',
+  name: RiskRuleName.NoShort,
   check(intent, view) {
     if (intent.side !== 'sell') return null;
     const after = view.position(intent.symbol) + view.pendingQty(intent.symbol) - intent.qty;

@@ -1,5 +1,6 @@
 import type { OrderSide } from '../../core/Order.js';
 import { increasesExposure, type RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /** An order at the broker, as the wash-trade rule needs to see it. */
 export interface OpenOrderRef {
@@ -17,7 +18,7 @@ export interface OpenOrderRef {
  */
 export function noWashTrade(opposite: (symbol: string, side: OrderSide) => OpenOrderRef | undefined): RiskRule {
   return {
-    name: 'wash_trade',
+    name: RiskRuleName.WashTrade,
     check(intent, view) {
       const other = opposite(intent.symbol, intent.side);
       if (other === undefined || !increasesExposure(intent, view)) return null;

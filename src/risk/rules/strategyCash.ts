@@ -1,5 +1,6 @@
 import { formatMoney } from '../../core/formatMoney.js';
 import { referencePrice, type RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /**
  * A buy must be paid from the strategy's own cash, after what its open buys will cost, at the
@@ -7,7 +8,7 @@ import { referencePrice, type RiskRule } from '../RiskRule.js';
  */
 export function strategyCash(estimateCommission: (qty: number, price: number) => number): RiskRule {
   return {
-    name: 'strategy_cash',
+    name: RiskRuleName.StrategyCash,
     check(intent, view) {
       if (intent.side !== 'buy') return null;
       const price = referencePrice(intent, view) ?? 0;

@@ -1,4 +1,5 @@
 import type { RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /** Whether `price` is a whole number of `decimals`-place ticks (within float noise). */
 function onTick(price: number, decimals: number): boolean {
@@ -11,7 +12,7 @@ function onTick(price: number, decimals: number): boolean {
  * (Alpaca answers 422 "sub-penny increment does not fulfill minimum pricing criteria").
  */
 export const tickSize: RiskRule = {
-  name: 'tick_size',
+  name: RiskRuleName.TickSize,
   check(intent) {
     return offTick('limit', intent.limitPrice) ?? offTick('stop', intent.stopPrice);
   },

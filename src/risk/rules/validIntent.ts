@@ -1,8 +1,9 @@
 import type { RiskRule } from '../RiskRule.js';
+import { RiskRuleName } from '../RiskRuleName.js';
 
 /** Quantities and prices must be finite and positive, and the symbol must have a known price. */
 export const validIntent: RiskRule = {
-  name: 'valid_intent',
+  name: RiskRuleName.ValidIntent,
   check(intent, view) {
     if (!(Number.isFinite(intent.qty) && intent.qty > 0)) return `quantity must be finite and positive, got ${intent.qty}`;
     if (intent.type === 'limit' && !(Number.isFinite(intent.limitPrice) && intent.limitPrice! > 0)) {

@@ -1,0 +1,14 @@
+/** Every rule of the RiskGate, by the stable name that denials, logs and the state file carry. */
+export const RiskRuleName = {
+  ValidIntent: 'valid_intent',
+  TickSize: 'tick_size',
+  MarketHours: 'market_hours',
+  StrategyPaused: 'strategy_paused',
+  CircuitBreaker: 'circuit_breaker',
+  NoShort: 'no_short',
+  MaxPosition: 'max_position',
+  StrategyCash: 'strategy_cash',
+  AccountBuyingPower: 'account_buying_power',
+  WashTrade: 'wash_trade',
+} as const;
+export type RiskRuleName = (typeof RiskRuleName)[keyof typeof RiskRuleName];
