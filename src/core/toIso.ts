@@ -1,6 +1,7 @@
 const DAY = 86_400_000;
 let cachedDay = Number.NaN;
 let cachedDate = '';
+const minutes: string[] = [];
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
@@ -18,11 +19,12 @@ export function toIso(ms: number): string {
     cachedDay = day;
     cachedDate = full.slice(0, 11);
   }
-  let rest = ms - day * DAY;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  return `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+  const rest = ms - day * DAY;
+  const minute = Math.floor(rest / 60_000);
+  const inMinute = rest - minute * 60_000;
+  // Bars are stamped on whole minutes: the "HH:MM:" of each minute of the day is built once.
+  const hm = (minutes[minute] ??= `${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}:`);
+  if (inMinute === 0) return `${cachedDate}${hm}00.000Z`;
+  const s = Math.floor(inMinute / 1000);
+  return `${cachedDate}${hm}${pad2(s)}.${pad3(inMinute - s * 1000)}Z`;
 }

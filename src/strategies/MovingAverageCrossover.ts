@@ -42,10 +42,10 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const s = this.#state(bar.symbol);
-    const fast = s.fast.add(bar.close);
-    const slow = s.slow.add(bar.close);
-    if (fast === null || slow === null) return;
-    const diff = fast - slow;
+    s.fast.push(bar.close);
+    s.slow.push(bar.close);
+    if (!s.slow.isStable || !s.fast.isStable) return;
+    const diff = s.fast.value - s.slow.value;
     const crossUp = diff > 0 && s.lastDiff < 0;
     const crossDown = diff < 0 && s.lastDiff > 0;
     if (diff !== 0) s.lastDiff = diff;

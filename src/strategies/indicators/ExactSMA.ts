@@ -35,15 +35,27 @@ export class ExactSMA {
   }
 
   add(price: number): number | null {
-    return this.#update(price, false);
+    this.#update(price, false);
+    return this.getResult();
   }
 
   /** Replaces the newest value (the first value is added when there is none). */
   replace(price: number): number | null {
-    return this.#update(price, true);
+    this.#update(price, true);
+    return this.getResult();
   }
 
-  #update(price: number, replace: boolean): number | null {
+  /** Adds a value without returning the average: read `value` (hot loops avoid boxing a result). */
+  push(price: number): void {
+    this.#update(price, false);
+  }
+
+  /** The average, NaN before `interval` values have arrived. */
+  get value(): number {
+    return this.#count === this.interval ? this.#result : Number.NaN;
+  }
+
+  #update(price: number, replace: boolean): void {
     const w = this.#window;
     if (replace && this.#count > 0) {
       this.#sum.remove(w[this.#newest]!);
@@ -54,8 +66,6 @@ export class ExactSMA {
     }
     w[this.#newest] = price;
     this.#sum.add(price);
-    if (this.#count < this.interval) return null;
-    this.#result = this.#sum.value() / this.interval;
-    return this.#result;
+    if (this.#count === this.interval) this.#result = this.#sum.value() / this.interval;
   }
 }

@@ -55,8 +55,11 @@ export class ExactSum {
 
   /** The exact sum, correctly rounded. */
   value(): number {
-    // Rounding hi + lo once is rounding the exact sum once.
-    if (this.#fast) return this.#hi + this.#lo;
+    // Rounding hi + lo once is rounding the exact sum once. (Small, so callers inline it.)
+    return this.#fast ? this.#hi + this.#lo : this.#partialsValue();
+  }
+
+  #partialsValue(): number {
     const p = this.#partials;
     let n = p.length;
     if (n === 0) return 0;
