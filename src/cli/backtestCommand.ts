@@ -15,8 +15,12 @@ import { loadCsvBars, symbolFromFileName } from '../market-data/loadCsvBars.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { assertTimeZone, nyDateOf } from '../market-data/zonedTime.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
+
+const calendar = new StaticNyseCalendar();
+const closeOf = dailyBarTime(calendar);
 
 const byTimeThenSymbol = (a: Bar, b: Bar): number => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
 
@@ -92,7 +96,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     ...costModels(costs),
     maxPositionPct,
     riskFreeRate,
-    calendar: new StaticNyseCalendar(),
+    calendar,
     ...(run.breakers === undefined ? {} : { breakers: run.breakers }),
     logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
     stopwatch: () => performance.now(),
@@ -134,7 +138,7 @@ async function fromConfig(file: string, dataDir: string | undefined): Promise<Ba
   const dir = dataDir ?? config.sim.data_dir;
   const bars: Bar[] = [];
   for (const symbol of [...new Set(strategies.flatMap((s) => s.symbols))].sort()) {
-    bars.push(...(await loadCsvBars(simDataFile(dir, symbol, config.data.timeframe), { symbol })));
+    bars.push(...(await loadCsvBars(simDataFile(dir, symbol, config.data.timeframe), { symbol, dailyBarTime: closeOf })));
   }
   bars.sort(byTimeThenSymbol);
   return {
@@ -181,7 +185,7 @@ async function fromFiles(v: { data?: string[] | undefined; strategy?: string | u
     const other = bySymbol.get(symbol);
     if (other !== undefined) throw new CliError(`--data: ${file} and ${other} are both ${symbol}`);
     bySymbol.set(symbol, file);
-    bars.push(...(await loadCsvBars(file, { symbol, timeZone })));
+    bars.push(...(await loadCsvBars(file, { symbol, timeZone, dailyBarTime: closeOf })));
   }
   if (files.length > 1) bars.sort(byTimeThenSymbol);
   return {

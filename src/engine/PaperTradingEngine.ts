@@ -20,6 +20,7 @@ import { formatTrade } from '../notify/formatTrade.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { ControlServer } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
@@ -56,6 +57,7 @@ export class PaperTradingEngine {
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
+  readonly #calendar = new StaticNyseCalendar();
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | null = null;
 
@@ -100,7 +102,7 @@ export class PaperTradingEngine {
       maxPositionPct: config.risk.max_position_pct,
       estimateCommission: (q, p) => commission.commission(q, p),
       logger,
-      calendar: new StaticNyseCalendar(),
+      calendar: this.#calendar,
       breakers: breakerLimits(config),
       accountBuyingPower: () => venue.buyingPower(),
     });
@@ -276,7 +278,7 @@ export class PaperTradingEngine {
     const all: Bar[] = [];
     for (const symbol of symbols) {
       const file = simDataFile(config.sim.data_dir, symbol, config.data.timeframe);
-      all.push(...(await loadCsvBars(file, { symbol })));
+      all.push(...(await loadCsvBars(file, { symbol, dailyBarTime: dailyBarTime(this.#calendar) })));
     }
     all.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
     const days = [...new Set(all.map((b) => nyDateOf(b.time)))];

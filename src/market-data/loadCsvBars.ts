@@ -9,6 +9,12 @@ export interface CsvBarOptions {
   readonly symbol?: string;
   /** Zone of timestamps without an offset; default America/New_York. */
   readonly timeZone?: string;
+  /**
+   * The instant a date-only row (a daily bar, `2019-02-15`) stands for: a daily bar is complete at
+   * the session's close. Default: 16:00 wall time in `timeZone`; the daemon and the backtests pass
+   * the calendar's close (13:00 on early-close days).
+   */
+  readonly dailyBarTime?: (date: string) => number;
 }
 
 /** Header names accepted for each column (case-insensitive); Alpaca's one-letter names included. */
@@ -59,6 +65,7 @@ export async function loadCsvBars(file: string, options: CsvBarOptions = {}): Pr
 export function parseCsvBars(text: string, file: string, options: CsvBarOptions = {}): Bar[] {
   const symbol = options.symbol ?? symbolFromFileName(file);
   const timeZone = options.timeZone ?? NEW_YORK;
+  const dailyBarTime = options.dailyBarTime ?? ((date: string): number => parseStamp(`${date} 16:00`, timeZone)!);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let headerLine = 0;
   while (headerLine < lines.length && lines[headerLine]!.trim() === '') headerLine++;
@@ -77,7 +84,7 @@ export function parseCsvBars(text: string, file: string, options: CsvBarOptions 
       throw new DataError(`expected ${header.length} fields (${header.join(',')}), found ${fields.length}`, file, lineNo);
     }
     const stampText = index.time === -1 ? fields[index.timestamp]! : `${fields[index.timestamp]!} ${fields[index.time]!}`;
-    const time = parseStamp(stampText, timeZone);
+    const time = /^\d{4}-\d{2}-\d{2}$/.test(stampText.trim()) && parseStamp(stampText, timeZone) !== null ? dailyBarTime(stampText.trim()) : parseStamp(stampText, timeZone);
     if (time === null) {
       throw new DataError(`"${stampText}" is not a timestamp (expected YYYY-MM-DD[ HH:MM[:SS]] with optional Z or ±HH:MM)`, file, lineNo);
     }

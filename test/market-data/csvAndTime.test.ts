@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dailyBarTime } from '../../src/risk/calendar/dailyBarTime.js';
+import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
 import { DataError } from '../../src/core/errors.js';
 import { loadCsvBars, parseCsvBars, symbolFromFileName } from '../../src/market-data/loadCsvBars.js';
 import { simDataFile } from '../../src/market-data/simDataFiles.js';
@@ -62,7 +64,10 @@ describe('CSV bars', () => {
   it('reads date + time columns, Alpaca one-letter names, offsets, date-only rows and another zone', () => {
     expect(parseCsvBars('date,time,open,high,low,close\n2019-02-11,09:31,1,2,1,1.5\n', 'x.csv', { symbol: 'A' })[0]!.time).toBe(Date.parse('2019-02-11T14:31:00Z'));
     expect(parseCsvBars('t,o,h,l,c,v\n2019-02-11T09:31:00-05:00,1,2,1,1.5,3\n', 'x.csv', { symbol: 'A' })[0]!.time).toBe(Date.parse('2019-02-11T14:31:00Z'));
-    expect(parseCsvBars('date,open,high,low,close\n2019-02-11,1,2,1,1.5\n', 'x.csv', { symbol: 'A' })[0]!.time).toBe(Date.parse('2019-02-11T05:00:00Z'));
+    // A daily bar is complete at the close: 16:00 New York time by default, the calendar's close when given.
+    expect(parseCsvBars('date,open,high,low,close\n2019-02-11,1,2,1,1.5\n', 'x.csv', { symbol: 'A' })[0]!.time).toBe(Date.parse('2019-02-11T21:00:00Z'));
+    const early = parseCsvBars('date,open,high,low,close\n2019-11-29,1,2,1,1.5\n', 'x.csv', { symbol: 'A', dailyBarTime: dailyBarTime(new StaticNyseCalendar()) });
+    expect(early[0]!.time).toBe(Date.parse('2019-11-29T18:00:00Z'));
     expect(parseCsvBars('date,open,high,low,close\n2019-07-01 08:00,1,2,1,1.5\n', 'x.csv', { symbol: 'A', timeZone: 'Europe/London' })[0]!.time).toBe(
       Date.parse('2019-07-01T07:00:00Z'),
     );
