@@ -53,9 +53,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
       '',
     ].join('\n'),
   );
-  if (v.restore) logger.warn('--restore: restoring from snapshots is not available yet; starting from a fresh state');
 
-  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog });
+  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true });
   let exitCode = 0;
   const stopped = new Promise<void>((resolve) => {
     const stop = (reason: string): void => {

@@ -26,10 +26,8 @@ export class ControlServer {
   }
 
   async start(): Promise<void> {
-    if (existsSync(this.#path)) {
-      if (await answers(this.#path)) throw new AlreadyRunningError(`another daemon is running on this state directory (its control socket ${this.#path} answers)`);
-      unlinkSync(this.#path);
-    }
+    await assertNotRunning(this.#path);
+    if (existsSync(this.#path)) unlinkSync(this.#path);
     const server = createServer((socket) => this.#serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -72,6 +70,11 @@ export class ControlServer {
     this.#log.info({ words, ok: reply.ok }, `control: ${words.join(' ')} → ${reply.message}`);
     return reply;
   }
+}
+
+/** Throws AlreadyRunningError when a daemon answers on the control socket `path`. */
+export async function assertNotRunning(path: string): Promise<void> {
+  if (existsSync(path) && (await answers(path))) throw new AlreadyRunningError(`another daemon is running on this state directory (its control socket ${path} answers)`);
 }
 
 /** Whether something listens on the socket at `path`. */

@@ -18,11 +18,13 @@ import { LogNotifier } from '../notify/LogNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { formatTrade } from '../notify/formatTrade.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
-import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
+import { ConfigError } from '../core/errors.js';
+import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
-import { ControlServer } from '../control/ControlServer.js';
+import { assertNotRunning, ControlServer } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -35,6 +37,8 @@ export interface EngineOptions {
   readonly wallClock: Clock;
   /** Where circuit-breaker trips and resumes are logged as well (`logs/circuit_breaker.log`). */
   readonly breakerLog?: Logger;
+  /** Continue from the newest valid snapshot (`--restore`); otherwise earlier state files are archived. */
+  readonly restore?: boolean;
 }
 
 /**
@@ -58,6 +62,10 @@ export class PaperTradingEngine {
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
   readonly #calendar = new StaticNyseCalendar();
+  readonly #store: SnapshotStore;
+  /** Something worth saving happened (a fill, a breaker change) since the last save. */
+  #dirty = false;
+  #saveFailures = 0;
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | null = null;
 
@@ -65,6 +73,7 @@ export class PaperTradingEngine {
     this.#o = options;
     this.#log = options.logger.child({ component: 'engine' });
     this.#runId = options.wallClock.now().toString(36);
+    this.#store = new SnapshotStore(options.config.state.dir, options.config.state.max_backups);
   }
 
   get runId(): string {
@@ -72,7 +81,7 @@ export class PaperTradingEngine {
   }
 
   get statePath(): string {
-    return join(this.#o.config.state.dir, 'latest_state.json');
+    return this.#store.latestPath;
   }
 
   async start(): Promise<void> {
@@ -85,8 +94,17 @@ export class PaperTradingEngine {
       .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
     checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
+    // Before touching any state file: one daemon per state directory.
+    const socket = join(config.state.dir, 'control.sock');
+    await assertNotRunning(socket);
+    const restored = this.#openState();
 
-    const { history, live } = await this.#loadBars(enabled);
+    const { history, live: all } = await this.#loadBars(enabled);
+    const resumeAfter = restored?.snapshot.engine.lastBarTime ?? null;
+    // A restored replay goes on after the last bar it had processed; the bars before feed the warm-up.
+    const split = resumeAfter === null ? 0 : all.findIndex((b) => b.time > resumeAfter);
+    const replayed = resumeAfter === null ? [] : all.slice(0, split === -1 ? all.length : split);
+    const live = resumeAfter === null ? all : all.slice(replayed.length);
     const marketClock = new SimClock(history[0]?.time ?? live[0]?.time ?? 0);
     this.#marketClock = marketClock;
     const { slippage, commission } = costModels(sim);
@@ -114,22 +132,39 @@ export class PaperTradingEngine {
     core.runner.start();
     if (core.breakers !== null) {
       mkdirSync(config.state.dir, { recursive: true });
-      const control = new ControlServer(join(config.state.dir, 'control.sock'), new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
     }
 
-    for (const bar of history) {
-      marketClock.advanceTo(bar.time);
-      broker.onBar(bar);
+    if (restored === null) {
+      for (const bar of history) {
+        marketClock.advanceTo(bar.time);
+        broker.onBar(bar);
+      }
+    } else {
+      // Crash-only start: the books, orders, breakers and the simulated account come from the
+      // snapshot and are reconciled; the indicators re-learn the same bars, in the same order.
+      const e = restored.snapshot.engine;
+      const { fresh, dropped } = restoreEngineState(core, venue, e);
+      reconcileWithVenue(core, venue);
+      for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
+      this.#lastBarTime = e.lastBarTime;
+      marketClock.advanceTo(e.lastBarTime ?? marketClock.now());
+      if (fresh.length > 0) this.#log.warn({ strategies: fresh }, `not in the restored state, starting fresh: ${fresh.join(', ')}`);
+      if (dropped.length > 0) this.#log.warn({ strategies: dropped }, `in the restored state but not enabled in the configuration, dropped: ${dropped.join(', ')}`);
+      this.#log.info(
+        { file: restored.file, snapshotTime: restored.snapshot.timestamp, marketTime: e.lastBarTime === null ? null : new Date(e.lastBarTime).toISOString() },
+        `restored from ${restored.file} (saved ${restored.snapshot.timestamp}); books match the simulated account; resuming after ${e.lastBarTime === null ? 'the start' : new Date(e.lastBarTime).toISOString()}`,
+      );
     }
-    core.runner.warmUp(history);
+    core.runner.warmUp(replayed.length === 0 ? history : [...history, ...replayed]);
     this.#log.info(
-      { historyBars: history.length, liveBars: live.length, strategies: enabled.map((s) => s.id) },
-      `warm-up done on ${history.length} bars; replaying ${live.length} bars at ${sim.speed}x`,
+      { historyBars: history.length + replayed.length, liveBars: live.length, strategies: enabled.map((s) => s.id) },
+      `warm-up done on ${history.length + replayed.length} bars; replaying ${live.length} bars at ${sim.speed}x`,
     );
 
-    this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval'), config.state.snapshot_interval_s * 1000);
+    this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000);
     const intervalMs = config.data.timeframe.ms / sim.speed;
     this.#feed = new ReplayFeed(batchByTime(live), wallClock, intervalMs);
     this.#feed.start(
@@ -160,7 +195,7 @@ export class PaperTradingEngine {
     this.#core?.runner.stop();
     this.#core?.execution.stop();
     this.#logPnl('final');
-    this.#snapshot('stop');
+    this.#snapshot('stop', true);
     await this.#notifier?.close();
     this.#state = 'stopped';
     this.#log.info('stopped');
@@ -180,11 +215,20 @@ export class PaperTradingEngine {
     core.breakers?.onEquity(batch.time);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) this.#logPnl(`close of ${nyDateOf(previous)}`);
+    // After a fill or a breaker change the state is saved at once, whole batches only: a restart
+    // resumes after the last batch saved and replays the rest exactly as it happened.
+    if (this.#dirty) this.#snapshot('change', false);
   }
 
   #wireEvents(core: TradingCore): void {
     const tradeLog = this.#o.logger.child({ component: 'trades' });
+    const mark = (): void => {
+      this.#dirty = true;
+    };
+    core.bus.on('breaker.tripped', mark);
+    core.bus.on('breaker.resumed', mark);
     core.bus.on('fill.booked', (e) => {
+      this.#dirty = true;
       this.#fills.set(e.strategyId, (this.#fills.get(e.strategyId) ?? 0) + 1);
       const text = formatTrade(e);
       const runner = core.runner.get(e.strategyId);
@@ -245,10 +289,12 @@ export class PaperTradingEngine {
     }
   }
 
-  #snapshot(why: string): void {
+  /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (interval and stop). */
+  #snapshot(why: string, backup: boolean): void {
     const core = this.#core;
     if (core === null) return;
     const snapshot = buildSnapshot({
+      engine: captureEngineState(core, this.#venue, this.#lastBarTime, this.#fills),
       mode: 'sim',
       runId: this.#runId,
       wallTime: this.#o.wallClock.now(),
@@ -260,11 +306,33 @@ export class PaperTradingEngine {
       breakers: core.breakers,
     });
     try {
-      writeFileAtomic(this.statePath, `${JSON.stringify(snapshot, null, 2)}\n`);
+      this.#store.save(`${JSON.stringify(snapshot, null, 2)}\n`, backup ? this.#o.wallClock.now() : null);
+      this.#dirty = false;
+      if (this.#saveFailures > 0) this.#log.info({ file: this.statePath }, `state saved again after ${this.#saveFailures} failed attempts`);
+      this.#saveFailures = 0;
       this.#log.debug({ why, file: this.statePath }, 'state saved');
     } catch (error) {
-      this.#log.error({ err: error, file: this.statePath }, 'state file could not be written');
+      // The previous latest_state.json is intact (atomic write); the next save tries again.
+      this.#dirty = true;
+      this.#saveFailures++;
+      this.#log.error({ err: error, file: this.statePath, attempt: this.#saveFailures }, `state could not be saved (attempt ${this.#saveFailures}): ${error instanceof Error ? error.message : String(error)}`);
+      if (this.#saveFailures === 1 || this.#saveFailures % 100 === 0) {
+        this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${this.statePath} (attempt ${this.#saveFailures}); the last good state is kept` });
+      }
     }
+  }
+
+  /** With --restore: the newest valid snapshot, or null (fresh start). Without: earlier state files move to archive/. */
+  #openState(): LoadedSnapshot | null {
+    if (this.#o.restore !== true) {
+      const archived = this.#store.archive(this.#o.wallClock.now());
+      if (archived !== null) this.#log.warn({ archive: archived }, `earlier state files moved to ${archived} (start with --restore to continue from them)`);
+      return null;
+    }
+    const loaded = this.#store.loadNewest((w) => this.#log.warn({ skipped: w }, `skipped a state file: ${w}`));
+    if (loaded === null) this.#log.warn({ dir: this.#store.dir }, `--restore: no state file in ${this.#store.dir} can be restored; starting fresh`);
+    else if (loaded.snapshot.mode !== 'sim') throw new ConfigError(`${loaded.file}: saved by the ${loaded.snapshot.mode} mode, cannot be restored offline`);
+    return loaded;
   }
 
   /**

@@ -4,6 +4,7 @@ import { computeMetrics } from '../portfolio/metrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
 import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 import type { CircuitBreakers } from '../risk/CircuitBreakers.js';
+import type { EngineState } from '../persistence/engineStateSchema.js';
 
 export interface SnapshotInputs {
   readonly mode: 'sim' | 'alpaca';
@@ -15,6 +16,8 @@ export interface SnapshotInputs {
   readonly brokerAccount: BrokerAccount;
   readonly fillsByStrategy: ReadonlyMap<string, number>;
   readonly breakers: CircuitBreakers | null;
+  /** The exact state a restart restores. */
+  readonly engine: EngineState;
 }
 
 /** The state file's content: the broker's account with positions summed over the ledgers, each strategy's books, performance. */
@@ -41,7 +44,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
     };
   }
   return {
-    version: 1,
+    version: 2,
     timestamp: new Date(i.wallTime).toISOString(),
     mode: i.mode,
     runId: i.runId,
@@ -52,6 +55,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       positions: i.portfolio.positions(),
       allocated: { value: i.portfolio.equity(), cash: i.portfolio.cash() },
     },
+    engine: i.engine,
     strategies,
     circuitBreaker: i.breakers?.account.status() ?? null,
     performance: {

@@ -12,6 +12,13 @@ interface InFlight extends OpenOrderRef {
   readonly symbol: string;
 }
 
+/** Orders in flight and held, and the next sequence number, for the state file. */
+export interface ExecutionData {
+  readonly seq: number;
+  readonly inFlight: readonly InFlight[];
+  readonly held: readonly OrderRequest[];
+}
+
 /**
  * Sends allowed intents to the broker under a client order id that names the strategy, keeps the
  * book of orders in flight, and attributes every broker event to the strategy that owns the order.
@@ -70,6 +77,18 @@ export class ExecutionService {
 
   get inFlight(): number {
     return this.#inFlight.size;
+  }
+
+  toData(): ExecutionData {
+    return { seq: this.#seq, inFlight: [...this.#inFlight.values()], held: [...this.#held] };
+  }
+
+  restore(d: ExecutionData): void {
+    this.#seq = d.seq;
+    this.#inFlight.clear();
+    for (const o of d.inFlight) this.#inFlight.set(o.clientOrderId, o);
+    this.#held.length = 0;
+    this.#held.push(...d.held);
   }
 
   /** Orders of every strategy at the broker (or held back) on `symbol`. */

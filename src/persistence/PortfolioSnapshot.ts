@@ -1,6 +1,7 @@
 import type { LedgerState } from '../portfolio/Ledger.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import type { BreakerStatus } from '../risk/CircuitBreaker.js';
+import type { EngineState } from './engineStateSchema.js';
 
 /** Position of the whole account in one symbol (the sum over strategies). */
 export interface AccountPosition {
@@ -32,7 +33,7 @@ export interface StrategySnapshot {
  * plus what says where it came from. Versioned; the persistence issue extends it for restore.
  */
 export interface PortfolioSnapshot {
-  readonly version: 1;
+  readonly version: 2;
   readonly timestamp: string;
   readonly mode: 'sim' | 'alpaca';
   readonly runId: string;
@@ -45,6 +46,8 @@ export interface PortfolioSnapshot {
     readonly positions: Readonly<Record<string, AccountPosition>>;
     readonly allocated: { readonly value: number; readonly cash: number };
   };
+  /** The exact state a restart restores (validated on load); the other fields are for people and `npm run status`. */
+  readonly engine: EngineState;
   readonly strategies: Readonly<Record<string, StrategySnapshot>>;
   /** The account-wide circuit breaker. */
   readonly circuitBreaker: BreakerStatus | null;

@@ -78,6 +78,27 @@ function step(r: Running, t: number, e: number, exposed: boolean): void {
 }
 
 const orNull = (t: number): number | null => (Number.isNaN(t) ? null : t);
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Everything a curve holds, for the state file (null: none yet). */
+export interface CurveData {
+  readonly pending: { readonly time: number; readonly equity: number; readonly exposed: boolean } | null;
+  readonly points: number;
+  readonly exposedPoints: number;
+  readonly returns: readonly number[];
+  readonly previousClose: number;
+  readonly close: number;
+  readonly dayEnd: number | null;
+  readonly peak: number;
+  readonly peakTime: number | null;
+  readonly depth: number;
+  readonly worstPeakTime: number | null;
+  readonly troughTime: number | null;
+  readonly recoveryTime: number | null;
+  readonly lastTime: number | null;
+  readonly stride: number;
+  readonly samples: ReadonlyArray<{ readonly time: number; readonly equity: number }>;
+}
 
 /**
  * Equity over time, summarized as it grows: daily returns, the worst drawdown and the exposure are
@@ -158,6 +179,60 @@ export class EquityCurve {
       points: r.points,
       exposedPoints: r.exposedPoints,
     };
+  }
+
+  toData(): CurveData {
+    const r = this.#run;
+    const samples: Array<{ time: number; equity: number }> = [];
+    for (let i = 0; i < this.#samples; i++) samples.push({ time: this.#sTimes[i]!, equity: this.#sValues[i]! });
+    return {
+      pending: this.#pending ? { time: this.#pTime, equity: this.#pEquity, exposed: this.#pExposed } : null,
+      points: r.points,
+      exposedPoints: r.exposedPoints,
+      returns: [...r.returns],
+      previousClose: r.previousClose,
+      close: r.close,
+      dayEnd: finiteOrNull(r.dayEnd),
+      peak: r.peak,
+      peakTime: orNull(r.peakTime),
+      depth: r.depth,
+      worstPeakTime: orNull(r.worstPeakTime),
+      troughTime: orNull(r.troughTime),
+      recoveryTime: orNull(r.recoveryTime),
+      lastTime: orNull(r.lastTime),
+      stride: this.#stride,
+      samples,
+    };
+  }
+
+  /** Puts the curve back as `toData` saw it. */
+  restore(d: CurveData): void {
+    if (d.samples.length > this.#sTimes.length) throw new RangeError(`${d.samples.length} samples do not fit in ${this.#sTimes.length}`);
+    const r = this.#run;
+    r.points = d.points;
+    r.exposedPoints = d.exposedPoints;
+    r.returns.length = 0;
+    r.returns.push(...d.returns);
+    r.previousClose = d.previousClose;
+    r.close = d.close;
+    r.dayEnd = d.dayEnd ?? Number.NEGATIVE_INFINITY;
+    r.peak = d.peak;
+    r.peakTime = d.peakTime ?? Number.NaN;
+    r.depth = d.depth;
+    r.worstPeakTime = d.worstPeakTime ?? Number.NaN;
+    r.troughTime = d.troughTime ?? Number.NaN;
+    r.recoveryTime = d.recoveryTime ?? Number.NaN;
+    r.lastTime = d.lastTime ?? Number.NaN;
+    this.#stride = d.stride;
+    this.#samples = d.samples.length;
+    d.samples.forEach((p, i) => {
+      this.#sTimes[i] = p.time;
+      this.#sValues[i] = p.equity;
+    });
+    this.#pending = d.pending !== null;
+    this.#pTime = d.pending?.time ?? 0;
+    this.#pEquity = d.pending?.equity ?? 0;
+    this.#pExposed = d.pending?.exposed ?? false;
   }
 
   /** The thinned points in time order, always ending with the newest point. */

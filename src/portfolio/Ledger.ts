@@ -3,7 +3,7 @@ import type { Position } from '../core/Position.js';
 import { InvariantError } from '../core/errors.js';
 import type { ClosedTrade } from './ClosedTrade.js';
 
-interface OpenLot {
+export interface OpenLot {
   /** Last price seen for the symbol: marks the position to market. */
   mark: number;
   readonly direction: 'long' | 'short';
@@ -27,6 +27,15 @@ interface OpenLot {
 export interface FillBooking {
   readonly realizedPnl: number;
   readonly closedTrade: ClosedTrade | null;
+}
+
+/** Everything a ledger holds, for the state file (restored exactly). */
+export interface LedgerData {
+  readonly cash: number;
+  readonly realized: number;
+  readonly commissions: number;
+  readonly lots: ReadonlyArray<OpenLot & { readonly symbol: string }>;
+  readonly trades: readonly ClosedTrade[];
 }
 
 export interface LedgerState {
@@ -207,6 +216,28 @@ export class Ledger {
     // A market buy can cost more than the cash checked before it was sent (a gap up at the open).
     // The fill happened: it is booked as it is, and the runner reports the overdraft.
     return { realizedPnl: realized, closedTrade: closed };
+  }
+
+  toData(): LedgerData {
+    return {
+      cash: this.#cash,
+      realized: this.#realized,
+      commissions: this.#commissions,
+      lots: [...this.#lots].map(([symbol, lot]) => ({ symbol, ...lot })),
+      trades: [...this.#trades],
+    };
+  }
+
+  /** Puts the books back as `toData` saw them (a restore after a restart). */
+  restore(d: LedgerData): void {
+    this.#cash = d.cash;
+    this.#realized = d.realized;
+    this.#commissions = d.commissions;
+    this.#lots.clear();
+    for (const { symbol, ...lot } of d.lots) this.#lots.set(symbol, { ...lot });
+    this.#lotList = [...this.#lots.values()];
+    this.#trades.length = 0;
+    this.#trades.push(...d.trades);
   }
 
   toState(): LedgerState {

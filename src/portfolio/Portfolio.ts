@@ -1,5 +1,5 @@
 import type { Ledger } from './Ledger.js';
-import { EquityCurve } from './EquityCurve.js';
+import { EquityCurve, type CurveData } from './EquityCurve.js';
 import type { AccountPosition } from '../persistence/PortfolioSnapshot.js';
 
 /**
@@ -87,6 +87,23 @@ export class Portfolio {
       curves[i]!.push(time, equity, holds);
     }
     if (curves.length !== 1) this.#total.push(time, total, exposed);
+  }
+
+  /** Every curve, for the state file: the total (null when it is the only strategy's) and each strategy's. */
+  curvesData(): { total: CurveData | null; strategies: Record<string, CurveData> } {
+    return {
+      total: this.#curveList.length === 1 ? null : this.#total.toData(),
+      strategies: Object.fromEntries([...this.#curves].map(([id, c]) => [id, c.toData()])),
+    };
+  }
+
+  /** Puts back the curves of the strategies it knows. */
+  restoreCurves(d: { total: CurveData | null; strategies: Readonly<Record<string, CurveData>> }): void {
+    for (const [id, c] of this.#curves) {
+      const data = d.strategies[id];
+      if (data !== undefined) c.restore(data);
+    }
+    if (d.total !== null && this.#curveList.length !== 1) this.#total.restore(d.total);
   }
 
   /** A strategy's equity curve, or the total without an id. */

@@ -50,6 +50,18 @@ export interface BreakerStatus {
   readonly ordersToday: number;
 }
 
+/** Everything a breaker holds, for the state file (null: not known yet). */
+export interface BreakerData {
+  readonly trip: BreakerTrip | null;
+  readonly highWater: number | null;
+  readonly lastEquity: number | null;
+  readonly dayStart: number | null;
+  readonly dayEnd: number | null;
+  readonly day: string | null;
+  readonly lossesInRow: number;
+  readonly ordersToday: number;
+}
+
 /** Daily rules re-arm by themselves at the next session; the others wait to be resumed by hand. */
 const DAILY: ReadonlySet<BreakerRule> = new Set([BreakerRule.DailyLoss, BreakerRule.TradesPerDay]);
 
@@ -176,6 +188,31 @@ export class CircuitBreaker {
       lossesInRow: this.#lossesInRow,
       ordersToday: this.#ordersToday,
     };
+  }
+
+  toData(): BreakerData {
+    return {
+      trip: this.#trip,
+      highWater: nul(this.#highWater),
+      lastEquity: nul(this.#lastEquity),
+      dayStart: nul(this.#dayStart),
+      dayEnd: Number.isFinite(this.#dayEnd) ? this.#dayEnd : null,
+      day: this.#day,
+      lossesInRow: this.#lossesInRow,
+      ordersToday: this.#ordersToday,
+    };
+  }
+
+  /** Puts the breaker back as it was (a trip survives a restart), without announcing anything. */
+  restore(d: BreakerData): void {
+    this.#trip = d.trip;
+    this.#highWater = d.highWater ?? Number.NaN;
+    this.#lastEquity = d.lastEquity ?? Number.NaN;
+    this.#dayStart = d.dayStart ?? Number.NaN;
+    this.#dayEnd = d.dayEnd ?? Number.NEGATIVE_INFINITY;
+    this.#day = d.day;
+    this.#lossesInRow = d.lossesInRow;
+    this.#ordersToday = d.ordersToday;
   }
 
   #tripOn(rule: BreakerRule, value: number, threshold: number, time: number, message: string): void {

@@ -1,6 +1,6 @@
 import type { DaemonEvents } from '../core/DaemonEvents.js';
 import type { EventBus } from '../core/EventBus.js';
-import { CircuitBreaker, type BreakerChange, type BreakerLimits, type BreakerStatus } from './CircuitBreaker.js';
+import { CircuitBreaker, type BreakerChange, type BreakerData, type BreakerLimits, type BreakerStatus } from './CircuitBreaker.js';
 
 /** The scope name of the account-wide breaker. */
 export const ACCOUNT = 'account';
@@ -70,6 +70,19 @@ export class CircuitBreakers {
   /** Strategy breakers, in configuration order. */
   get strategies(): CircuitBreaker[] {
     return [...this.#byId.values()];
+  }
+
+  toData(): { account: BreakerData; strategies: Record<string, BreakerData> } {
+    return { account: this.account.toData(), strategies: Object.fromEntries([...this.#byId].map(([id, b]) => [id, b.toData()])) };
+  }
+
+  /** Puts back the breakers it knows (a tripped breaker stays tripped across a restart). */
+  restore(d: { account: BreakerData; strategies: Readonly<Record<string, BreakerData>> }): void {
+    this.account.restore(d.account);
+    for (const [id, b] of this.#byId) {
+      const data = d.strategies[id];
+      if (data !== undefined) b.restore(data);
+    }
   }
 
   statuses(): { account: BreakerStatus; strategies: Record<string, BreakerStatus> } {

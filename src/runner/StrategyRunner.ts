@@ -14,6 +14,14 @@ import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from
 export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faulted' } as const;
 export type RunnerStatus = (typeof RunnerStatus)[keyof typeof RunnerStatus];
 
+/** A runner's own state besides its ledger and its strategy, for the state file. */
+export interface RunnerData {
+  readonly status: RunnerStatus;
+  readonly pauseReason: string | null;
+  readonly open: readonly OpenOrder[];
+  readonly denials: Readonly<Record<string, number>>;
+}
+
 interface OpenOrder {
   readonly clientOrderId: string;
   readonly intent: OrderIntent;
@@ -90,6 +98,19 @@ export class StrategyRunner {
   /** Orders refused by the RiskGate or rejected by the broker, by rule. */
   get denials(): Record<string, number> {
     return Object.fromEntries([...this.#denials].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  toData(): RunnerData {
+    return { status: this.#status, pauseReason: this.#pauseReason, open: this.#open.map((o) => ({ ...o })), denials: this.denials };
+  }
+
+  restore(d: RunnerData): void {
+    this.#status = d.status;
+    this.#pauseReason = d.pauseReason;
+    this.#open.length = 0;
+    for (const o of d.open) this.#open.push({ ...o });
+    this.#denials.clear();
+    for (const [rule, n] of Object.entries(d.denials)) this.#denials.set(rule, n);
   }
 
   /** Sends orders that close every position (through the RiskGate: exits pass a paused breaker). */

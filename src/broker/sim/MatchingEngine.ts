@@ -41,6 +41,16 @@ const CODE_UNPROCESSABLE = 40010001;
 const CODE_INSUFFICIENT = 40310000;
 const FINISHED_KEPT = 10_000;
 
+/** The venue's account and book, for the offline mode's state file. */
+export interface VenueData {
+  readonly cash: number;
+  readonly orderSeq: number;
+  readonly execSeq: number;
+  readonly positions: ReadonlyArray<{ readonly symbol: string; readonly qty: number; readonly cost: number }>;
+  readonly marks: ReadonlyArray<{ readonly symbol: string; readonly price: number }>;
+  readonly working: ReadonlyArray<{ readonly order: Order; readonly session: number }>;
+}
+
 function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
   throw new BrokerRejectError(message, status, code);
 }
@@ -162,6 +172,35 @@ export class MatchingEngine {
   order(idOrClientId: string): Order | undefined {
     const o = this.#orders.get(idOrClientId) ?? this.#orders.get(this.#byClientId.get(idOrClientId) ?? '');
     return o === undefined ? undefined : copyOrder(o);
+  }
+
+  toData(): VenueData {
+    return {
+      cash: this.#cash,
+      orderSeq: this.#orderSeq,
+      execSeq: this.#execSeq,
+      positions: [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, cost: p.cost })),
+      marks: [...this.#marks].map(([symbol, price]) => ({ symbol, price })),
+      working: this.#working.map((w) => ({ order: copyOrder(w.order), session: w.session })),
+    };
+  }
+
+  /** Puts the account and working orders back (offline restore: the simulated account is part of the state). */
+  restore(d: VenueData): void {
+    this.#cash = d.cash;
+    this.#orderSeq = d.orderSeq;
+    this.#execSeq = d.execSeq;
+    this.#positions.clear();
+    for (const p of d.positions) this.#positions.set(p.symbol, { qty: p.qty, cost: p.cost });
+    this.#marks.clear();
+    for (const m of d.marks) this.#marks.set(m.symbol, m.price);
+    this.#working.length = 0;
+    for (const w of d.working) {
+      const order: Mutable<Order> = { ...w.order };
+      this.#orders.set(order.id, order);
+      this.#byClientId.set(order.clientOrderId, order.id);
+      this.#working.push({ order, session: w.session });
+    }
   }
 
   /** The venue's current time. */

@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { formatIssuePath } from '../config/formatIssuePath.js';
+import { restorableSnapshotSchema, type RestorableSnapshot } from './engineStateSchema.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export const LATEST = 'latest_state.json';
+const BACKUP = /^portfolio_state_\d{8}T\d{9}Z(-\d+)?\.json\.gz$/;
+
+/** `20261125T125900123Z`: a UTC time that sorts as text. */
+const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:.]/g, '');
+
+export interface LoadedSnapshot {
+  readonly snapshot: RestorableSnapshot;
+  readonly file: string;
+}
+
+/**
+ * The state directory: `latest_state.json`, rewritten atomically at every save, and gzipped backups
+ * `portfolio_state_<UTC time>.json.gz` (at most `maxBackups`, the oldest removed). Loading takes the
+ * newest file that reads, parses and validates, and says which ones it skipped and why.
+ */
+export class SnapshotStore {
+  readonly dir: string;
+  readonly #maxBackups: number;
+
+  constructor(dir: string, maxBackups: number) {
+    this.dir = dir;
+    this.#maxBackups = maxBackups;
+  }
+
+  get latestPath(): string {
+    return join(this.dir, LATEST);
+  }
+
+  /** Writes the latest state, and a backup when asked; throws if the latest could not be written (it is then unchanged). */
+  save(text: string, backupAt: number | null): void {
+    writeFileAtomic(this.latestPath, text);
+    if (backupAt === null) return;
+    let name = `portfolio_state_${stamp(backupAt)}.json.gz`;
+    for (let i = 1; existsSync(join(this.dir, name)); i++) name = `portfolio_state_${stamp(backupAt)}-${i}.json.gz`;
+    writeFileAtomic(join(this.dir, name), gzipSync(text));
+    this.#rotate();
+  }
+
+  /** Backup file names, oldest first. */
+  backups(): string[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((f) => BACKUP.test(f))
+      .sort();
+  }
+
+  /** The newest snapshot that can be restored; `skipped` gets one line per file that could not. */
+  loadNewest(skipped: (warning: string) => void): LoadedSnapshot | null {
+    const candidates = [LATEST, ...this.backups().reverse()].map((f) => join(this.dir, f)).filter((f) => existsSync(f));
+    for (const file of candidates) {
+      const result = read(file);
+      if (typeof result === 'string') skipped(`${file}: ${result}`);
+      else return { snapshot: result, file };
+    }
+    return null;
+  }
+
+  /** Moves every state file into `archive/<UTC time>/` (a fresh start never overwrites a state silently); returns that folder, or null when there was nothing. */
+  archive(now: number): string | null {
+    const files = [LATEST, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
+    if (files.length === 0) return null;
+    const to = join(this.dir, 'archive', stamp(now));
+    mkdirSync(to, { recursive: true });
+    for (const f of files) renameSync(join(this.dir, f), join(to, f));
+    return to;
+  }
+
+  #rotate(): void {
+    const all = this.backups();
+    for (const f of all.slice(0, Math.max(0, all.length - this.#maxBackups))) rmSync(join(this.dir, f), { force: true });
+  }
+}
+
+/** The snapshot in `file`, or why it cannot be used. */
+function read(file: string): RestorableSnapshot | string {
+  let text: string;
+  try {
+    const bytes = readFileSync(file);
+    text = file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  } catch (error) {
+    return `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return `is not complete JSON (${text.length} bytes; truncated or corrupted)`;
+  }
+  const parsed = restorableSnapshotSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `does not match the state schema: ${formatIssuePath(issue.path)}: ${issue.message}`;
+  }
+  return parsed.data;
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The exact state a restart needs, validated on load (zod, strict): the venue's account in offline
+ * mode, orders in flight, each runner's open orders and ledger, the circuit breakers, the equity
+ * curves, and where the replay stood. Numbers are finite; "not known yet" is null.
+ */
+const num = z.number().finite();
+const side = z.enum(['buy', 'sell']);
+const orderType = z.enum(['market', 'limit', 'stop']);
+const tif = z.enum(['day', 'gtc']);
+
+const order = z.strictObject({
+  id: z.string(),
+  clientOrderId: z.string(),
+  symbol: z.string(),
+  side,
+  type: orderType,
+  qty: num,
+  limitPrice: num.nullable(),
+  stopPrice: num.nullable(),
+  timeInForce: tif,
+  status: z.enum(['new', 'partially_filled', 'filled', 'canceled', 'expired', 'rejected']),
+  filledQty: num,
+  filledAvgPrice: num.nullable(),
+  submittedAt: num,
+  updatedAt: num,
+});
+
+const intent = z.strictObject({
+  symbol: z.string(),
+  side,
+  qty: num,
+  type: orderType,
+  limitPrice: num.optional(),
+  stopPrice: num.optional(),
+  timeInForce: tif.optional(),
+  reason: z.string().optional(),
+});
+
+const request = intent.extend({ timeInForce: tif, strategyId: z.string(), clientOrderId: z.string() });
+
+const closedTrade = z.strictObject({
+  symbol: z.string(),
+  direction: z.enum(['long', 'short']),
+  qty: num,
+  entryTime: num,
+  exitTime: num,
+  entryPrice: num,
+  exitPrice: num,
+  grossPnl: num,
+  commission: num,
+  netPnl: num,
+});
+
+const lot = z.strictObject({
+  symbol: z.string(),
+  mark: num,
+  direction: z.enum(['long', 'short']),
+  qty: num,
+  avgPrice: num,
+  entryTime: num,
+  maxQty: num,
+  entryValue: num,
+  entryQty: num,
+  exitValue: num,
+  exitQty: num,
+  grossPnl: num,
+  commission: num,
+  pendingEntryCommission: num,
+});
+
+const ledger = z.strictObject({ cash: num, realized: num, commissions: num, lots: z.array(lot), trades: z.array(closedTrade) });
+
+const runner = z.strictObject({
+  status: z.enum(['active', 'paused', 'faulted']),
+  pauseReason: z.string().nullable(),
+  open: z.array(z.strictObject({ clientOrderId: z.string(), intent, remaining: num })),
+  denials: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+const breaker = z.strictObject({
+  trip: z
+    .strictObject({
+      rule: z.enum(['max_drawdown', 'max_daily_loss', 'max_consecutive_losses', 'max_trades_per_day', 'manual']),
+      value: num,
+      threshold: num,
+      time: num,
+      message: z.string(),
+    })
+    .nullable(),
+  highWater: num.nullable(),
+  lastEquity: num.nullable(),
+  dayStart: num.nullable(),
+  dayEnd: num.nullable(),
+  day: z.string().nullable(),
+  lossesInRow: z.number().int().nonnegative(),
+  ordersToday: z.number().int().nonnegative(),
+});
+
+const curve = z.strictObject({
+  pending: z.strictObject({ time: num, equity: num, exposed: z.boolean() }).nullable(),
+  points: z.number().int().nonnegative(),
+  exposedPoints: z.number().int().nonnegative(),
+  returns: z.array(num),
+  previousClose: num,
+  close: num,
+  dayEnd: num.nullable(),
+  peak: num,
+  peakTime: num.nullable(),
+  depth: num,
+  worstPeakTime: num.nullable(),
+  troughTime: num.nullable(),
+  recoveryTime: num.nullable(),
+  lastTime: num.nullable(),
+  stride: z.number().int().positive(),
+  samples: z.array(z.strictObject({ time: num, equity: num })),
+});
+
+export const engineStateSchema = z.strictObject({
+  /** Market time of the last bar batch fully processed: a restored replay resumes after it. */
+  lastBarTime: num.nullable(),
+  fills: z.record(z.string(), z.number().int().nonnegative()),
+  venue: z
+    .strictObject({
+      cash: num,
+      orderSeq: z.number().int().nonnegative(),
+      execSeq: z.number().int().nonnegative(),
+      positions: z.array(z.strictObject({ symbol: z.string(), qty: num, cost: num })),
+      marks: z.array(z.strictObject({ symbol: z.string(), price: num })),
+      working: z.array(z.strictObject({ order, session: z.number().int() })),
+    })
+    .nullable(),
+  execution: z.strictObject({
+    seq: z.number().int().positive(),
+    inFlight: z.array(z.strictObject({ clientOrderId: z.string(), strategyId: z.string(), symbol: z.string(), side, qty: num })),
+    held: z.array(request),
+  }),
+  runners: z.record(z.string(), z.strictObject({ runner, ledger })),
+  breakers: z.strictObject({ account: breaker, strategies: z.record(z.string(), breaker) }).nullable(),
+  curves: z.strictObject({ total: curve.nullable(), strategies: z.record(z.string(), curve) }),
+});
+
+type DeepReadonly<T> = T extends (infer U)[] ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type EngineState = DeepReadonly<z.output<typeof engineStateSchema>>;
+
+/** What a snapshot must hold to be restored from; the rest of the file is for people and `npm run status`. */
+export const restorableSnapshotSchema = z.looseObject({
+  version: z.literal(2),
+  timestamp: z.string(),
+  runId: z.string(),
+  mode: z.enum(['sim', 'alpaca']),
+  engine: engineStateSchema,
+});
+export type RestorableSnapshot = z.output<typeof restorableSnapshotSchema>;
