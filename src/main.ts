@@ -5,11 +5,13 @@
  *   backtest  run one strategy over CSV bars, or every strategy of a config
  *   check     installation and configuration check
  *   ctl       pause, resume or show the circuit breakers of a running daemon
+ *   status    the newest saved state (the daemon need not run)
  */
 import { UserError } from './core/errors.js';
 import { runBacktestCommand } from './cli/backtestCommand.js';
 import { runCheckCommand } from './cli/checkCommand.js';
 import { runCtlCommand } from './cli/ctlCommand.js';
+import { runStatusCommand } from './cli/statusCommand.js';
 import { runStartCommand } from './cli/startCommand.js';
 
 const commands: Readonly<Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>>> = {
@@ -17,6 +19,7 @@ const commands: Readonly<Record<string, (args: string[], env: NodeJS.ProcessEnv)
   backtest: runBacktestCommand,
   check: runCheckCommand,
   ctl: runCtlCommand,
+  status: runStatusCommand,
 };
 
 async function main(): Promise<number> {

@@ -6,7 +6,7 @@ import { restorableSnapshotSchema, type RestorableSnapshot } from './engineState
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const LATEST = 'latest_state.json';
-const BACKUP = /^portfolio_state_\d{8}T\d{9}Z(-\d+)?\.json\.gz$/;
+const BACKUP = /^portfolio_state_\d{8}T\d{9}Z(_\d+)?\.json\.gz$/;
 
 /** `20261125T125900123Z`: a UTC time that sorts as text. */
 const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:.]/g, '');
@@ -39,7 +39,7 @@ export class SnapshotStore {
     writeFileAtomic(this.latestPath, text);
     if (backupAt === null) return;
     let name = `portfolio_state_${stamp(backupAt)}.json.gz`;
-    for (let i = 1; existsSync(join(this.dir, name)); i++) name = `portfolio_state_${stamp(backupAt)}-${i}.json.gz`;
+    for (let i = 1; existsSync(join(this.dir, name)); i++) name = `portfolio_state_${stamp(backupAt)}_${i}.json.gz`;
     writeFileAtomic(join(this.dir, name), gzipSync(text));
     this.#rotate();
   }

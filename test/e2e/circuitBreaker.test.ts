@@ -41,6 +41,24 @@ describe('circuit breakers in the daemon', () => {
     expect(after.filter((l) => l.strategy === 'rsi_fast_etf' && l.side === 'buy')).toEqual([]);
     // … while another strategy goes on trading.
     expect(after.filter((l) => l.strategy === 'rsi_banks').length).toBeGreaterThan(0);
+
+    // A restart with --restore keeps the trip (drawdown trips wait for a resume by hand).
+    const again = await runCli(['start', '--config', config, '--restore', '--duration', '2'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('restored from');
+    const restored = JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as typeof state;
+    expect(restored.strategies.rsi_fast_etf!.circuitBreaker).toEqual(breaker);
+
+    // npm run status reads the saved state without a daemon.
+    const status = await runCli(['status', '--config', config], dir);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^rsi_fast_etf +active +PAUSED \(max_drawdown\) /m);
+    expect(status.stdout).toMatch(/^rsi_fast_etf: paused since 2019-02-1\dT.*: drawdown \d+\.\d\d% from the high-water mark/m);
+    const json = JSON.parse((await runCli(['status', '--config', config, '--json'], dir)).stdout) as { strategies: Array<{ id: string; breaker: string }> };
+    expect(json.strategies.find((x) => x.id === 'rsi_fast_etf')?.breaker).toBe('PAUSED');
+    const none = await runCli(['status', '--config', writeConfig(scratchDir())], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: no saved state in .*state \(start the daemon first\)\n$/);
   });
 
   it('npm run ctl pauses and resumes a running daemon; a second daemon on the same state is refused', async () => {

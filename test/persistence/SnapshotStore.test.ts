@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { SnapshotStore } from '../../src/persistence/SnapshotStore.js';
+
+const T = Date.parse('2026-11-25T12:00:00Z');
+function snapshot(runId: string, version = 2): string {
+  return JSON.stringify({
+    version,
+    timestamp: '2026-11-25T12:00:00.000Z',
+    runId,
+    mode: 'sim',
+    engine: {
+      lastBarTime: null,
+      fills: {},
+      venue: null,
+      execution: { seq: 1, inFlight: [], held: [] },
+      runners: {},
+      breakers: null,
+      curves: { total: null, strategies: {} },
+    },
+  });
+}
+
+function store(maxBackups = 100): SnapshotStore {
+  return new SnapshotStore(mkdtempSync(join(tmpdir(), 'snapshots-')), maxBackups);
+}
+
+describe('SnapshotStore', () => {
+  it('loads the latest state, and falls back past a truncated latest, a wrong version and a corrupt backup', () => {
+    const s = store();
+    s.save(snapshot('oldest'), T);
+    s.save(snapshot('middle'), T + 1000);
+    s.save(snapshot('newest'), T + 2000);
+    const warnings: string[] = [];
+    expect(s.loadNewest((w) => warnings.push(w))?.snapshot.runId).toBe('newest');
+    expect(warnings).toEqual([]);
+
+    // A crash cannot truncate latest_state.json (atomic writes), but a disk or a hand can.
+    const full = snapshot('newest');
+    writeFileSync(s.latestPath, full.slice(0, full.length / 2));
+    const [b1, b2, b3] = s.backups();
+    // The newest backup has bad bytes; the middle one has a schema version this daemon does not read.
+    writeFileSync(join(s.dir, b3!), Buffer.from('not gzip at all'));
+    writeFileSync(join(s.dir, b2!), gzipSync(snapshot('middle', 1)));
+    const loaded = s.loadNewest((w) => warnings.push(w));
+    expect(loaded?.snapshot.runId).toBe('oldest');
+    expect(loaded?.file).toBe(join(s.dir, b1!));
+    expect(warnings).toEqual([
+      `${s.latestPath}: is not complete JSON (${Math.floor(full.length / 2)} bytes; truncated or corrupted)`,
+      `${join(s.dir, b3!)}: cannot be read (incorrect header check)`,
+      `${join(s.dir, b2!)}: does not match the state schema: version: Invalid input: expected 2`,
+    ]);
+  });
+
+  it('returns null when nothing can be restored', () => {
+    const s = store();
+    expect(s.loadNewest(() => {})).toBeNull();
+    writeFileSync(s.latestPath, '{"version": 2}');
+    const warnings: string[] = [];
+    expect(s.loadNewest((w) => warnings.push(w))).toBeNull();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/does not match the state schema: /);
+  });
+
+  it('keeps exactly max_backups backups, the newest ones', () => {
+    const s = store(3);
+    for (let i = 0; i < 7; i++) s.save(snapshot(`run${i}`), T + i * 1000);
+    expect(s.backups()).toEqual(['20261125T120004000Z', '20261125T120005000Z', '20261125T120006000Z'].map((t) => `portfolio_state_${t}.json.gz`));
+    // Two backups in the same millisecond do not overwrite each other.
+    s.save(snapshot('again'), T + 6000);
+    expect(s.backups().at(-1)).toBe('portfolio_state_20261125T120006000Z_1.json.gz');
+    // Saving without a backup only rewrites latest_state.json.
+    s.save(snapshot('latest only'), null);
+    expect(s.backups()).toHaveLength(3);
+    expect(s.loadNewest(() => {})?.snapshot.runId).toBe('latest only');
+  });
+
+  it('moves every state file to archive/ on a fresh start', () => {
+    const s = store();
+    s.save(snapshot('a'), T);
+    s.save(snapshot('b'), T + 1000);
+    const to = s.archive(T + 5000)!;
+    expect(to).toBe(join(s.dir, 'archive', '20261125T120005000Z'));
+    expect(readdirSync(to).sort()).toEqual(['latest_state.json', 'portfolio_state_20261125T120000000Z.json.gz', 'portfolio_state_20261125T120001000Z.json.gz']);
+    expect(existsSync(s.latestPath)).toBe(false);
+    expect(s.archive(T + 6000)).toBeNull();
+  });
+});
