@@ -4,6 +4,7 @@ import { noCommission } from '../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../src/broker/sim/SlippageModel.js';
 import { runBacktest } from '../src/backtest/runBacktest.js';
 import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
+import { snapshotBench } from './snapshotBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
 /**
@@ -51,6 +52,9 @@ const smaCross = best(() => {
   return BARS / ((performance.now() - started) / 1000);
 });
 
+collect();
+const snapshot = snapshotBench(logger, RUNS);
+
 process.stdout.write(
   `${JSON.stringify(
     {
@@ -59,6 +63,10 @@ process.stdout.write(
       backtest_sma_cross_bars_per_second: smaCross,
       backtest_sma_cross_fills: fills,
       backtest_sma_cross_loop_bars_per_second: loop,
+      snapshot_write_ms: snapshot.writeMs,
+      restore_ms: snapshot.restoreMs,
+      snapshot_bytes: snapshot.bytes,
+      snapshot_fills: snapshot.fills,
     },
     null,
     2,

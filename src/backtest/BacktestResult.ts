@@ -67,6 +67,6 @@ export interface BacktestResult {
   readonly strategies: readonly StrategyBacktest[];
   /** Circuit-breaker trips and resumes, in time order (none without breakers). */
   readonly breakerEvents: readonly BacktestBreakerEvent[];
-  /** The strategies' total equity; at most 4,097 points (evenly thinned, the last one always kept). */
+  /** The strategies' total equity; at most 1,025 points (evenly thinned, the last one always kept). */
   readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
 }

@@ -306,7 +306,8 @@ export class PaperTradingEngine {
       breakers: core.breakers,
     });
     try {
-      this.#store.save(`${JSON.stringify(snapshot, null, 2)}\n`, backup ? this.#o.wallClock.now() : null);
+      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
+      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
       this.#dirty = false;
       if (this.#saveFailures > 0) this.#log.info({ file: this.statePath }, `state saved again after ${this.#saveFailures} failed attempts`);
       this.#saveFailures = 0;

@@ -114,7 +114,8 @@ const curve = z.strictObject({
   recoveryTime: num.nullable(),
   lastTime: num.nullable(),
   stride: z.number().int().positive(),
-  samples: z.array(z.strictObject({ time: num, equity: num })),
+  sampleTimes: z.array(num),
+  sampleValues: z.array(num),
 });
 
 export const engineStateSchema = z.strictObject({

@@ -24,7 +24,7 @@ export interface CurveSummary {
   readonly exposedPoints: number;
 }
 
-const DEFAULT_SAMPLES = 4096;
+const DEFAULT_SAMPLES = 1024;
 
 /** The running figures over the committed points (NaN times: none yet). */
 interface Running {
@@ -97,7 +97,9 @@ export interface CurveData {
   readonly recoveryTime: number | null;
   readonly lastTime: number | null;
   readonly stride: number;
-  readonly samples: ReadonlyArray<{ readonly time: number; readonly equity: number }>;
+  /** The thinned sample as two parallel arrays (compact in JSON). */
+  readonly sampleTimes: readonly number[];
+  readonly sampleValues: readonly number[];
 }
 
 /**
@@ -183,8 +185,6 @@ export class EquityCurve {
 
   toData(): CurveData {
     const r = this.#run;
-    const samples: Array<{ time: number; equity: number }> = [];
-    for (let i = 0; i < this.#samples; i++) samples.push({ time: this.#sTimes[i]!, equity: this.#sValues[i]! });
     return {
       pending: this.#pending ? { time: this.#pTime, equity: this.#pEquity, exposed: this.#pExposed } : null,
       points: r.points,
@@ -201,13 +201,15 @@ export class EquityCurve {
       recoveryTime: orNull(r.recoveryTime),
       lastTime: orNull(r.lastTime),
       stride: this.#stride,
-      samples,
+      sampleTimes: Array.from(this.#sTimes.subarray(0, this.#samples)),
+      sampleValues: Array.from(this.#sValues.subarray(0, this.#samples)),
     };
   }
 
   /** Puts the curve back as `toData` saw it. */
   restore(d: CurveData): void {
-    if (d.samples.length > this.#sTimes.length) throw new RangeError(`${d.samples.length} samples do not fit in ${this.#sTimes.length}`);
+    const n = d.sampleTimes.length;
+    if (n > this.#sTimes.length || d.sampleValues.length !== n) throw new RangeError(`${n} samples (${d.sampleValues.length} values) do not fit in ${this.#sTimes.length}`);
     const r = this.#run;
     r.points = d.points;
     r.exposedPoints = d.exposedPoints;
@@ -224,11 +226,9 @@ export class EquityCurve {
     r.recoveryTime = d.recoveryTime ?? Number.NaN;
     r.lastTime = d.lastTime ?? Number.NaN;
     this.#stride = d.stride;
-    this.#samples = d.samples.length;
-    d.samples.forEach((p, i) => {
-      this.#sTimes[i] = p.time;
-      this.#sValues[i] = p.equity;
-    });
+    this.#samples = n;
+    this.#sTimes.set(d.sampleTimes);
+    this.#sValues.set(d.sampleValues);
     this.#pending = d.pending !== null;
     this.#pTime = d.pending?.time ?? 0;
     this.#pEquity = d.pending?.equity ?? 0;
