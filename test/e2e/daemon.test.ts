@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, scratchDir, spawnCli, runCli, waitFor, writeConfig } from './cli.js';
@@ -68,5 +68,19 @@ describe('the daemon offline, end to end', () => {
     const state = readState(dir);
     expect(Object.keys(state.strategies)).toHaveLength(5);
     expect(Date.parse(state.timestamp)).toBeGreaterThan(0);
+  });
+
+  it('a state that cannot be saved is logged, alerted and retried; the daemon goes on and the good file is never truncated', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => (c.sim.speed = 6000));
+    // A directory where latest_state.json should be: every save fails (as on a full or read-only disk).
+    mkdirSync(join(dir, 'state', 'latest_state.json'), { recursive: true });
+    const r = await runCli(['start', '--config', config, '--restore', '--duration', '3'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skipped a state file: .*latest_state\.json: cannot be read/);
+    expect(r.stdout).toMatch(/state could not be saved \(attempt 1\)/);
+    expect(r.stdout).toContain('❌ State could not be saved to');
+    expect(r.stdout).toMatch(/state could not be saved \(attempt [2-9]\d*\)/);
+    expect(r.stdout).toMatch(/Bought \d+ [A-Z]+ @ \$/);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -53,6 +53,16 @@ describe('SnapshotStore', () => {
       `${join(s.dir, b3!)}: cannot be read (incorrect header check)`,
       `${join(s.dir, b2!)}: does not match the state schema: version: Invalid input: expected 2`,
     ]);
+  });
+
+  it('a failed save throws and leaves the previous latest_state.json whole', () => {
+    const s = store();
+    s.save(snapshot('good'), null);
+    // Something in the way of the temp file (as a full disk or a permission error would be).
+    mkdirSync(join(s.dir, `.latest_state.json.${process.pid}.tmp`));
+    expect(() => s.save(snapshot('lost'), T)).toThrow();
+    expect(s.loadNewest(() => {})?.snapshot.runId).toBe('good');
+    expect(s.backups()).toEqual([]);
   });
 
   it('returns null when nothing can be restored', () => {
