@@ -68,7 +68,7 @@ export function snapshotBench(logger: Logger, runs: number): { writeMs: number; 
       const t0 = performance.now();
       const text = `${JSON.stringify(
         buildSnapshot({
-          engine: captureEngineState(run.core, run.venue, bars.at(-1)!.time, new Map([['s1', fills]])),
+          engine: captureEngineState(run.core, run.venue, bars.at(-1)!.time, new Map(SYMBOLS.map((s) => [s, bars.at(-1)!.time])), new Map([['s1', fills]])),
           mode: 'sim',
           runId: 'bench',
           wallTime: Date.UTC(2026, 10, 25) + i,

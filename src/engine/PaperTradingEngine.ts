@@ -61,6 +61,7 @@ export class PaperTradingEngine {
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
+  readonly #lastBarTimes = new Map<string, number>();
   readonly #calendar = new StaticNyseCalendar();
   readonly #store: SnapshotStore;
   /** Something worth saving happened (a fill, a breaker change) since the last save. */
@@ -147,7 +148,8 @@ export class PaperTradingEngine {
       // snapshot and are reconciled; the indicators re-learn the same bars, in the same order.
       const e = restored.snapshot.engine;
       const { fresh, dropped } = restoreEngineState(core, venue, e);
-      reconcileWithVenue(core, venue);
+      reconcileWithVenue(core, venue, sim.starting_cash - enabled.reduce((a, s) => a + s.capital, 0));
+      for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
       for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
       this.#lastBarTime = e.lastBarTime;
       marketClock.advanceTo(e.lastBarTime ?? marketClock.now());
@@ -210,6 +212,7 @@ export class PaperTradingEngine {
       // The venue fills on the bar first, and those fills are booked, before the strategies see it.
       this.#broker!.onBar(bar);
       core.bus.emit('bar', bar);
+      this.#lastBarTimes.set(bar.symbol, bar.time);
     }
     core.portfolio.recordEquity(batch.time);
     core.breakers?.onEquity(batch.time);
@@ -294,7 +297,7 @@ export class PaperTradingEngine {
     const core = this.#core;
     if (core === null) return;
     const snapshot = buildSnapshot({
-      engine: captureEngineState(core, this.#venue, this.#lastBarTime, this.#fills),
+      engine: captureEngineState(core, this.#venue, this.#lastBarTime, this.#lastBarTimes, this.#fills),
       mode: 'sim',
       runId: this.#runId,
       wallTime: this.#o.wallClock.now(),

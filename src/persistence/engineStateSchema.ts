@@ -121,6 +121,8 @@ const curve = z.strictObject({
 export const engineStateSchema = z.strictObject({
   /** Market time of the last bar batch fully processed: a restored replay resumes after it. */
   lastBarTime: num.nullable(),
+  /** The last bar processed per symbol (a live feed backfills from there after a restart). */
+  lastBarTimes: z.record(z.string(), num),
   fills: z.record(z.string(), z.number().int().nonnegative()),
   venue: z
     .strictObject({

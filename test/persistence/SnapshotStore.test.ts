@@ -14,6 +14,7 @@ function snapshot(runId: string, version = 2): string {
     mode: 'sim',
     engine: {
       lastBarTime: null,
+      lastBarTimes: {},
       fills: {},
       venue: null,
       execution: { seq: 1, inFlight: [], held: [] },
