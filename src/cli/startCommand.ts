@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../core/Clock.js';
 import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
@@ -56,6 +57,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
 
   const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true });
   let exitCode = 0;
+  const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {
     const stop = (reason: string): void => {
       const hard = setTimeout(() => {
@@ -74,11 +76,12 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    if (duration !== null) wallClock.setTimeout(() => stop(`--duration ${duration}s elapsed`), duration * 1000);
+    if (duration !== null) timers.duration = wallClock.setTimeout(() => stop(`--duration ${duration}s elapsed`), duration * 1000);
   });
   try {
     await engine.start();
   } catch (error) {
+    timers.duration?.cancel();
     await engine.stop('start failed');
     await close();
     throw error;

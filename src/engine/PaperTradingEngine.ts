@@ -66,6 +66,8 @@ export class PaperTradingEngine {
   readonly #store: SnapshotStore;
   /** Something worth saving happened (a fill, a breaker change) since the last save. */
   #dirty = false;
+  /** Start completed: from here on the state is the daemon's to save. */
+  #ready = false;
   #saveFailures = 0;
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | null = null;
@@ -131,13 +133,6 @@ export class PaperTradingEngine {
 
     core.execution.start();
     core.runner.start();
-    if (core.breakers !== null) {
-      mkdirSync(config.state.dir, { recursive: true });
-      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
-      await control.start();
-      this.#control = control;
-    }
-
     if (restored === null) {
       for (const bar of history) {
         marketClock.advanceTo(bar.time);
@@ -160,12 +155,20 @@ export class PaperTradingEngine {
         `restored from ${restored.file} (saved ${restored.snapshot.timestamp}); books match the simulated account; resuming after ${e.lastBarTime === null ? 'the start' : new Date(e.lastBarTime).toISOString()}`,
       );
     }
+    if (core.breakers !== null) {
+      mkdirSync(config.state.dir, { recursive: true });
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
+      await control.start();
+      this.#control = control;
+    }
+
     core.runner.warmUp(replayed.length === 0 ? history : [...history, ...replayed]);
     this.#log.info(
       { historyBars: history.length + replayed.length, liveBars: live.length, strategies: enabled.map((s) => s.id) },
       `warm-up done on ${history.length + replayed.length} bars; replaying ${live.length} bars at ${sim.speed}x`,
     );
 
+    this.#ready = true;
     this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000);
     const intervalMs = config.data.timeframe.ms / sim.speed;
     this.#feed = new ReplayFeed(batchByTime(live), wallClock, intervalMs);
@@ -196,8 +199,11 @@ export class PaperTradingEngine {
     this.#snapshotTimer?.cancel();
     this.#core?.runner.stop();
     this.#core?.execution.stop();
-    this.#logPnl('final');
-    this.#snapshot('stop', true);
+    // A start that failed half way (a restore that did not reconcile…) must not overwrite the good state.
+    if (this.#ready) {
+      this.#logPnl('final');
+      this.#snapshot('stop', true);
+    }
     await this.#notifier?.close();
     this.#state = 'stopped';
     this.#log.info('stopped');
@@ -334,7 +340,11 @@ export class PaperTradingEngine {
       return null;
     }
     const loaded = this.#store.loadNewest((w) => this.#log.warn({ skipped: w }, `skipped a state file: ${w}`));
-    if (loaded === null) this.#log.warn({ dir: this.#store.dir }, `--restore: no state file in ${this.#store.dir} can be restored; starting fresh`);
+    if (loaded === null) {
+      // Nothing usable: start fresh, but keep the unusable files for a post-mortem.
+      const archived = this.#store.archive(this.#o.wallClock.now());
+      this.#log.warn({ dir: this.#store.dir, archive: archived }, `--restore: no state file in ${this.#store.dir} can be restored; starting fresh${archived === null ? '' : ` (the files are kept in ${archived})`}`);
+    }
     else if (loaded.snapshot.mode !== 'sim') throw new ConfigError(`${loaded.file}: saved by the ${loaded.snapshot.mode} mode, cannot be restored offline`);
     return loaded;
   }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchDir, spawnCli, waitFor, writeConfig } from './cli.js';
+import { runCli, scratchDir, spawnCli, waitFor, writeConfig } from './cli.js';
 
 interface Saved {
   engine: {
@@ -70,4 +70,19 @@ describe('crash-only restarts', () => {
     for (const id of Object.keys(expected.engine.runners)) expect(actual.engine.runners[id]!.ledger).toEqual(expected.engine.runners[id]!.ledger);
     expect(actual.engine.venue).toEqual(expected.engine.venue);
   }, 240_000);
+
+  it('a restored state that does not match the simulated account stops the start and stays as it was', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, (c) => (c.sim.speed = 30_000));
+    expect((await runCli(['start', '--config', config, '--duration', '2'], dir)).code).toBe(0);
+    const file = join(dir, 'state', 'latest_state.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
+    saved.engine.venue.cash += 100;
+    writeFileSync(file, JSON.stringify(saved));
+    const before = readFileSync(file, 'utf8');
+    const r = await runCli(['start', '--config', config, '--restore', '--duration', '30'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/restored books do not match the account: cash: books [\d.]+, account [\d.]+/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
 });
