@@ -114,6 +114,10 @@ const curve = z.strictObject({
   recoveryTime: num.nullable(),
   lastTime: num.nullable(),
   stride: z.number().int().positive(),
+  closeTimes: z.array(num),
+  closeValues: z.array(num),
+  todayTimes: z.array(num),
+  todayValues: z.array(num),
   sampleTimes: z.array(num),
   sampleValues: z.array(num),
 });

@@ -41,6 +41,12 @@ interface Running {
   troughTime: number;
   recoveryTime: number;
   lastTime: number;
+  /** The last point of every finished New York day (time, equity): the long-term history. */
+  readonly closeTimes: number[];
+  readonly closeValues: number[];
+  /** Every point of the current New York day, since its first bar. */
+  readonly todayTimes: number[];
+  readonly todayValues: number[];
 }
 
 /**
@@ -54,9 +60,15 @@ function step(r: Running, t: number, e: number, exposed: boolean): void {
     if (r.points > 0) {
       r.returns.push(r.close / r.previousClose - 1);
       r.previousClose = r.close;
+      r.closeTimes.push(r.lastTime);
+      r.closeValues.push(r.close);
     }
     r.dayEnd = nyNextMidnight(t);
+    r.todayTimes.length = 0;
+    r.todayValues.length = 0;
   }
+  r.todayTimes.push(t);
+  r.todayValues.push(e);
   r.close = e;
   if (exposed) r.exposedPoints++;
   if (r.points === 0) r.peakTime = t;
@@ -97,6 +109,10 @@ export interface CurveData {
   readonly recoveryTime: number | null;
   readonly lastTime: number | null;
   readonly stride: number;
+  readonly closeTimes: readonly number[];
+  readonly closeValues: readonly number[];
+  readonly todayTimes: readonly number[];
+  readonly todayValues: readonly number[];
   /** The thinned sample as two parallel arrays (compact in JSON). */
   readonly sampleTimes: readonly number[];
   readonly sampleValues: readonly number[];
@@ -141,6 +157,10 @@ export class EquityCurve {
       troughTime: Number.NaN,
       recoveryTime: Number.NaN,
       lastTime: Number.NaN,
+      closeTimes: [],
+      closeValues: [],
+      todayTimes: [],
+      todayValues: [],
     };
     this.#sTimes = new Float64Array(maxSamples);
     this.#sValues = new Float64Array(maxSamples);
@@ -167,7 +187,8 @@ export class EquityCurve {
   /** The exact figures over every point, the newest included. */
   summary(): CurveSummary {
     // The held-back point is applied to a copy: the curve itself does not change.
-    const r: Running = { ...this.#run, returns: this.#run.returns.slice() };
+    const run = this.#run;
+    const r: Running = { ...run, returns: run.returns.slice(), closeTimes: [], closeValues: [], todayTimes: [], todayValues: [] };
     if (this.#pending) step(r, this.#pTime, this.#pEquity, this.#pExposed);
     if (r.points > 0) r.returns.push(r.close / r.previousClose - 1);
     const worst = orNull(r.worstPeakTime);
@@ -201,6 +222,10 @@ export class EquityCurve {
       recoveryTime: orNull(r.recoveryTime),
       lastTime: orNull(r.lastTime),
       stride: this.#stride,
+      closeTimes: [...r.closeTimes],
+      closeValues: [...r.closeValues],
+      todayTimes: [...r.todayTimes],
+      todayValues: [...r.todayValues],
       sampleTimes: Array.from(this.#sTimes.subarray(0, this.#samples)),
       sampleValues: Array.from(this.#sValues.subarray(0, this.#samples)),
     };
@@ -226,6 +251,16 @@ export class EquityCurve {
     r.recoveryTime = d.recoveryTime ?? Number.NaN;
     r.lastTime = d.lastTime ?? Number.NaN;
     this.#stride = d.stride;
+    if (d.closeTimes.length !== d.closeValues.length || d.todayTimes.length !== d.todayValues.length) throw new RangeError('equity history arrays differ in length');
+    for (const [to, from] of [
+      [r.closeTimes, d.closeTimes],
+      [r.closeValues, d.closeValues],
+      [r.todayTimes, d.todayTimes],
+      [r.todayValues, d.todayValues],
+    ] as const) {
+      to.length = 0;
+      to.push(...from);
+    }
     this.#samples = n;
     this.#sTimes.set(d.sampleTimes);
     this.#sValues.set(d.sampleValues);
@@ -233,6 +268,25 @@ export class EquityCurve {
     this.#pTime = d.pending?.time ?? 0;
     this.#pEquity = d.pending?.equity ?? 0;
     this.#pExposed = d.pending?.exposed ?? false;
+  }
+
+  /**
+   * The curve's history at two resolutions: the close of every finished New York day, and every
+   * point of the current day (the newest included).
+   */
+  history(): { dailyCloses: EquityPoint[]; today: EquityPoint[] } {
+    const r = this.#run;
+    const dailyCloses = r.closeTimes.map((time, i) => ({ time, equity: r.closeValues[i]! }));
+    const today = r.todayTimes.map((time, i) => ({ time, equity: r.todayValues[i]! }));
+    if (this.#pending) {
+      // The held-back point opens a new day or joins today's.
+      if (this.#pTime >= r.dayEnd && r.points > 0) {
+        dailyCloses.push({ time: r.lastTime, equity: r.close });
+        today.length = 0;
+      }
+      today.push({ time: this.#pTime, equity: this.#pEquity });
+    }
+    return { dailyCloses, today };
   }
 
   /** The thinned points in time order, always ending with the newest point. */

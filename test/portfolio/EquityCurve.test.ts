@@ -37,6 +37,43 @@ describe('EquityCurve', () => {
     expect(s.exposedPoints).toBe(4);
   });
 
+  it('keeps the close of every finished day and every point of the current one', () => {
+    const c = new EquityCurve(1000);
+    c.push(at('2024-01-02T15:00:00Z'), 1000, false);
+    c.push(at('2024-01-02T20:00:00Z'), 1100, true);
+    c.push(at('2024-01-03T15:00:00Z'), 990, true);
+    c.push(at('2024-01-03T20:00:00Z'), 1045, true);
+    c.push(at('2024-01-04T15:00:00Z'), 1120, true);
+    c.push(at('2024-01-04T20:00:00Z'), 1149.5, false);
+    expect(c.history()).toEqual({
+      dailyCloses: [
+        { time: at('2024-01-02T20:00:00Z'), equity: 1100 },
+        { time: at('2024-01-03T20:00:00Z'), equity: 1045 },
+      ],
+      today: [
+        { time: at('2024-01-04T15:00:00Z'), equity: 1120 },
+        { time: at('2024-01-04T20:00:00Z'), equity: 1149.5 },
+      ],
+    });
+    // The next day's first point closes Jan 4 and starts a new "today".
+    c.push(at('2024-01-05T15:00:00Z'), 1150, false);
+    expect(c.history().dailyCloses.at(-1)).toEqual({ time: at('2024-01-04T20:00:00Z'), equity: 1149.5 });
+    expect(c.history().today).toEqual([{ time: at('2024-01-05T15:00:00Z'), equity: 1150 }]);
+  });
+
+  it('restores exactly from its saved data', () => {
+    const a = new EquityCurve(1000, 8);
+    const b = new EquityCurve(1000, 8);
+    for (let i = 0; i < 40; i++) a.push(at('2024-01-02T15:00:00Z') + i * 3_600_000, 1000 + ((i * 37) % 23) - 11, i % 3 === 0);
+    b.restore(JSON.parse(JSON.stringify(a.toData())) as ReturnType<EquityCurve['toData']>);
+    expect(b.summary()).toEqual(a.summary());
+    expect(b.history()).toEqual(a.history());
+    expect(b.samples()).toEqual(a.samples());
+    // And both go on the same way.
+    for (const c of [a, b]) c.push(at('2024-02-01T15:00:00Z'), 900, true);
+    expect(b.summary()).toEqual(a.summary());
+  });
+
   it('puts a point before New York midnight in that New York day', () => {
     const c = new EquityCurve(100);
     c.push(at('2024-01-02T20:00:00Z'), 110, false);
