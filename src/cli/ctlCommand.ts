@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
 import { loadConfig } from '../config/loadConfig.js';
+import { controlSocketPath } from '../control/ControlServer.js';
 import { CliError } from '../core/errors.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { parseArgsWithPositionals } from './parseArgs.js';
@@ -13,7 +13,7 @@ import { parseArgsWithPositionals } from './parseArgs.js';
 export async function runCtlCommand(args: string[]): Promise<number> {
   const { values, positionals: words } = parseArgsWithPositionals(args, { config: { type: 'string' } }, 'ctl');
   const config = loadConfig(values.config ?? 'config/paper-trading.json', { strategyParams: strategyParamSchemas() });
-  const path = join(config.state.dir, 'control.sock');
+  const path = controlSocketPath(config.state.dir);
   if (words.length === 0) throw new CliError('give a command: status | pause <strategy|account|all> | resume <strategy|account|all>');
   const reply = await new Promise<{ ok: boolean; message: string }>((resolve, reject) => {
     const socket = createConnection(path);

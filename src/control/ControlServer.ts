@@ -1,8 +1,21 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { AlreadyRunningError } from '../core/errors.js';
+import { join } from 'node:path';
+import { AlreadyRunningError, ConfigError } from '../core/errors.js';
 import type { ControlCommands } from './ControlCommands.js';
+
+/** Unix socket paths are limited to 108 bytes on Linux (104 on macOS). */
+const MAX_SOCKET_PATH = 103;
+
+/** The control socket of a state directory, or a ConfigError when its path is too long for a local socket. */
+export function controlSocketPath(stateDir: string): string {
+  const path = join(stateDir, 'control.sock');
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    throw new ConfigError(`state.dir: the control socket ${path} is ${Buffer.byteLength(path)} bytes long, more than a local socket allows (${MAX_SOCKET_PATH}); choose a shorter state.dir`);
+  }
+  return path;
+}
 
 /** Longest line a client may send; anything longer is not a command. */
 const MAX_LINE = 1024;

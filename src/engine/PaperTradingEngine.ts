@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
 import { SimBroker } from '../broker/sim/SimBroker.js';
@@ -24,7 +23,7 @@ import { captureEngineState, reconcileWithVenue, restoreEngineState } from './en
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
-import { assertNotRunning, ControlServer } from '../control/ControlServer.js';
+import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -98,7 +97,7 @@ export class PaperTradingEngine {
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
     checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
     // Before touching any state file: one daemon per state directory.
-    const socket = join(config.state.dir, 'control.sock');
+    const socket = controlSocketPath(config.state.dir);
     await assertNotRunning(socket);
     const restored = this.#openState();
 
