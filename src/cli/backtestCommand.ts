@@ -19,8 +19,6 @@ import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
-const calendar = new StaticNyseCalendar();
-const closeOf = dailyBarTime(calendar);
 
 const byTimeThenSymbol = (a: Bar, b: Bar): number => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
 
@@ -71,7 +69,9 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     throw new CliError('--config runs the strategies of the config: leave out --data, --strategy and --params');
   }
   if (v.config === undefined && v['data-dir'] !== undefined) throw new CliError('--data-dir goes with --config; give CSV files with --data');
-  const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir']) : await fromFiles(v);
+  const calendar = new StaticNyseCalendar();
+  const closeOf = dailyBarTime(calendar);
+  const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir'], closeOf) : await fromFiles(v, closeOf);
   const flag = (name: string, fallback: number, check: (n: number) => boolean): number => numberFlag(v[name as keyof typeof v] as string | undefined, name, fallback, check);
   const costs: CostSettings = {
     slippage_bps: flag('slippage-bps', run.costs.slippage_bps, (n) => n >= 0 && n <= 1000),
@@ -129,7 +129,7 @@ interface BacktestRun {
 const noCosts: CostSettings = { slippage_bps: 0, slippage_range: 0, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 };
 
 /** Every enabled strategy of a config, over the config's timeframe files in `dataDir`. */
-async function fromConfig(file: string, dataDir: string | undefined): Promise<BacktestRun> {
+async function fromConfig(file: string, dataDir: string | undefined, closeOf: (date: string) => number): Promise<BacktestRun> {
   const config = loadConfig(file, { strategyParams: strategyParamSchemas() });
   const strategies = config.strategies
     .filter((s) => s.enabled)
@@ -153,7 +153,10 @@ async function fromConfig(file: string, dataDir: string | undefined): Promise<Ba
 }
 
 /** One built-in strategy over the given CSV files (the design.md contract). */
-async function fromFiles(v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined }): Promise<BacktestRun> {
+async function fromFiles(
+  v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined },
+  closeOf: (date: string) => number,
+): Promise<BacktestRun> {
   const known = Object.keys(builtInStrategies).sort().join(', ');
   if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${known}), or --config FILE for a portfolio`);
   const factory = builtInStrategies[v.strategy];
