@@ -6,11 +6,13 @@
  *   check     installation and configuration check
  *   ctl       pause, resume or show the circuit breakers of a running daemon
  *   status    the newest saved state (the daemon need not run)
+ *   emulator  a local Alpaca (REST + streams) replaying CSV bars, with faults on demand
  */
 import { UserError } from './core/errors.js';
 import { runBacktestCommand } from './cli/backtestCommand.js';
 import { runCheckCommand } from './cli/checkCommand.js';
 import { runCtlCommand } from './cli/ctlCommand.js';
+import { runEmulatorCommand } from './cli/emulatorCommand.js';
 import { runStatusCommand } from './cli/statusCommand.js';
 import { runStartCommand } from './cli/startCommand.js';
 
@@ -20,6 +22,7 @@ const commands: Readonly<Record<string, (args: string[], env: NodeJS.ProcessEnv)
   check: runCheckCommand,
   ctl: runCtlCommand,
   status: runStatusCommand,
+  emulator: runEmulatorCommand,
 };
 
 async function main(): Promise<number> {

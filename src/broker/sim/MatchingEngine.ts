@@ -5,15 +5,18 @@ import type { Fill } from '../../core/Fill.js';
 import { isTerminal, type Order, type OrderRequest } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
+import type { Quote } from '../../core/Quote.js';
 import { nyDayNumber } from '../../market-data/zonedTime.js';
 import type { BrokerAccount } from '../Broker.js';
 import { copyOrder, orderFromRequest } from '../orderFromRequest.js';
 import type { CommissionModel } from './CommissionModel.js';
 import { fillPrice } from './fillPrice.js';
+import { quoteFillPrice } from './quoteFillPrice.js';
 import type { SlippageModel } from './SlippageModel.js';
 
 export interface MatchingEngineOptions {
-  readonly clock: Clock;
+  /** The venue's time (only `now` is read). */
+  readonly clock: Pick<Clock, 'now'>;
   readonly startingCash: number;
   readonly slippage: SlippageModel;
   readonly commission: CommissionModel;
@@ -25,6 +28,10 @@ export interface MatchingEngineOptions {
    * finished order up and numbers its client ids itself, keeps none.
    */
   readonly finishedOrdersKept?: number;
+  /** Most shares of `order` that can trade on one quote (the emulator's random partial fills); default: all. */
+  readonly quoteLiquidity?: (order: Order) => number;
+  /** Names new orders and executions (the emulator uses UUIDs, as Alpaca does); default `sim-N`, `sim-exec-N`. */
+  readonly ids?: { readonly order: () => string; readonly execution: () => string };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -33,6 +40,8 @@ interface Working {
   readonly order: Mutable<Order>;
   /** New York day number of the first bar the order could trade on (−1 before it): a day order lives for that session only. */
   session: number;
+  /** A stop order whose stop price the quotes have reached: it now trades as a market order. */
+  triggered: boolean;
 }
 
 // Alpaca's limits and error codes, so the emulator can return what Alpaca returns.
@@ -48,7 +57,7 @@ export interface VenueData {
   readonly execSeq: number;
   readonly positions: ReadonlyArray<{ readonly symbol: string; readonly qty: number; readonly cost: number }>;
   readonly marks: ReadonlyArray<{ readonly symbol: string; readonly price: number }>;
-  readonly working: ReadonlyArray<{ readonly order: Order; readonly session: number }>;
+  readonly working: ReadonlyArray<{ readonly order: Order; readonly session: number; readonly triggered?: boolean }>;
 }
 
 function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
@@ -67,10 +76,13 @@ function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never
  * Events are delivered synchronously, in order.
  */
 export class MatchingEngine {
-  readonly #clock: Clock;
+  readonly #clock: Pick<Clock, 'now'>;
   readonly #slippage: SlippageModel;
   readonly #commission: CommissionModel;
   readonly #liquidity: (order: Order, bar: Bar) => number;
+  readonly #quoteLiquidity: (order: Order) => number;
+  readonly #orderId: () => string;
+  readonly #executionId: () => string;
   /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
   #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
   readonly #orders = new Map<string, Mutable<Order>>();
@@ -93,6 +105,9 @@ export class MatchingEngine {
     this.#slippage = o.slippage;
     this.#commission = o.commission;
     this.#liquidity = o.liquidity ?? (() => Number.POSITIVE_INFINITY);
+    this.#quoteLiquidity = o.quoteLiquidity ?? (() => Number.POSITIVE_INFINITY);
+    this.#orderId = o.ids?.order ?? (() => `sim-${this.#orderSeq}`);
+    this.#executionId = o.ids?.execution ?? (() => `sim-exec-${this.#execSeq}`);
     this.#kept = o.finishedOrdersKept ?? FINISHED_KEPT;
     if (!(Number.isInteger(this.#kept) && this.#kept >= 0)) throw new RangeError(`finishedOrdersKept must be an integer ≥ 0, got ${this.#kept}`);
     this.#cash = o.startingCash;
@@ -109,32 +124,69 @@ export class MatchingEngine {
   submit(r: OrderRequest): Order {
     this.#validate(r);
     const now = this.#clock.now();
-    const order: Mutable<Order> = orderFromRequest(r, `sim-${++this.#orderSeq}`, 'new', now);
-    this.#orders.set(order.id, order);
-    this.#byClientId.set(order.clientOrderId, order.id);
-    this.#working.push({ order, session: -1 });
-    const snapshot = copyOrder(order);
+    const snapshot = this.#open(r, now);
     this.#emit({ kind: 'new', order: snapshot, time: now });
     return snapshot;
   }
 
-  /** Cancels a working order; false when it is unknown or already final. */
-  cancel(orderId: string): boolean {
+  /** Cancels a working order (or expires it: a day order at the close); false when it is unknown or already final. */
+  cancel(orderId: string, status: 'canceled' | 'expired' = 'canceled'): boolean {
     const w = this.#working.find((x) => x.order.id === orderId);
     if (w === undefined) return false;
     this.#remove(w);
-    this.#finish(w.order, 'canceled');
+    this.#finish(w.order, status);
     return true;
+  }
+
+  /**
+   * Replaces a working order by a new one (Alpaca's PATCH): the request is checked as if the old order
+   * were gone, and on refusal the old order stays as it was. No event is emitted: the caller reports
+   * the pair (Alpaca reports `replaced` for the old order). The old order ends `canceled` here.
+   */
+  replace(orderId: string, r: OrderRequest): { readonly old: Order; readonly replacement: Order } {
+    const at = this.#working.findIndex((x) => x.order.id === orderId);
+    if (at === -1) refuse(`order ${orderId} is not open`);
+    const w = this.#working[at]!;
+    this.#working.splice(at, 1);
+    try {
+      this.#validate(r);
+    } catch (error) {
+      this.#working.splice(at, 0, w);
+      throw error;
+    }
+    this.#working.splice(at, 0, w);
+    const now = this.#clock.now();
+    this.#remove(w);
+    w.order.status = 'canceled';
+    w.order.updatedAt = now;
+    return { old: copyOrder(w.order), replacement: this.#open(r, now) };
+  }
+
+  /**
+   * Matches the symbol's working orders, oldest first, against its NBBO (the emulator's paper fills):
+   * an order trades on quotes from the moment it was submitted on; how much trades is `quoteLiquidity`.
+   */
+  onQuote(q: Quote): void {
+    this.#marks.set(q.symbol, (q.bid + q.ask) / 2);
+    if (this.#working.length === 0) return;
+    const list = this.#copyWorking();
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
+      const o = w.order;
+      if (o.symbol !== q.symbol || o.submittedAt > q.time || isTerminal(o.status)) continue;
+      const price = quoteFillPrice(o, q, w.triggered);
+      if (price === null) continue;
+      if (o.type === 'stop') w.triggered = true;
+      this.#execute(w, price, Math.min(o.qty - o.filledQty, Math.max(0, this.#quoteLiquidity(o))), q.time);
+    }
+    list.length = 0;
   }
 
   /** Marks the symbol at the bar's close, then matches its working orders against the bar, oldest first. */
   onBar(bar: Bar): void {
     this.#marks.set(bar.symbol, bar.close);
     if (this.#working.length === 0) return;
-    // Events below may add or cancel orders: walk a copy, kept in a reused array.
-    const list = this.#scratch;
-    list.length = 0;
-    for (let i = 0; i < this.#working.length; i++) list.push(this.#working[i]!);
+    const list = this.#copyWorking();
     let day = -1;
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
@@ -181,7 +233,7 @@ export class MatchingEngine {
       execSeq: this.#execSeq,
       positions: [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, cost: p.cost })),
       marks: [...this.#marks].map(([symbol, price]) => ({ symbol, price })),
-      working: this.#working.map((w) => ({ order: copyOrder(w.order), session: w.session })),
+      working: this.#working.map((w) => ({ order: copyOrder(w.order), session: w.session, triggered: w.triggered })),
     };
   }
 
@@ -199,7 +251,7 @@ export class MatchingEngine {
       const order: Mutable<Order> = { ...w.order };
       this.#orders.set(order.id, order);
       this.#byClientId.set(order.clientOrderId, order.id);
-      this.#working.push({ order, session: w.session });
+      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false });
     }
   }
 
@@ -212,13 +264,35 @@ export class MatchingEngine {
     return this.#marks.get(symbol);
   }
 
+  /** Opens an accepted order on the book (checked already) and returns its snapshot. */
+  #open(r: OrderRequest, now: number): Order {
+    this.#orderSeq++;
+    const order: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', now);
+    this.#orders.set(order.id, order);
+    this.#byClientId.set(order.clientOrderId, order.id);
+    this.#working.push({ order, session: -1, triggered: false });
+    return copyOrder(order);
+  }
+
+  /** The working orders, copied into a reused array: events may add or cancel orders during a walk. */
+  #copyWorking(): Working[] {
+    const list = this.#scratch;
+    list.length = 0;
+    for (let i = 0; i < this.#working.length; i++) list.push(this.#working[i]!);
+    return list;
+  }
+
   #match(w: Working, bar: Bar): void {
     const o = w.order;
     const raw = fillPrice(o, bar);
     if (raw === null) return;
     const price = this.#slippage.apply(raw, o.side, o.type, bar);
-    const remaining = o.qty - o.filledQty;
-    const qty = Math.min(remaining, Math.max(0, this.#liquidity(o, bar)));
+    this.#execute(w, price, Math.min(o.qty - o.filledQty, Math.max(0, this.#liquidity(o, bar))), bar.time);
+  }
+
+  /** Books `qty` of the order at `price` (with commission), or rejects a buy the cash cannot pay. */
+  #execute(w: Working, price: number, qty: number, time: number): void {
+    const o = w.order;
     if (!(qty > 0)) return;
     const commission = this.#commission.commission(qty, price);
     if (o.side === 'buy' && qty * price + commission > this.#cash + 1e-9) {
@@ -226,8 +300,9 @@ export class MatchingEngine {
       this.#reject(o, `insufficient cash at fill: ${qty} ${o.symbol} @ ${price} costs ${(qty * price + commission).toFixed(2)}, cash is ${this.#cash.toFixed(2)}`);
       return;
     }
+    this.#execSeq++;
     const fill: Fill = {
-      executionId: `sim-exec-${++this.#execSeq}`,
+      executionId: this.#executionId(),
       orderId: o.id,
       clientOrderId: o.clientOrderId,
       symbol: o.symbol,
@@ -235,16 +310,16 @@ export class MatchingEngine {
       qty,
       price,
       commission,
-      time: bar.time,
+      time,
     };
     this.#book(fill);
     o.filledAvgPrice = ((o.filledAvgPrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
     o.filledQty += qty;
-    o.updatedAt = bar.time;
+    o.updatedAt = time;
     const done = o.filledQty >= o.qty;
     o.status = done ? 'filled' : 'partially_filled';
     if (done) this.#remove(w);
-    this.#emit({ kind: done ? 'fill' : 'partial_fill', order: copyOrder(o), fill, time: bar.time });
+    this.#emit({ kind: done ? 'fill' : 'partial_fill', order: copyOrder(o), fill, time });
   }
 
   /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */

@@ -1,0 +1,23 @@
+import type { OrderSide, OrderType, TimeInForce } from '../../core/Order.js';
+
+/** A POST /v2/orders body, parsed and checked for shape (the venue checks it against the account). */
+export interface NewOrder {
+  readonly symbol: string;
+  readonly qty: number;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly clientOrderId?: string;
+  readonly extendedHours: boolean;
+}
+
+/** A PATCH /v2/orders/{id} body. */
+export interface OrderChanges {
+  readonly qty?: number;
+  readonly timeInForce?: TimeInForce;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly clientOrderId?: string;
+}

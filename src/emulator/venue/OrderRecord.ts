@@ -1,0 +1,31 @@
+import type { Order } from '../../core/Order.js';
+
+/** Alpaca's order statuses the emulator produces (`accepted`: received while the market is closed, not yet routed). */
+export type AlpacaOrderStatus = 'accepted' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected' | 'replaced';
+
+/** An order as Alpaca shows it: the matching engine's order plus the lifecycle times Alpaca reports. */
+export interface OrderRecord {
+  order: Order;
+  status: AlpacaOrderStatus;
+  readonly assetId: string;
+  readonly extendedHours: boolean;
+  readonly createdAt: number;
+  updatedAt: number;
+  filledAt: number | null;
+  canceledAt: number | null;
+  expiredAt: number | null;
+  failedAt: number | null;
+  replacedAt: number | null;
+  replacedBy: string | null;
+  readonly replaces: string | null;
+}
+
+/** Statuses after which an order never changes again. */
+export function isFinal(status: AlpacaOrderStatus): boolean {
+  return status === 'filled' || status === 'canceled' || status === 'expired' || status === 'rejected' || status === 'replaced';
+}
+
+/** A copy, so an update sent later on the stream shows the order as it was at that event. */
+export function copyRecord(r: OrderRecord): OrderRecord {
+  return { ...r };
+}
