@@ -64,8 +64,13 @@ export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const dataDir = v.data ?? 'data/eqker';
-  if (!existsSync(dataDir)) throw new CliError(`--data: no folder ${dataDir}`);
+  const port = numberFlag(v.port, 'port', emulatorDefaults.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
+  const seed = numberFlag(v.seed, 'seed', emulatorDefaults.seed, Number.isInteger);
+  const speed = numberFlag(v.speed, 'speed', emulatorDefaults.speed, (n) => n > 0 && n <= 1_000_000);
+  const startingCash = numberFlag(v.cash, 'cash', emulatorDefaults.startingCash, (n) => n >= 0);
+  const rateLimit = numberFlag(v['rate-limit'], 'rate-limit', emulatorDefaults.rateLimit, (n) => Number.isInteger(n) && n > 0);
+  const partialFillRate = numberFlag(v['partial-fill-rate'], 'partial-fill-rate', emulatorDefaults.partialFillRate, (n) => n >= 0 && n <= 1);
+  const faults = (v.fault ?? []).map(parseFault);
   const host = v.host ?? emulatorDefaults.host;
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) throw new CliError(`--host: the emulator listens on loopback only (no TLS, keyless admin routes); got ${host}`);
   const label = v['bar-label'] ?? BarLabel.Auto;
@@ -77,6 +82,8 @@ export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv
   }
   if ((v.key === undefined) !== (v.secret === undefined)) throw new CliError('--key and --secret go together');
   const credentials = { key: v.key ?? DEFAULT_KEY, secret: v.secret ?? DEFAULT_SECRET };
+  const dataDir = v.data ?? 'data/eqker';
+  if (!existsSync(dataDir)) throw new CliError(`--data: no folder ${dataDir}`);
 
   const logger = pino(
     { level: 'info', base: null, redact: { paths: redactPaths, censor: '[redacted]' } },
@@ -85,19 +92,19 @@ export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv
   const emulator = await AlpacaEmulator.create({
     ...emulatorDefaults,
     host,
-    port: numberFlag(v.port, 'port', emulatorDefaults.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535),
+    port,
     dataDir,
     barLabel: label as BarLabel,
-    seed: numberFlag(v.seed, 'seed', emulatorDefaults.seed, Number.isInteger),
-    speed: numberFlag(v.speed, 'speed', emulatorDefaults.speed, (n) => n > 0 && n <= 1_000_000),
+    seed,
+    speed,
     ...(start === undefined ? {} : { start }),
     paused: v.paused === true,
     skipClosed: v['skip-closed'] === true,
     credentials,
-    startingCash: numberFlag(v.cash, 'cash', emulatorDefaults.startingCash, (n) => n >= 0),
-    rateLimit: numberFlag(v['rate-limit'], 'rate-limit', emulatorDefaults.rateLimit, (n) => Number.isInteger(n) && n > 0),
-    partialFillRate: numberFlag(v['partial-fill-rate'], 'partial-fill-rate', emulatorDefaults.partialFillRate, (n) => n >= 0 && n <= 1),
-    faults: (v.fault ?? []).map(parseFault),
+    startingCash,
+    rateLimit,
+    partialFillRate,
+    faults,
     wall: new LiveClock(),
     logger,
   });
@@ -105,7 +112,7 @@ export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv
   const s = emulator.status();
   process.stdout.write(
     [
-      `Alpaca emulator: replaying ${dataDir} (${String(s['symbols'])} symbols) from ${newYorkTime(emulator.clock.now())} at ${emulator.clock.speed}x${emulator.clock.paused ? ', paused' : ''}`,
+      `Alpaca emulator: replaying ${dataDir} (${String(s['symbols'])} symbols) from ${newYorkTime(emulator.startTime)} at ${emulator.clock.speed}x${emulator.clock.paused ? ', paused' : ''}`,
       `  trading API    ${urls.baseUrl}/v2`,
       `  market data    ${urls.dataUrl}/v2/stocks`,
       `  trade updates  ${urls.tradeStreamUrl}`,

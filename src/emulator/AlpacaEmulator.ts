@@ -43,6 +43,8 @@ export class AlpacaEmulator {
   readonly clock: MarketClock;
   readonly venue: EmulatedVenue;
   readonly faults: Faults;
+  /** Market time the emulator started at. */
+  readonly startTime: number;
   readonly #o: EmulatorOptions;
   readonly #calendar = new StaticNyseCalendar();
   readonly #replay: MarketReplay;
@@ -63,6 +65,7 @@ export class AlpacaEmulator {
     this.#replay = new MarketReplay(series, { updatedBarRate: o.updatedBarRate, random: seededRandom(o.seed + 1) });
     const start = o.start ?? this.#replay.firstBarTime - MINUTE;
     this.#replay.skipTo(start);
+    this.startTime = start;
     this.clock = new MarketClock(o.wall, start, o.speed);
     if (o.paused) this.clock.pause();
     this.#nextBoundary = this.#boundaryAfter(start);

@@ -53,9 +53,12 @@ export class MarketReplay {
     return last === undefined ? Number.NEGATIVE_INFINITY : last.time + MINUTE;
   }
 
-  /** Skips every bar that starts before `time` (the emulator started later than the data). */
+  /**
+   * Skips every bar that ended by `time` (the emulator starts later than the data). The minute under
+   * way is kept: its first quotes, already in the past, set the current NBBO at the first tick.
+   */
   skipTo(time: number): void {
-    while (this.#cursor < this.#bars.length && this.#bars[this.#cursor]!.time < time) this.#cursor++;
+    while (this.#cursor < this.#bars.length && this.#bars[this.#cursor]!.time + MINUTE <= time) this.#cursor++;
   }
 
   /** Time of the next event, Infinity when the replay is over. */

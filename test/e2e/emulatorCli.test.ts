@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root, runCli, scratchDir, spawnCli, waitFor } from './cli.js';
+
+const fixture = join(root, 'test', 'fixtures', 'emulator');
+
+describe('npm run emulator', () => {
+  it('prints its URLs and the .env lines, replays at --speed, serves --data, and stops on SIGINT', async () => {
+    const { child, result } = spawnCli(['emulator', '--port', '0', '--speed', '600', '--data', fixture], scratchDir());
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out, 'ALPACA_DATA_STREAM_URL=', 20_000);
+    const env = Object.fromEntries(
+      out
+        .split('\n')
+        .filter((l) => /^ALPACA_[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(env)).toEqual(['ALPACA_API_KEY', 'ALPACA_SECRET_KEY', 'ALPACA_BASE_URL', 'ALPACA_DATA_URL', 'ALPACA_DATA_STREAM_URL']);
+    expect(env['ALPACA_BASE_URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(env['ALPACA_DATA_URL']).toBe(env['ALPACA_BASE_URL']);
+    expect(env['ALPACA_DATA_STREAM_URL']).toBe(env['ALPACA_BASE_URL']!.replace('http:', 'ws:'));
+    expect(out).toContain('(2 symbols) from 2019-02-11T09:29:00-05:00 at 600x');
+    const headers = { 'APCA-API-KEY-ID': env['ALPACA_API_KEY']!, 'APCA-API-SECRET-KEY': env['ALPACA_SECRET_KEY']! };
+    const assets = (await (await fetch(`${env['ALPACA_BASE_URL']}/v2/assets`, { headers })).json()) as Array<{ symbol: string }>;
+    expect(assets.map((a) => a.symbol)).toEqual(['AAPL', 'SPY']);
+    // At 600× the market opens (09:30) within about 6 s of wall time.
+    await expect
+      .poll(async () => ((await (await fetch(`${env['ALPACA_BASE_URL']}/v2/clock`, { headers })).json()) as { is_open: boolean }).is_open, { timeout: 20_000, interval: 200 })
+      .toBe(true);
+    child.kill('SIGINT');
+    const r = await result;
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses bad flags with one clear message and exit 2', async () => {
+    const dir = scratchDir();
+    const cases: Array<[string[], string]> = [
+      [['--speed', '0'], '--speed: invalid value "0"'],
+      [['--data', '/nonexistent'], '--data: no folder /nonexistent'],
+      [['--fault', '{"type":"latency","api":"trading","ms":-1}'], '--fault {"type":"latency","api":"trading","ms":-1}: ms:'],
+      [['--host', '0.0.0.0'], '--host: the emulator listens on loopback only'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['emulator', ...args], dir);
+      expect([r.code, r.stderr.split('\n').filter((l) => l !== '').length]).toEqual([2, 1]);
+      expect(r.stderr).toContain(message);
+    }
+  });
+});
