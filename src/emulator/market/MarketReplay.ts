@@ -186,13 +186,16 @@ function before(a: { seq: number; event: MarketEvent }, b: { seq: number; event:
   return a.event.time < b.event.time || (a.event.time === b.event.time && a.seq < b.seq);
 }
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-/** An NBBO around `price`: half a basis point each side, a cent apart at least, sizes of 100–900 shares. */
+/**
+ * An NBBO around `price`: half a basis point each side (half a cent at least), in whole cents; a tie
+ * rounds away from the price, so the spread is never under a cent. Sizes: 100–900 shares.
+ */
 function quoteAround(symbol: string, time: number, price: number, random: () => number): Quote {
-  const half = Math.max(0.005, price * 0.00005);
-  const bid = round2(price - half);
-  const ask = Math.max(round2(price + half), round2(bid + 0.01));
-  return { symbol, time, bid, ask, bidSize: 100 * (1 + Math.floor(random() * 9)), askSize: 100 * (1 + Math.floor(random() * 9)) };
+  const cents = price * 100;
+  const half = Math.max(0.5, cents * 0.00005);
+  const bid = Math.round(cents - half - 1e-7);
+  const ask = Math.max(Math.round(cents + half + 1e-7), bid + 1);
+  return { symbol, time, bid: bid / 100, ask: ask / 100, bidSize: 100 * (1 + Math.floor(random() * 9)), askSize: 100 * (1 + Math.floor(random() * 9)) };
 }
