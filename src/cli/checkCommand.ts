@@ -17,7 +17,7 @@ interface Check {
  */
 export async function runCheckCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
   const v = parseArgs(args, { config: { type: 'string', default: 'config/paper-trading.json' } }, 'check');
-  const deps = ['zod', 'pino', 'pino-pretty', 'dotenv', 'trading-signals'];
+  const deps = ['zod', 'pino', 'pino-pretty', 'dotenv', 'trading-signals', 'ws', '@msgpack/msgpack'];
   const loaded = new Map<string, string | null>();
   for (const d of deps) {
     try {
