@@ -53,6 +53,16 @@ export class BrokerRejectError extends AppError {
   }
 }
 
+/** The broker could not be reached or did not answer (timeout, connection cut, 5xx): the request's fate is unknown. */
+export class BrokerNetworkError extends AppError {
+  readonly code = 'BROKER_UNREACHABLE';
+}
+
+/** The broker answered something the daemon cannot use (a field missing or malformed); the message names it. */
+export class BrokerPayloadError extends AppError {
+  readonly code = 'BROKER_PAYLOAD_INVALID';
+}
+
 /** The RiskGate refused an intent; `rule` names the rule that refused it. */
 export class RiskDenied extends AppError {
   readonly code = 'RISK_DENIED';

@@ -39,8 +39,8 @@ const faultBody = (status: number): ApiError =>
  */
 export function requestHandler(d: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   let requestSeq = 0;
-  const send = (req: IncomingMessage, res: ServerResponse, path: string, reply: Reply, limit: RateLimitState | null): void => {
-    const headers: Record<string, string | number> = { 'X-Request-ID': `emu-${++requestSeq}` };
+  const send = (req: IncomingMessage, res: ServerResponse, path: string, reply: Reply, limit: RateLimitState | null, extra: Record<string, number> = {}): void => {
+    const headers: Record<string, string | number> = { 'X-Request-ID': `emu-${++requestSeq}`, ...extra };
     if (limit !== null) {
       headers['X-RateLimit-Limit'] = limit.limit;
       headers['X-RateLimit-Remaining'] = Math.max(0, limit.remaining);
@@ -97,7 +97,8 @@ export function requestHandler(d: RequestHandlerDeps): (req: IncomingMessage, re
     if (delay > 0) await new Promise<void>((resolve) => d.wall.setTimeout(resolve, delay));
     const injected = d.faults.takeHttpError(api);
     if (injected !== null) {
-      send(req, res, path, replyOf(() => { throw faultBody(injected); }), limit);
+      // An injected 429 says when to come back (a second), as the SDK reads Retry-After first.
+      send(req, res, path, replyOf(() => { throw faultBody(injected); }), limit, injected === 429 ? { 'Retry-After': 1 } : {});
       return;
     }
     const reply = replyOf(() => dispatch(api === 'data' ? d.data : d.trading, method, path, url, raw));

@@ -1,0 +1,347 @@
+import { errors, type Alpaca, type streaming } from '@alpacahq/alpaca-trade-api';
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/Clock.js';
+import { BrokerPayloadError } from '../../core/errors.js';
+import type { Fill } from '../../core/Fill.js';
+import { isTerminal, type Order, type OrderRequest } from '../../core/Order.js';
+import type { OrderEvent } from '../../core/OrderEvent.js';
+import type { Position } from '../../core/Position.js';
+import type { Broker, BrokerAccount } from '../Broker.js';
+import { orderFromRequest } from '../orderFromRequest.js';
+import { orderFromAlpaca } from './orderFromAlpaca.js';
+import { RequestPriority, type RequestBudget } from './RequestBudget.js';
+
+export interface AlpacaBrokerOptions {
+  readonly client: Alpaca;
+  readonly tradeStreamUrl: string;
+  readonly budget: RequestBudget;
+  /** Wall-clock time: back-off waits. */
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Attempts at sending one order through network failures and 429s before giving up (default 6). */
+  readonly maxAttempts?: number;
+}
+
+/** How much of an order has been booked: fills are derived from Alpaca's cumulative quantities, so none counts twice. */
+interface Booked {
+  qty: number;
+  notional: number;
+  terminal: boolean;
+  announced: boolean;
+}
+
+const num = (text: string | undefined | null): number | null => {
+  if (text === undefined || text === null || text === '') return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+};
+
+/**
+ * The Broker port on Alpaca (paper or live, or the local emulator) through the official SDK.
+ *
+ * Sending: every order carries its client order id (recorded by the ExecutionService before this
+ * call); a POST is never retried blindly: after a timeout, a cut connection or a 5xx, the order is
+ * looked up by that id first and sent again only if Alpaca does not have it (Alpaca refuses a second
+ * order with the same id anyway); 429 waits for the reset. Refusals become `rejected` events.
+ *
+ * Hearing: the trade-updates stream. Fills are booked from the order's cumulative filled quantity
+ * and average price, so a fill reported twice (stream, then REST catch-up after a reconnect) is
+ * booked once. After each (re)connection the orders since the last event are fetched over REST.
+ */
+export class AlpacaBroker implements Broker {
+  readonly #o: AlpacaBrokerOptions;
+  readonly #log: Logger;
+  #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
+  readonly #booked = new Map<string, Booked>();
+  #stream: streaming.TradingStream | null = null;
+  #connected = false;
+  #lastEventAt = 0;
+  #statusListeners: ReadonlyArray<(connected: boolean) => void> = [];
+  #stopped = false;
+
+  constructor(o: AlpacaBrokerOptions) {
+    this.#o = o;
+    this.#log = o.log;
+  }
+
+  /** Whether the trade-updates stream is up (entries wait while it is not). */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.#statusListeners = [...this.#statusListeners, listener];
+    return () => {
+      this.#statusListeners = this.#statusListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Opens the trade-updates stream; resolves once it listens and the orders since `since` (ms) are caught up. */
+  async start(since: number): Promise<void> {
+    this.#lastEventAt = since;
+    const stream = this.#o.client.trading.stream({ url: this.#o.tradeStreamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 30_000 });
+    this.#stream = stream;
+    stream.onTradeUpdate((u) => this.#onUpdate(u));
+    const listening = new Promise<void>((resolve) => {
+      stream.on('subscription', () => {
+        void this.#resync().then(() => {
+          this.#setConnected(true);
+          resolve();
+        });
+      });
+    });
+    stream.onDisconnect(() => this.#setConnected(false));
+    stream.onError((e) => this.#log.warn({ error: e }, 'trade-updates stream error'));
+    stream.connect();
+    stream.subscribeTradeUpdates();
+    const auth = await stream.waitForAuthenticationResult(30_000);
+    if (!auth.authenticated) throw new BrokerPayloadError(`trade-updates stream: authentication ${auth.status}: ${auth.message}`);
+    await listening;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#stream?.disconnect();
+    this.#o.budget.stop();
+  }
+
+  submit(request: OrderRequest): void {
+    void this.#send(request).catch((error: unknown) => {
+      this.#log.error({ err: error, clientOrderId: request.clientOrderId }, 'order could not be sent');
+      this.#reject(request, `could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  cancel(orderId: string): void {
+    void this.#o.budget
+      .run(RequestPriority.Urgent, () => this.#o.client.trading.orders.deleteOrderByOrderID({ orderId }))
+      .catch((error: unknown) => {
+        // 404/422: the order is already done (filled, canceled); the stream says which.
+        this.#log.warn({ err: error, orderId }, 'cancel not accepted');
+      });
+  }
+
+  async getAccount(): Promise<BrokerAccount> {
+    const a = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.account.getAccount());
+    const cash = num(a.cash);
+    const equity = num(a.equity);
+    const buyingPower = num(a.buyingPower);
+    if (cash === null || equity === null || buyingPower === null) throw new BrokerPayloadError('account from Alpaca: cash, equity or buying_power is not a decimal');
+    return { cash, equity, buyingPower };
+  }
+
+  async getPositions(): Promise<Position[]> {
+    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.positions.getAllOpenPositions());
+    return list.map((p) => {
+      const qty = num(p.qty);
+      const avgPrice = num(p.avgEntryPrice);
+      if (typeof p.symbol !== 'string' || qty === null || avgPrice === null) throw new BrokerPayloadError(`position from Alpaca: ${String(p.symbol)}: qty or avg_entry_price is not a decimal`);
+      return { symbol: p.symbol, qty, avgPrice };
+    });
+  }
+
+  async getOpenOrders(): Promise<Order[]> {
+    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'open', limit: 500, direction: 'asc' }));
+    return list.map(orderFromAlpaca);
+  }
+
+  onOrderEvent(listener: (event: OrderEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  async #send(r: OrderRequest): Promise<void> {
+    // No shorting: every sell closes a position, and exits go before entries when the budget is short.
+    const priority = r.side === 'sell' ? RequestPriority.Urgent : RequestPriority.Normal;
+    const body = {
+      symbol: r.symbol,
+      qty: String(r.qty),
+      side: r.side,
+      type: r.type,
+      timeInForce: r.timeInForce,
+      clientOrderId: r.clientOrderId,
+      ...(r.limitPrice === undefined ? {} : { limitPrice: String(r.limitPrice) }),
+      ...(r.stopPrice === undefined ? {} : { stopPrice: String(r.stopPrice) }),
+    } as const;
+    const attempts = this.#o.maxAttempts ?? 6;
+    for (let attempt = 1; attempt <= attempts && !this.#stopped; attempt++) {
+      try {
+        const placed = await this.#o.budget.run(priority, () => this.#o.client.trading.orders.postOrder({ postOrderRequest: body }));
+        this.#accepted(orderFromAlpaca(placed));
+        return;
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) {
+          // Refused before it was looked at: nothing was created.
+          this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+          continue;
+        }
+        if (error instanceof errors.ApiError && error.status < 500) {
+          const existing = error.status === 422 ? await this.#lookup(r.clientOrderId) : null;
+          // 422 for a client order id Alpaca already has: an earlier attempt got through.
+          if (existing !== null) {
+            this.#accepted(existing);
+            return;
+          }
+          this.#reject(r, `Alpaca refused it (${error.status}${error.code === undefined ? '' : ` ${String(error.code)}`}): ${error.message}`);
+          return;
+        }
+        // The fate of the POST is unknown (timeout, connection cut, 5xx): ask before sending again.
+        this.#log.warn({ err: error, clientOrderId: r.clientOrderId, attempt }, 'order POST failed without an answer; looking the order up by its client order id');
+        const existing = await this.#lookupPatiently(r.clientOrderId);
+        if (existing !== null) {
+          this.#accepted(existing);
+          return;
+        }
+        await this.#sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+      }
+    }
+    if (!this.#stopped) this.#reject(r, `not sent: no answer from Alpaca after ${attempts} attempts`);
+  }
+
+  /** The order with this client order id, null when Alpaca has none; network errors propagate. */
+  async #lookup(clientOrderId: string): Promise<Order | null> {
+    try {
+      const o = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByClientOrderId({ clientOrderId }));
+      return orderFromAlpaca(o);
+    } catch (error) {
+      if (error instanceof errors.ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Looks up until Alpaca answers (network errors and 5xx are waited out). */
+  async #lookupPatiently(clientOrderId: string): Promise<Order | null> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#stopped) return null;
+      try {
+        return await this.#lookup(clientOrderId);
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+        else this.#log.warn({ err: error, clientOrderId }, 'order lookup failed; trying again');
+        await this.#sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.#o.clock.setTimeout(resolve, ms));
+  }
+
+  /** Alpaca has the order: announce it once, and book any fill it already carries. */
+  #accepted(order: Order): void {
+    this.#apply(order, order.updatedAt, undefined, undefined);
+  }
+
+  #onUpdate(u: streaming.TradeUpdate): void {
+    let order: Order;
+    try {
+      order = orderFromAlpaca(u.order);
+    } catch (error) {
+      this.#log.error({ err: error, event: u.event }, 'unusable trade update');
+      return;
+    }
+    const time = u.timestamp?.getTime() ?? order.updatedAt;
+    this.#lastEventAt = Math.max(this.#lastEventAt, time);
+    const exec = u.executionId === undefined ? undefined : { id: u.executionId, qty: num(u.qty), price: num(u.price) };
+    this.#apply(order, time, exec, u.event === 'rejected' ? 'rejected by Alpaca' : undefined);
+  }
+
+  /**
+   * Brings the daemon's view of one order up to Alpaca's: `new` once, a fill for whatever filled
+   * quantity is not booked yet, the final status once.
+   */
+  #apply(order: Order, time: number, exec: { id: string; qty: number | null; price: number | null } | undefined, reason: string | undefined): void {
+    let b = this.#booked.get(order.id);
+    if (b === undefined) {
+      b = { qty: 0, notional: 0, terminal: false, announced: false };
+      this.#booked.set(order.id, b);
+    }
+    if (b.terminal) return;
+    if (!b.announced) {
+      b.announced = true;
+      this.#emit({ kind: 'new', order: { ...order, status: 'new', filledQty: 0, filledAvgPrice: null }, time });
+    }
+    const delta = order.filledQty - b.qty;
+    if (delta > 1e-9 && order.filledAvgPrice !== null) {
+      const notional = order.filledAvgPrice * order.filledQty;
+      // The execution's own price when the event is this one execution; else what the averages imply.
+      const price = exec?.qty !== undefined && exec.qty !== null && Math.abs(exec.qty - delta) < 1e-9 && exec.price !== null ? exec.price : Math.round(((notional - b.notional) / delta) * 1e6) / 1e6;
+      b.qty = order.filledQty;
+      b.notional = notional;
+      const fill: Fill = {
+        executionId: exec?.id ?? `${order.id}:${order.filledQty}`,
+        orderId: order.id,
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        qty: delta,
+        price,
+        commission: 0,
+        time,
+      };
+      const done = order.status === 'filled';
+      this.#emit({ kind: done ? 'fill' : 'partial_fill', order, fill, time });
+      if (done) this.#finish(order.id, b);
+      return;
+    }
+    const status = order.status;
+    if (status === 'canceled' || status === 'expired' || status === 'rejected') {
+      this.#finish(order.id, b);
+      if (status === 'rejected') this.#emit({ kind: 'rejected', order, reason: reason ?? 'rejected by Alpaca', time });
+      else this.#emit({ kind: status, order, time });
+    }
+  }
+
+  #finish(orderId: string, b: Booked): void {
+    b.terminal = true;
+    // Finished orders are forgotten after a while; the ids of the last 10,000 are enough to drop repeats.
+    if (this.#booked.size > 10_000) {
+      for (const [id, x] of this.#booked) {
+        if (x.terminal && id !== orderId) this.#booked.delete(id);
+        if (this.#booked.size <= 5_000) break;
+      }
+    }
+  }
+
+  /** Orders changed since the last event heard (a reconnection may have lost some): applied in order. */
+  async #resync(): Promise<void> {
+    const since = new Date(Math.max(0, this.#lastEventAt - 60_000)).toISOString();
+    try {
+      const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after: since, direction: 'asc', limit: 500 }));
+      const seen = new Set<string>();
+      for (const raw of list) {
+        const order = orderFromAlpaca(raw);
+        seen.add(order.id);
+        if (this.#booked.has(order.id) || !isTerminal(order.status) || order.filledQty > 0) this.#apply(order, order.updatedAt, undefined, undefined);
+      }
+      // Older orders still working when the stream went down (a gtc limit): asked one by one.
+      for (const [id, b] of this.#booked) {
+        if (b.terminal || seen.has(id)) continue;
+        const raw = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: id }));
+        const order = orderFromAlpaca(raw);
+        this.#apply(order, order.updatedAt, undefined, undefined);
+      }
+    } catch (error) {
+      this.#log.error({ err: error }, 'catching up on orders after a reconnection failed');
+    }
+  }
+
+  #setConnected(up: boolean): void {
+    if (this.#connected === up) return;
+    this.#connected = up;
+    this.#log.info(up ? 'trade-updates stream connected' : 'trade-updates stream down: no new entries until it is back');
+    for (const l of this.#statusListeners) l(up);
+  }
+
+  #reject(r: OrderRequest, reason: string): void {
+    const now = this.#o.clock.now();
+    this.#emit({ kind: 'rejected', order: orderFromRequest(r, `rejected-${r.clientOrderId}`, 'rejected', now), reason, time: now });
+  }
+
+  #emit(event: OrderEvent): void {
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
+  }
+}

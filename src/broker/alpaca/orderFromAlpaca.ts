@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { BrokerPayloadError } from '../../core/errors.js';
+import type { Order, OrderStatus } from '../../core/Order.js';
+
+/** A decimal string from Alpaca (money and quantities are strings on the trading API), as a finite number. */
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string').transform(Number);
+
+/** The fields of Alpaca's Order the daemon relies on, as the SDK (v4) hands them over. */
+const alpacaOrder = z.object({
+  id: z.string().min(1),
+  clientOrderId: z.string().min(1),
+  symbol: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']),
+  timeInForce: z.string(),
+  qty: decimal.nullish(),
+  filledQty: decimal.optional(),
+  filledAvgPrice: decimal.nullish(),
+  limitPrice: decimal.nullish(),
+  stopPrice: decimal.nullish(),
+  status: z.string(),
+  submittedAt: z.date().nullish(),
+  createdAt: z.date().optional(),
+  updatedAt: z.date().nullish(),
+});
+
+/**
+ * Alpaca's statuses, folded onto the daemon's: received or routed is `new`; `replaced` ends the
+ * order (its replacement is another order); `done_for_day` is still working tomorrow.
+ */
+const statusMap: Readonly<Record<string, OrderStatus>> = {
+  new: 'new',
+  accepted: 'new',
+  pending_new: 'new',
+  accepted_for_bidding: 'new',
+  held: 'new',
+  calculated: 'new',
+  done_for_day: 'new',
+  pending_cancel: 'new',
+  pending_replace: 'new',
+  stopped: 'new',
+  suspended: 'new',
+  partially_filled: 'partially_filled',
+  filled: 'filled',
+  canceled: 'canceled',
+  replaced: 'canceled',
+  expired: 'expired',
+  rejected: 'rejected',
+};
+
+/** Alpaca's order (from the SDK) as the daemon's Order; a payload that is not one throws BrokerPayloadError naming the field. */
+export function orderFromAlpaca(raw: unknown): Order {
+  const r = alpacaOrder.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new BrokerPayloadError(`order from Alpaca: ${issue.path.join('.') || 'order'}: ${issue.message}`);
+  }
+  const o = r.data;
+  const status = statusMap[o.status];
+  if (status === undefined) throw new BrokerPayloadError(`order from Alpaca: status: unknown status "${o.status}"`);
+  if (o.type !== 'market' && o.type !== 'limit' && o.type !== 'stop') throw new BrokerPayloadError(`order from Alpaca: type: the daemon does not trade "${o.type}" orders`);
+  const submitted = (o.submittedAt ?? o.createdAt)?.getTime() ?? 0;
+  return {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    qty: o.qty ?? 0,
+    limitPrice: o.limitPrice ?? null,
+    stopPrice: o.stopPrice ?? null,
+    timeInForce: o.timeInForce === 'gtc' ? 'gtc' : 'day',
+    status,
+    filledQty: o.filledQty ?? 0,
+    filledAvgPrice: o.filledAvgPrice ?? null,
+    submittedAt: submitted,
+    updatedAt: o.updatedAt?.getTime() ?? submitted,
+  };
+}
