@@ -1,0 +1,216 @@
+import { errors as sdkErrors, type Alpaca, type streaming } from '@alpacahq/alpaca-trade-api';
+import type { Logger } from 'pino';
+import type { Bar } from '../core/Bar.js';
+import type { Clock, TimerHandle } from '../core/Clock.js';
+import { BrokerPayloadError } from '../core/errors.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+import type { BarBatch } from './ReplayFeed.js';
+import { nyDateOf } from './zonedTime.js';
+
+const MINUTE = 60_000;
+
+export interface AlpacaDataOptions {
+  readonly client: Alpaca;
+  /** The stock stream URL of the feed (`wss://stream.data.alpaca.markets/v2/iex`). */
+  readonly streamUrl: string;
+  readonly feed: 'iex' | 'sip';
+  readonly calendar: MarketCalendar;
+  /** Wall-clock time: how long a minute's batch waits for late symbols, reconnect waits. */
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Wall milliseconds a minute's batch waits for the symbols that have not reported (default 1500). */
+  readonly batchWaitMs?: number;
+  /** The venue's time now (bars after it are not asked for). */
+  readonly now: () => number;
+}
+
+/** A hole in the live minutes, filled over REST before the strategies saw anything later. */
+export interface DataGap {
+  readonly from: number;
+  readonly to: number;
+  readonly backfilled: number;
+}
+
+/**
+ * Market data from Alpaca: history for the warm-up (several symbols a request, every page) and the
+ * live 1-minute bars of one shared stream connection (Alpaca allows one). Bars are stamped at their
+ * end, the daemon's convention (Alpaca stamps them at their start). Live bars reach the daemon in
+ * time order, one batch per minute; after a reconnection (or any missing minute) the bars missed are
+ * fetched over REST and delivered first, so indicators see every minute exactly once and in order.
+ */
+export class AlpacaData {
+  readonly #o: AlpacaDataOptions;
+  #stream: streaming.StockDataStream | null = null;
+  #symbols: readonly string[] = [];
+  #onBatch: (batch: BarBatch) => void = () => {};
+  #onGap: (gap: DataGap) => void = () => {};
+  /** The end of the last minute delivered: nothing at or before it is delivered again. */
+  #delivered = 0;
+  readonly #pending = new Map<number, Bar[]>();
+  #timer: TimerHandle | null = null;
+  #backfilling: Promise<void> | null = null;
+  readonly #held: Bar[] = [];
+  requests = 0;
+
+  constructor(o: AlpacaDataOptions) {
+    this.#o = o;
+  }
+
+  /**
+   * 1-minute bars (or daily bars with `timeframe` 1Day) of `symbols` in [from, to], stamped at
+   * their end, sorted by time then symbol. Multi-symbol requests of 10,000 points, every page.
+   */
+  async history(symbols: readonly string[], timeframe: '1Min' | '1Day', from: number, to: number): Promise<Bar[]> {
+    const out: Bar[] = [];
+    let pageToken: string | undefined;
+    do {
+      this.requests++;
+      const resp = await this.#o.client.marketData.stocks.stockBars({
+        symbols: [...symbols].sort().join(','),
+        timeframe,
+        start: new Date(from),
+        end: new Date(to),
+        limit: 10_000,
+        feed: this.#o.feed,
+        adjustment: 'raw',
+        ...(pageToken === undefined ? {} : { pageToken }),
+      });
+      for (const [symbol, bars] of Object.entries(resp.bars ?? {})) {
+        for (const b of bars ?? []) out.push(this.#bar(symbol, b, timeframe));
+      }
+      pageToken = resp.nextPageToken ?? undefined;
+    } while (pageToken !== undefined && pageToken !== '');
+    return out.filter((b) => b.time <= to + (timeframe === '1Min' ? MINUTE : 86_400_000)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  }
+
+  /** Subscribes the symbols' minute bars; `since` is the end of the last minute the strategies saw. */
+  async start(symbols: readonly string[], since: number, onBatch: (batch: BarBatch) => void, onGap: (gap: DataGap) => void): Promise<void> {
+    this.#symbols = [...symbols].sort();
+    this.#onBatch = onBatch;
+    this.#onGap = onGap;
+    this.#delivered = since;
+    const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 30_000 });
+    this.#stream = stream;
+    stream.onBar((b) => this.#onLive(this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min')));
+    stream.onUpdatedBar((b) => this.#o.log.info({ symbol: b.symbol, time: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
+    stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
+    stream.onDisconnect(() => this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection'));
+    stream.onReconnected(() => {
+      void this.#backfill('reconnected');
+    });
+    stream.connect();
+    const auth = await stream.waitForAuthenticationResult(30_000);
+    if (!auth.authenticated) throw new BrokerPayloadError(`market-data stream: authentication ${auth.status}: ${auth.message}`);
+    const subscribed = new Promise<void>((resolve) => stream.once('subscription', () => resolve()));
+    stream.subscribeForBars([...this.#symbols]);
+    stream.subscribeForUpdatedBars([...this.#symbols]);
+    await subscribed;
+    // Minutes between the warm-up and now come over REST before the first live one.
+    await this.#backfill('start');
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+    this.#timer = null;
+    this.#stream?.disconnect();
+  }
+
+  #bar(symbol: string, b: { t: Date | string; o: number; h: number; l: number; c: number; v: number }, timeframe: '1Min' | '1Day'): Bar {
+    const start = typeof b.t === 'string' ? Date.parse(b.t) : b.t.getTime();
+    const values = [start, b.o, b.h, b.l, b.c, b.v];
+    if (!values.every((x) => typeof x === 'number' && Number.isFinite(x)) || b.o <= 0 || b.h < b.l) throw new BrokerPayloadError(`bar from Alpaca: ${symbol} ${String(b.t)}: not a valid OHLCV bar`);
+    const end = timeframe === '1Min' ? start + MINUTE : (this.#o.calendar.session(nyDateOf(start + 12 * 3_600_000))?.close ?? start + 86_400_000);
+    return { symbol, time: end, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v };
+  }
+
+  #onLive(bar: Bar): void {
+    if (this.#backfilling !== null) {
+      this.#held.push(bar);
+      return;
+    }
+    if (bar.time <= this.#delivered) return;
+    // A minute missing before this one (the stream skipped it): fetch it first.
+    if (bar.time > this.#delivered + MINUTE && this.#delivered > 0 && this.#sessionMinuteBetween(this.#delivered, bar.time - MINUTE)) {
+      this.#held.push(bar);
+      void this.#backfill('a minute was missing');
+      return;
+    }
+    this.#add(bar);
+  }
+
+  /** Whether the market was open during some minute in (after, until]. */
+  #sessionMinuteBetween(after: number, until: number): boolean {
+    if (until <= after) return false;
+    const s = this.#o.calendar.session(nyDateOf(after)) ?? this.#o.calendar.nextSession(after);
+    return s.open < until && s.close > after;
+  }
+
+  #add(bar: Bar): void {
+    // Earlier minutes still waiting are complete once a later one arrives.
+    for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) if (t < bar.time) this.#flush(t);
+    const list = this.#pending.get(bar.time) ?? [];
+    if (list.some((b) => b.symbol === bar.symbol)) return;
+    list.push(bar);
+    this.#pending.set(bar.time, list);
+    if (list.length === this.#symbols.length) this.#flush(bar.time);
+    else if (this.#timer === null) {
+      this.#timer = this.#o.clock.setTimeout(() => {
+        this.#timer = null;
+        for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) this.#flush(t);
+      }, this.#o.batchWaitMs ?? 1500);
+    }
+  }
+
+  #flush(time: number): void {
+    const bars = this.#pending.get(time);
+    this.#pending.delete(time);
+    if (bars === undefined || time <= this.#delivered) return;
+    this.#delivered = time;
+    if (this.#pending.size === 0) {
+      this.#timer?.cancel();
+      this.#timer = null;
+    }
+    this.#onBatch({ time, bars: bars.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)) });
+  }
+
+  /** Fetches the minutes after the last delivered one up to now, delivers them, then what was held. */
+  #backfill(why: string): Promise<void> {
+    this.#backfilling ??= this.#runBackfill(why).finally(() => {
+      this.#backfilling = null;
+      const held = this.#held.splice(0).sort((a, b) => a.time - b.time);
+      for (const b of held) this.#onLive(b);
+    });
+    return this.#backfilling;
+  }
+
+  async #runBackfill(why: string): Promise<void> {
+    const from = this.#delivered;
+    const to = this.#o.now();
+    if (from <= 0 || to - from < MINUTE) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Bars are asked by their start: the first missing minute starts when the last one delivered ended.
+        const bars = (await this.history(this.#symbols, '1Min', from, to - MINUTE)).filter((b) => b.time > from && b.time <= to);
+        for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) this.#flush(t);
+        const byTime = new Map<number, Bar[]>();
+        for (const b of bars) byTime.set(b.time, [...(byTime.get(b.time) ?? []), b]);
+        let count = 0;
+        for (const [time, list] of [...byTime].sort((a, b) => a[0] - b[0])) {
+          if (time <= this.#delivered) continue;
+          this.#delivered = time;
+          count += list.length;
+          this.#onBatch({ time, bars: list });
+        }
+        if (count > 0 || why !== 'start') {
+          this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);
+          this.#onGap({ from, to, backfilled: count });
+        }
+        return;
+      } catch (error) {
+        const wait = error instanceof sdkErrors.RateLimitError ? (error.retryAfterMs ?? 1000) : Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        this.#o.log.warn({ err: error, attempt }, 'backfill failed; trying again');
+        await new Promise<void>((r) => this.#o.clock.setTimeout(() => r(), wait));
+      }
+    }
+  }
+}
