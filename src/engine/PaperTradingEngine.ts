@@ -15,8 +15,6 @@ import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { LogNotifier } from '../notify/LogNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
-import { formatTrade } from '../notify/formatTrade.js';
-import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { ConfigError } from '../core/errors.js';
 import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
@@ -25,6 +23,7 @@ import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import { logPnl, wireEngineEvents } from './engineEvents.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
 
@@ -229,72 +228,20 @@ export class PaperTradingEngine {
   }
 
   #wireEvents(core: TradingCore): void {
-    const tradeLog = this.#o.logger.child({ component: 'trades' });
-    const mark = (): void => {
-      this.#dirty = true;
-    };
-    core.bus.on('breaker.tripped', mark);
-    core.bus.on('breaker.resumed', mark);
-    core.bus.on('fill.booked', (e) => {
-      this.#dirty = true;
-      this.#fills.set(e.strategyId, (this.#fills.get(e.strategyId) ?? 0) + 1);
-      const text = formatTrade(e);
-      const runner = core.runner.get(e.strategyId);
-      tradeLog.info(
-        {
-          strategy: e.strategyId,
-          symbol: e.fill.symbol,
-          side: e.fill.side,
-          qty: e.fill.qty,
-          price: e.fill.price,
-          clientOrderId: e.fill.clientOrderId,
-          marketTime: new Date(e.fill.time).toISOString(),
-          realizedPnl: e.realizedPnl,
-          strategyRealizedPnl: runner?.ledger.realizedPnl,
-        },
-        e.closedTrade === null ? text : `${text} · ${e.strategyId} realized P&L ${formatPnl(runner?.ledger.realizedPnl ?? 0)}`,
-      );
-      if (this.#o.config.notifications.telegram_on_all_trades) this.#notifier?.notify({ priority: AlertPriority.Trade, text });
-    });
-    const breakerLog = this.#o.breakerLog ?? this.#o.logger.child({ component: 'circuit_breaker' });
-    const riskLog = this.#o.logger.child({ component: 'circuit_breaker' });
-    core.bus.on('breaker.tripped', (e) => {
-      const what = e.action === 'halt_all' ? 'all its orders are halted' : e.action === 'flatten' ? 'its positions are being closed; entries are blocked' : 'entries are blocked, exits allowed';
-      const text = `🛑 Circuit breaker ${e.scope} tripped on ${e.rule}: ${e.message}; ${what}`;
-      const fields = { scope: e.scope, rule: e.rule, value: e.value, threshold: e.threshold, action: e.action, marketTime: new Date(e.time).toISOString() };
-      riskLog.warn(fields, text);
-      breakerLog.warn(fields, text);
-      this.#notifier?.notify({ priority: AlertPriority.Risk, text });
-    });
-    core.bus.on('breaker.resumed', (e) => {
-      const text = `✅ Circuit breaker ${e.scope} (${e.rule}) ${e.reason}`;
-      const fields = { scope: e.scope, rule: e.rule, marketTime: new Date(e.time).toISOString() };
-      riskLog.info(fields, text);
-      breakerLog.info(fields, text);
-      this.#notifier?.notify({ priority: AlertPriority.Risk, text });
-    });
-    core.bus.on('strategy.faulted', (e) => {
-      const message = e.error instanceof Error ? e.error.message : String(e.error);
-      this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ Strategy ${e.strategyId} faulted and paused: ${message}` });
+    wireEngineEvents(core, {
+      logger: this.#o.logger,
+      breakerLog: this.#o.breakerLog,
+      notifier: () => this.#notifier,
+      telegramOnAllTrades: this.#o.config.notifications.telegram_on_all_trades,
+      onChange: () => {
+        this.#dirty = true;
+      },
+      onFill: (strategyId) => this.#fills.set(strategyId, (this.#fills.get(strategyId) ?? 0) + 1),
     });
   }
 
   #logPnl(when: string): void {
-    const core = this.#core;
-    if (core === null) return;
-    const p = core.portfolio;
-    const total = p.equity() - p.startingCash;
-    this.#log.info(
-      { equity: p.equity(), cash: p.cash(), realizedPnl: p.realizedPnl(), unrealizedPnl: p.unrealizedPnl() },
-      `P&L (${when}): total ${formatPnl(total)} · realized ${formatPnl(p.realizedPnl())} · unrealized ${formatPnl(p.unrealizedPnl())} · ` +
-        `strategies ${formatMoney(p.equity())} of account ${formatMoney(this.#venue?.account().equity ?? p.equity())}`,
-    );
-    for (const r of core.runner.runners) {
-      this.#log.info(
-        { strategy: r.id, equity: r.ledger.equity(), realizedPnl: r.ledger.realizedPnl, status: r.status },
-        `P&L ${r.id}: ${formatPnl(r.ledger.equity() - r.capital)} (realized ${formatPnl(r.ledger.realizedPnl)}, ${r.ledger.closedTrades.length} trades, ${r.status})`,
-      );
-    }
+    if (this.#core !== null) logPnl(this.#log, this.#core, when, this.#venue?.account().equity ?? null);
   }
 
   /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (interval and stop). */
