@@ -135,7 +135,7 @@ export const engineStateSchema = z.strictObject({
       execSeq: z.number().int().nonnegative(),
       positions: z.array(z.strictObject({ symbol: z.string(), qty: num, cost: num })),
       marks: z.array(z.strictObject({ symbol: z.string(), price: num })),
-      working: z.array(z.strictObject({ order, session: z.number().int() })),
+      working: z.array(z.strictObject({ order, session: z.number().int(), triggered: z.boolean().optional() })),
     })
     .nullable(),
   execution: z.strictObject({
