@@ -88,6 +88,15 @@ export const configSchema = z.strictObject({
       daily_summary: z.boolean().default(true),
     })
     .prefault({}),
+  /** The Alpaca mode (keys in .env). */
+  alpaca: z
+    .strictObject({
+      /** Trade even when the account holds positions or orders no strategy's books explain (they are reported and left alone). */
+      accept_external: z.boolean().default(false),
+      /** Requests a minute the daemon allows itself (Alpaca: 200 per account). */
+      requests_per_minute: z.number().int().min(10).max(200).default(190),
+    })
+    .prefault({}),
   /** The offline mode: replayed CSV bars and the simulated venue. */
   sim: z
     .strictObject({

@@ -42,6 +42,8 @@ export interface TradingCoreOptions {
   readonly breakers?: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
   /** The account's buying power at the broker, null while unknown. */
   readonly accountBuyingPower?: () => number | null;
+  /** Why the broker cannot take entries now, null when it can (alpaca mode: the trade stream, reconciliation). */
+  readonly venueNotReady?: () => string | null;
   /** Makes each strategy; default: the built-in type named by the spec (tests bring their own). */
   readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
@@ -73,6 +75,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     opposite: (symbol, side) => execution.opposite(symbol, side),
     ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     ...(o.accountBuyingPower === undefined ? {} : { accountBuyingPower: o.accountBuyingPower }),
+    ...(o.venueNotReady === undefined ? {} : { venueNotReady: o.venueNotReady }),
   });
   const riskGate = new RiskGate(rules, execution);
   const create =

@@ -12,6 +12,7 @@ import { noWashTrade, type OpenOrderRef } from './rules/noWashTrade.js';
 import { strategyCash } from './rules/strategyCash.js';
 import { tickSize } from './rules/tickSize.js';
 import { validIntent } from './rules/validIntent.js';
+import { venueReady } from './rules/venueReady.js';
 
 export interface OrderValidatorOptions {
   readonly maxPositionPct: number;
@@ -21,6 +22,8 @@ export interface OrderValidatorOptions {
   readonly breakers: CircuitBreakers | null;
   /** The account's buying power at the broker, null while unknown; omitted: not checked. */
   readonly accountBuyingPower?: () => number | null;
+  /** Why the broker cannot take entries now (its stream is down, books not reconciled), null when it can; omitted: always ready. */
+  readonly venueNotReady?: () => string | null;
   /** An order of any strategy open on the other side of a symbol (for the wash-trade rule). */
   readonly opposite: (symbol: string, side: OrderSide) => OpenOrderRef | undefined;
 }
@@ -35,6 +38,7 @@ export interface OrderValidatorOptions {
 export function orderValidator(o: OrderValidatorOptions): RiskRule[] {
   const rules: RiskRule[] = [validIntent, tickSize];
   if (o.calendar !== undefined) rules.push(marketHours(o.calendar));
+  if (o.venueNotReady !== undefined) rules.push(venueReady(o.venueNotReady));
   rules.push(notPaused);
   if (o.breakers !== null) rules.push(circuitBreaker(o.breakers));
   rules.push(noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission));

@@ -3,6 +3,7 @@ export const RiskRuleName = {
   ValidIntent: 'valid_intent',
   TickSize: 'tick_size',
   MarketHours: 'market_hours',
+  VenueReady: 'venue_ready',
   StrategyPaused: 'strategy_paused',
   CircuitBreaker: 'circuit_breaker',
   NoShort: 'no_short',
