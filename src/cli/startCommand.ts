@@ -3,6 +3,7 @@ import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
+import { AlpacaTradingEngine } from '../engine/AlpacaTradingEngine.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
 import { createLogger } from '../logging/createLogger.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
@@ -31,31 +32,36 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
   const env: DaemonEnv = parseEnv({ ...readDotEnv('.env'), ...processEnv });
   const mode = v.mode ?? (env.alpaca === null ? 'sim' : 'alpaca');
-  if (mode === 'alpaca') {
-    throw new CliError(
-      env.alpaca === null
-        ? '--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env'
-        : 'alpaca mode is not implemented yet: run with --mode sim (offline), or remove the Alpaca keys from .env',
-    );
-  }
+  if (mode === 'alpaca' && env.alpaca === null) throw new CliError('--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env');
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
-  checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
+  if (mode === 'sim') checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
   const { logger: root, breakerLog, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
   const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();
 
+  const alpaca = mode === 'alpaca' ? env.alpaca : null;
   process.stdout.write(
     [
       '════════════════════════════════════════════════════════════════',
-      ' OFFLINE SIMULATION: no broker, no real orders.',
-      ` Replaying sample bars from ${config.sim.data_dir} at ${config.sim.speed}x (${config.data.timeframe.label} bars).`,
-      ' Set ALPACA_API_KEY / ALPACA_SECRET_KEY in .env to paper-trade on Alpaca.',
+      ...(alpaca === null
+        ? [
+            ' OFFLINE SIMULATION: no broker, no real orders.',
+            ` Replaying sample bars from ${config.sim.data_dir} at ${config.sim.speed}x (${config.data.timeframe.label} bars).`,
+            ' Set ALPACA_API_KEY / ALPACA_SECRET_KEY in .env to paper-trade on Alpaca.',
+          ]
+        : [
+            ` ALPACA ${alpaca.live ? 'LIVE TRADING: REAL MONEY' : 'PAPER TRADING'} at ${alpaca.baseUrl}`,
+            ` Market data ${alpaca.dataUrl} (${alpaca.feed}), ${config.data.timeframe.label} bars.`,
+          ]),
       '════════════════════════════════════════════════════════════════',
       '',
     ].join('\n'),
   );
 
-  const engine = new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true });
+  const engine =
+    alpaca === null
+      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true })
+      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

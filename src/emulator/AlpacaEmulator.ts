@@ -96,6 +96,8 @@ export class AlpacaEmulator {
       ...(o.onResponse === undefined ? {} : { onResponse: o.onResponse }),
     });
     this.#server = createServer(handler);
+    // Longer than clients keep idle sockets, so a request never lands on a socket being closed.
+    this.#server.keepAliveTimeout = 65_000;
     this.#server.on('upgrade', (req, socket, head: Buffer) => {
       const path = new URL(req.url ?? '/', 'http://emulator').pathname;
       const feed = DataStreamServer.feedOf(path);

@@ -16,13 +16,13 @@ import { nyDateOf } from '../market-data/zonedTime.js';
 import { LogNotifier } from '../notify/LogNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
-import { ConfigError } from '../core/errors.js';
 import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import { openState } from './openState.js';
 import { logPnl, wireEngineEvents } from './engineEvents.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -278,22 +278,10 @@ export class PaperTradingEngine {
     }
   }
 
-  /** With --restore: the newest valid snapshot, or null (fresh start). Without: earlier state files move to archive/. */
   #openState(): LoadedSnapshot | null {
-    if (this.#o.restore !== true) {
-      const archived = this.#store.archive(this.#o.wallClock.now());
-      if (archived !== null) this.#log.warn({ archive: archived }, `earlier state files moved to ${archived} (start with --restore to continue from them)`);
-      return null;
-    }
-    const loaded = this.#store.loadNewest((w) => this.#log.warn({ skipped: w }, `skipped a state file: ${w}`));
-    if (loaded === null) {
-      // Nothing usable: start fresh, but keep the unusable files for a post-mortem.
-      const archived = this.#store.archive(this.#o.wallClock.now());
-      this.#log.warn({ dir: this.#store.dir, archive: archived }, `--restore: no state file in ${this.#store.dir} can be restored; starting fresh${archived === null ? '' : ` (the files are kept in ${archived})`}`);
-    }
-    else if (loaded.snapshot.mode !== 'sim') throw new ConfigError(`${loaded.file}: saved by the ${loaded.snapshot.mode} mode, cannot be restored offline`);
-    return loaded;
+    return openState(this.#store, this.#o.restore === true, 'sim', this.#o.wallClock.now(), this.#log);
   }
+
 
   /**
    * History for warm-up and bars to replay. Replay starts on `sim.start` (default: the second trading

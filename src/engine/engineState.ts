@@ -10,8 +10,10 @@ export function captureEngineState(
   lastBarTime: number | null,
   lastBarTimes: ReadonlyMap<string, number>,
   fills: ReadonlyMap<string, number>,
+  broker: EngineState['broker'] = null,
 ): EngineState {
   return {
+    broker,
     lastBarTime,
     lastBarTimes: Object.fromEntries(lastBarTimes),
     fills: Object.fromEntries(fills),

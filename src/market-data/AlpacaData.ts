@@ -49,6 +49,7 @@ export class AlpacaData {
   readonly #pending = new Map<number, Bar[]>();
   #timer: TimerHandle | null = null;
   #backfilling: Promise<void> | null = null;
+  #stopping = false;
   readonly #held: Bar[] = [];
   requests = 0;
 
@@ -92,9 +93,11 @@ export class AlpacaData {
     const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 30_000 });
     this.#stream = stream;
     stream.onBar((b) => this.#onLive(this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min')));
-    stream.onUpdatedBar((b) => this.#o.log.info({ symbol: b.symbol, time: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
+    stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
     stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
-    stream.onDisconnect(() => this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection'));
+    stream.onDisconnect(() => {
+      if (!this.#stopping) this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection');
+    });
     stream.onReconnected(() => {
       void this.#backfill('reconnected');
     });
@@ -110,6 +113,7 @@ export class AlpacaData {
   }
 
   stop(): void {
+    this.#stopping = true;
     this.#timer?.cancel();
     this.#timer = null;
     this.#stream?.disconnect();
@@ -136,6 +140,11 @@ export class AlpacaData {
       return;
     }
     this.#add(bar);
+  }
+
+  /** A live bar delivered after a backfill: a minute REST did not have either had no trades (no bar). */
+  #release(bar: Bar): void {
+    if (bar.time > this.#delivered) this.#add(bar);
   }
 
   /** Whether the market was open during some minute in (after, until]. */
@@ -178,14 +187,15 @@ export class AlpacaData {
     this.#backfilling ??= this.#runBackfill(why).finally(() => {
       this.#backfilling = null;
       const held = this.#held.splice(0).sort((a, b) => a.time - b.time);
-      for (const b of held) this.#onLive(b);
+      for (const b of held) this.#release(b);
     });
     return this.#backfilling;
   }
 
   async #runBackfill(why: string): Promise<void> {
     const from = this.#delivered;
-    const to = this.#o.now();
+    // Up to now, or up to the live bars already held (they prove the venue is there).
+    const to = Math.max(this.#o.now(), ...this.#held.map((b) => b.time - MINUTE));
     if (from <= 0 || to - from < MINUTE) return;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -201,9 +211,12 @@ export class AlpacaData {
           count += list.length;
           this.#onBatch({ time, bars: list });
         }
-        if (count > 0 || why !== 'start') {
+        if (count > 0) {
           this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);
           this.#onGap({ from, to, backfilled: count });
+        } else if (why !== 'start') {
+          // Minutes without a single trade have no bar, live or historical: nothing was lost.
+          this.#o.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), why }, 'market data: no bar to backfill (minutes without trades)');
         }
         return;
       } catch (error) {

@@ -138,6 +138,11 @@ export const engineStateSchema = z.strictObject({
       working: z.array(z.strictObject({ order, session: z.number().int(), triggered: z.boolean().optional() })),
     })
     .nullable(),
+  /** Alpaca mode: how much of each open order at the broker is booked (a restart books only the rest). */
+  broker: z
+    .strictObject({ booked: z.array(z.strictObject({ orderId: z.string(), qty: num, notional: num })) })
+    .nullable()
+    .optional(),
   execution: z.strictObject({
     seq: z.number().int().positive(),
     inFlight: z.array(z.strictObject({ clientOrderId: z.string(), strategyId: z.string(), symbol: z.string(), side, qty: num })),

@@ -55,7 +55,7 @@ async function alpacaVenue(): Promise<VenueUnderTest> {
   const broker = new AlpacaBroker({ client: endpoints.client, tradeStreamUrl: endpoints.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
   const events: OrderEvent[] = [];
   broker.onOrderEvent((e) => events.push(e));
-  await broker.start(T0);
+  await broker.start();
   return {
     broker,
     events,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
 import type { Fill } from '../../core/Fill.js';
-import { isTerminal, type Order, type OrderRequest } from '../../core/Order.js';
+import type { Order, OrderRequest } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
 import type { Broker, BrokerAccount } from '../Broker.js';
@@ -20,6 +20,11 @@ export interface AlpacaBrokerOptions {
   readonly log: Logger;
   /** Attempts at sending one order through network failures and 429s before giving up (default 6). */
   readonly maxAttempts?: number;
+}
+
+/** The part of the broker's memory a restart needs (open orders and what of them is booked). */
+export interface BrokerBooks {
+  readonly booked: ReadonlyArray<{ readonly orderId: string; readonly qty: number; readonly notional: number }>;
 }
 
 /** How much of an order has been booked: fills are derived from Alpaca's cumulative quantities, so none counts twice. */
@@ -55,8 +60,9 @@ export class AlpacaBroker implements Broker {
   readonly #booked = new Map<string, Booked>();
   #stream: streaming.TradingStream | null = null;
   #connected = false;
-  #lastEventAt = 0;
   #statusListeners: ReadonlyArray<(connected: boolean) => void> = [];
+  /** Client order ids of a restored state, looked up at the first connection. */
+  readonly #tracked: string[] = [];
   #stopped = false;
 
   constructor(o: AlpacaBrokerOptions) {
@@ -76,9 +82,8 @@ export class AlpacaBroker implements Broker {
     };
   }
 
-  /** Opens the trade-updates stream; resolves once it listens and the orders since `since` (ms) are caught up. */
-  async start(since: number): Promise<void> {
-    this.#lastEventAt = since;
+  /** Opens the trade-updates stream; resolves once it listens and the orders that may have moved are caught up. */
+  async start(): Promise<void> {
     const stream = this.#o.client.trading.stream({ url: this.#o.tradeStreamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 30_000 });
     this.#stream = stream;
     stream.onTradeUpdate((u) => this.#onUpdate(u));
@@ -243,7 +248,6 @@ export class AlpacaBroker implements Broker {
       return;
     }
     const time = u.timestamp?.getTime() ?? order.updatedAt;
-    this.#lastEventAt = Math.max(this.#lastEventAt, time);
     const exec = u.executionId === undefined ? undefined : { id: u.executionId, qty: num(u.qty), price: num(u.price) };
     this.#apply(order, time, exec, u.event === 'rejected' ? 'rejected by Alpaca' : undefined);
   }
@@ -305,20 +309,18 @@ export class AlpacaBroker implements Broker {
     }
   }
 
-  /** Orders changed since the last event heard (a reconnection may have lost some): applied in order. */
+  /**
+   * After a (re)connection: every order that may have moved while the stream was away (the open
+   * ones of this run, and those in flight in the restored state) is asked for by id and applied.
+   */
   async #resync(): Promise<void> {
-    const since = new Date(Math.max(0, this.#lastEventAt - 60_000)).toISOString();
     try {
-      const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after: since, direction: 'asc', limit: 500 }));
-      const seen = new Set<string>();
-      for (const raw of list) {
-        const order = orderFromAlpaca(raw);
-        seen.add(order.id);
-        if (this.#booked.has(order.id) || !isTerminal(order.status) || order.filledQty > 0) this.#apply(order, order.updatedAt, undefined, undefined);
+      for (const cid of this.#tracked.splice(0)) {
+        const order = await this.#lookup(cid);
+        if (order !== null) this.#apply(order, order.updatedAt, undefined, undefined);
       }
-      // Older orders still working when the stream went down (a gtc limit): asked one by one.
-      for (const [id, b] of this.#booked) {
-        if (b.terminal || seen.has(id)) continue;
+      for (const [id, b] of [...this.#booked]) {
+        if (b.terminal) continue;
         const raw = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: id }));
         const order = orderFromAlpaca(raw);
         this.#apply(order, order.updatedAt, undefined, undefined);
@@ -328,9 +330,24 @@ export class AlpacaBroker implements Broker {
     }
   }
 
+  /** What a restart needs: how much of each open order is booked already. */
+  toData(): BrokerBooks {
+    return { booked: [...this.#booked].filter(([, b]) => !b.terminal).map(([orderId, b]) => ({ orderId, qty: b.qty, notional: b.notional })) };
+  }
+
+  /**
+   * A restart: the books of the open orders, and the client order ids in flight when the state was
+   * saved; they are looked up as the stream connects, and only fills not booked yet are reported.
+   */
+  restore(d: BrokerBooks, inFlight: readonly string[]): void {
+    for (const o of d.booked) this.#booked.set(o.orderId, { qty: o.qty, notional: o.notional, terminal: false, announced: true });
+    this.#tracked.push(...inFlight);
+  }
+
   #setConnected(up: boolean): void {
     if (this.#connected === up) return;
     this.#connected = up;
+    if (this.#stopped) return;
     this.#log.info(up ? 'trade-updates stream connected' : 'trade-updates stream down: no new entries until it is back');
     for (const l of this.#statusListeners) l(up);
   }

@@ -24,7 +24,7 @@ describe('AlpacaBroker through network trouble (emulator faults)', () => {
     broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
     events.length = 0;
     broker.onOrderEvent((x) => events.push(x));
-    await broker.start(T0);
+    await broker.start();
   };
   const fault = (body: unknown): Promise<Response> => admin(t.urls.adminUrl, '/faults', body);
   const fills = (cid: string): number[] => events.filter((e) => e.order.clientOrderId === cid && (e.kind === 'fill' || e.kind === 'partial_fill')).map((e) => (e.kind === 'fill' || e.kind === 'partial_fill' ? e.fill.qty : 0));

@@ -1,0 +1,294 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { AlpacaBroker } from '../broker/alpaca/AlpacaBroker.js';
+import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
+import { checkAlpacaAccount } from '../broker/alpaca/checkAlpacaAccount.js';
+import { RequestBudget } from '../broker/alpaca/RequestBudget.js';
+import type { BrokerAccount } from '../broker/Broker.js';
+import { breakerLimits } from '../config/breakerLimits.js';
+import type { DaemonConfig } from '../config/configSchema.js';
+import type { AlpacaEnv } from '../config/env.js';
+import type { Bar } from '../core/Bar.js';
+import type { Clock, TimerHandle } from '../core/Clock.js';
+import { ConfigError } from '../core/errors.js';
+import { VenueClock } from '../core/VenueClock.js';
+import { ControlCommands } from '../control/ControlCommands.js';
+import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
+import { AlpacaData } from '../market-data/AlpacaData.js';
+import { BarAggregator } from '../market-data/BarAggregator.js';
+import type { BarBatch } from '../market-data/ReplayFeed.js';
+import { nyDateOf } from '../market-data/zonedTime.js';
+import { LogNotifier } from '../notify/LogNotifier.js';
+import { AlertPriority, type Notifier } from '../notify/Notifier.js';
+import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
+import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { buildSnapshot } from './buildSnapshot.js';
+import { openState } from './openState.js';
+import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
+import { logPnl, wireEngineEvents } from './engineEvents.js';
+import { captureEngineState, restoreEngineState } from './engineState.js';
+import { reconcileWithBroker } from './reconcileWithBroker.js';
+import type { StrategySpec } from './StrategySpec.js';
+
+export interface AlpacaEngineOptions {
+  readonly config: DaemonConfig;
+  readonly env: AlpacaEnv;
+  readonly logger: Logger;
+  readonly wallClock: Clock;
+  readonly breakerLog?: Logger;
+  readonly restore?: boolean;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The composition root of the Alpaca mode (paper, live, or the local emulator): the same core as
+ * offline (runners, RiskGate, ExecutionService, breakers, ledgers), with AlpacaBroker and AlpacaData
+ * at its edges and the venue's clock. Start-up is crash recovery: restore the state, reconcile the
+ * books with the broker's positions and open orders, warm up on history, then trade.
+ */
+export class AlpacaTradingEngine {
+  readonly #o: AlpacaEngineOptions;
+  readonly #log: Logger;
+  readonly #runId: string;
+  readonly #store: SnapshotStore;
+  readonly #calendar = new StaticNyseCalendar();
+  #core: TradingCore | null = null;
+  #broker: AlpacaBroker | null = null;
+  #data: AlpacaData | null = null;
+  #clock: VenueClock | null = null;
+  #control: ControlServer | null = null;
+  #notifier: Notifier | null = null;
+  #aggregator: BarAggregator | null = null;
+  readonly #timers: TimerHandle[] = [];
+  #account: BrokerAccount | null = null;
+  /** Why entries wait (unexplained positions at the broker), null when the books are trusted. */
+  #blocked: string | null = null;
+  #lastBarTime: number | null = null;
+  readonly #lastBarTimes = new Map<string, number>();
+  readonly #fills = new Map<string, number>();
+  #dirty = false;
+  #saveSoon: TimerHandle | null = null;
+  #accountSoon: TimerHandle | null = null;
+  #ready = false;
+  #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  #stopped: Promise<void> | null = null;
+
+  constructor(o: AlpacaEngineOptions) {
+    this.#o = o;
+    this.#log = o.logger.child({ component: 'engine' });
+    this.#runId = o.wallClock.now().toString(36);
+    this.#store = new SnapshotStore(o.config.state.dir, o.config.state.max_backups);
+  }
+
+  get runId(): string {
+    return this.#runId;
+  }
+
+  get statePath(): string {
+    return this.#store.latestPath;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'running';
+    const { config, env, logger, wallClock } = this.#o;
+    const enabled: StrategySpec[] = config.strategies
+      .filter((s) => s.enabled)
+      .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
+    const symbols = [...new Set(enabled.flatMap((s) => s.symbols))].sort();
+    const socket = controlSocketPath(config.state.dir);
+    await assertNotRunning(socket);
+
+    const endpoints = alpacaEndpoints(env);
+    const account = await checkAlpacaAccount(endpoints.client, env);
+    const allocated = enabled.reduce((a, s) => a + s.capital, 0);
+    if (allocated > account.equity + 1e-6) throw new ConfigError(`strategies[].capital_allocation: the strategies are given $${allocated.toFixed(2)} in all, more than the account's equity $${account.equity.toFixed(2)}`);
+    this.#account = { cash: account.cash, equity: account.equity, buyingPower: account.buyingPower };
+    const venueClock = await endpoints.client.trading.clock.legacyClock();
+    const clock = new VenueClock(wallClock, venueClock.timestamp.getTime());
+    this.#clock = clock;
+    this.#log.info({ account: account.accountNumber, equity: account.equity, venueTime: venueClock.timestamp.toISOString(), marketOpen: venueClock.isOpen }, `Alpaca account ${account.accountNumber}: equity $${account.equity.toFixed(2)}, buying power $${account.buyingPower.toFixed(2)}; market ${venueClock.isOpen ? 'open' : 'closed'}`);
+
+    const restored = this.#openState();
+    const budget = new RequestBudget(wallClock, config.alpaca.requests_per_minute);
+    const broker = new AlpacaBroker({ client: endpoints.client, tradeStreamUrl: endpoints.tradeStreamUrl, budget, clock: wallClock, log: logger.child({ component: 'broker' }) });
+    this.#broker = broker;
+    const core = buildTradingCore({
+      strategies: enabled,
+      broker,
+      clock,
+      runId: this.#runId,
+      maxPositionPct: config.risk.max_position_pct,
+      estimateCommission: () => 0,
+      logger,
+      calendar: this.#calendar,
+      breakers: breakerLimits(config),
+      accountBuyingPower: () => this.#account?.buyingPower ?? null,
+      venueNotReady: () => (broker.connected ? this.#blocked : 'the trade-updates stream is down'),
+    });
+    this.#core = core;
+    this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
+    wireEngineEvents(core, {
+      logger,
+      breakerLog: this.#o.breakerLog,
+      notifier: () => this.#notifier,
+      telegramOnAllTrades: config.notifications.telegram_on_all_trades,
+      onChange: () => this.#markDirty(),
+      onFill: (id) => this.#fills.set(id, (this.#fills.get(id) ?? 0) + 1),
+    });
+    core.execution.start();
+    core.runner.start();
+
+    if (restored !== null) {
+      const e = restored.snapshot.engine;
+      const { fresh, dropped } = restoreEngineState(core, null, e);
+      for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
+      for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
+      this.#lastBarTime = e.lastBarTime;
+      broker.restore(e.broker ?? { booked: [] }, e.execution.inFlight.map((o) => o.clientOrderId));
+      if (fresh.length > 0) this.#log.warn({ strategies: fresh }, `not in the restored state, starting fresh: ${fresh.join(', ')}`);
+      if (dropped.length > 0) this.#log.warn({ strategies: dropped }, `in the restored state but not enabled in the configuration, dropped: ${dropped.join(', ')}`);
+    }
+    // The trade stream first: fills of orders in flight at the last save are caught up before reconciling.
+    await broker.start();
+    const external = reconcileWithBroker(core, await broker.getPositions(), await broker.getOpenOrders());
+    if (external.length > 0) {
+      const text = `the broker holds what no strategy's books explain: ${external.join('; ')}`;
+      if (config.alpaca.accept_external) this.#log.warn({ external }, `${text}; accepted (alpaca.accept_external): left alone, outside every strategy`);
+      else {
+        this.#blocked = `${text}; resolve it in the Alpaca dashboard (or set alpaca.accept_external) and restart`;
+        this.#log.error({ external }, `entries wait: ${this.#blocked}`);
+        this.#notifier.notify({ priority: AlertPriority.Error, text: `❌ Entries wait: ${text}` });
+      }
+    } else this.#log.info('books reconciled with the broker: every position and open order is explained');
+
+    if (core.breakers !== null) {
+      mkdirSync(config.state.dir, { recursive: true });
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, clock), logger.child({ component: 'control' }));
+      await control.start();
+      this.#control = control;
+    }
+
+    const data = new AlpacaData({ client: endpoints.client, streamUrl: endpoints.dataStreamUrl, feed: env.feed, calendar: this.#calendar, clock: wallClock, log: logger.child({ component: 'market_data' }), now: () => clock.now() });
+    this.#data = data;
+    this.#aggregator = new BarAggregator(config.data.timeframe, this.#calendar);
+    const now = clock.now();
+    const from = this.#lastBarTime ?? now - config.data.history_days * DAY;
+    const warm = config.data.timeframe.unit === 'Day' ? await data.history(symbols, '1Day', from, now) : await data.history(symbols, '1Min', from, now - 60_000);
+    const history = config.data.timeframe.unit === 'Day' ? warm : warm.flatMap((b) => this.#aggregator!.push(b));
+    core.runner.warmUp(history);
+    const lastHistory = warm[warm.length - 1]?.time ?? null;
+    this.#lastBarTime = lastHistory === null ? this.#lastBarTime : Math.max(lastHistory, this.#lastBarTime ?? 0);
+    this.#log.info({ bars: history.length, requests: data.requests, symbols }, `warm-up done on ${history.length} bars (${data.requests} history requests)`);
+
+    this.#ready = true;
+    this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
+    this.#timers.push(wallClock.setInterval(() => void this.#refreshAccount(), 30_000));
+    await data.start(symbols, this.#lastBarTime ?? now, (batch) => this.#onBatch(batch), (gap) => {
+      this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
+    });
+    this.#snapshot('start', false);
+    this.#log.info({ strategies: enabled.map((s) => s.id), symbols }, `trading on Alpaca (${env.baseUrl}): ${enabled.length} strategies, ${symbols.length} symbols`);
+  }
+
+  stop(reason: string): Promise<void> {
+    this.#stopped ??= this.#stop(reason);
+    return this.#stopped;
+  }
+
+  async #stop(reason: string): Promise<void> {
+    if (this.#state === 'new') {
+      this.#state = 'stopped';
+      return;
+    }
+    this.#state = 'stopping';
+    this.#log.info({ reason }, 'stopping');
+    this.#data?.stop();
+    await this.#control?.stop();
+    for (const t of this.#timers.splice(0)) t.cancel();
+    this.#saveSoon?.cancel();
+    this.#accountSoon?.cancel();
+    this.#core?.runner.stop();
+    this.#core?.execution.stop();
+    // The account as the broker has it now, for the final state file.
+    if (this.#ready) await Promise.race([this.#refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
+    this.#broker?.stop();
+    if (this.#ready) {
+      if (this.#core !== null) logPnl(this.#log, this.#core, 'final', this.#account?.equity ?? null);
+      this.#snapshot('stop', true);
+    }
+    await this.#notifier?.close();
+    this.#state = 'stopped';
+    this.#log.info('stopped');
+  }
+
+  #onBatch(batch: BarBatch): void {
+    const core = this.#core!;
+    const previous = this.#lastBarTime;
+    this.#clock!.sync(batch.time);
+    const bars: Bar[] = [];
+    for (const b of batch.bars) bars.push(...this.#aggregator!.push(b));
+    for (const bar of bars) {
+      core.bus.emit('bar', bar);
+      this.#lastBarTimes.set(bar.symbol, bar.time);
+    }
+    core.portfolio.recordEquity(batch.time);
+    core.breakers?.onEquity(batch.time);
+    this.#lastBarTime = batch.time;
+    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
+    if (this.#dirty) this.#snapshot('change', false);
+  }
+
+  /** The broker's account (cash, equity, buying power) for the buying-power rule and the state file. */
+  async #refreshAccount(): Promise<void> {
+    try {
+      this.#account = (await this.#broker?.getAccount()) ?? this.#account;
+    } catch (error) {
+      this.#log.warn({ err: error }, 'account refresh failed');
+    }
+  }
+
+  /** Fills arrive between bars: the state is saved at once (on the next turn of the event loop), the account soon after. */
+  #markDirty(): void {
+    this.#dirty = true;
+    this.#accountSoon ??= this.#o.wallClock.setTimeout(() => {
+      this.#accountSoon = null;
+      void this.#refreshAccount();
+    }, 2_000);
+    this.#saveSoon ??= this.#o.wallClock.setTimeout(() => {
+      this.#saveSoon = null;
+      if (this.#dirty && this.#ready) this.#snapshot('change', false);
+    }, 0);
+  }
+
+  #snapshot(why: string, backup: boolean): void {
+    const core = this.#core;
+    if (core === null) return;
+    const snapshot = buildSnapshot({
+      engine: captureEngineState(core, null, this.#lastBarTime, this.#lastBarTimes, this.#fills, this.#broker?.toData() ?? null),
+      mode: 'alpaca',
+      runId: this.#runId,
+      wallTime: this.#o.wallClock.now(),
+      marketTime: this.#lastBarTime,
+      runner: core.runner,
+      portfolio: core.portfolio,
+      brokerAccount: this.#account ?? { cash: 0, equity: 0, buyingPower: 0 },
+      fillsByStrategy: this.#fills,
+      breakers: core.breakers,
+    });
+    try {
+      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
+      this.#dirty = false;
+      this.#log.debug({ why, file: this.statePath }, 'state saved');
+    } catch (error) {
+      this.#dirty = true;
+      this.#log.error({ err: error, file: this.statePath }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #openState(): LoadedSnapshot | null {
+    return openState(this.#store, this.#o.restore === true, 'alpaca', this.#o.wallClock.now(), this.#log);
+  }
+
+}
