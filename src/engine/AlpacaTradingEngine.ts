@@ -137,6 +137,11 @@ export class AlpacaTradingEngine {
       onChange: () => this.#markDirty(),
       onFill: (id) => this.#fills.set(id, (this.#fills.get(id) ?? 0) + 1),
     });
+    // The client order id is in the state file before the POST leaves: after a crash, the order is
+    // looked up by it and its fills booked, never mistaken for someone else's.
+    core.bus.on('order.submitted', () => {
+      if (this.#ready) this.#snapshot('order', false);
+    });
     core.execution.start();
     core.runner.start();
 
@@ -174,7 +179,8 @@ export class AlpacaTradingEngine {
     this.#data = data;
     this.#aggregator = new BarAggregator(config.data.timeframe, this.#calendar);
     const now = clock.now();
-    const from = this.#lastBarTime ?? now - config.data.history_days * DAY;
+    // Indicators are not saved: after a restart they re-learn the whole history, like at a first start.
+    const from = now - config.data.history_days * DAY;
     const warm = config.data.timeframe.unit === 'Day' ? await data.history(symbols, '1Day', from, now) : await data.history(symbols, '1Min', from, now - 60_000);
     const history = config.data.timeframe.unit === 'Day' ? warm : warm.flatMap((b) => this.#aggregator!.push(b));
     core.runner.warmUp(history);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorOptions } from '../../src/emulator/EmulatorOptions.js';
 import { KEY, SECRET, startEmulator, type TestEmulator } from '../emulator/harness.js';
-import { root, runCli, scratchDir, writeConfig } from './cli.js';
+import { root, runCli, scratchDir, spawnCli, writeConfig } from './cli.js';
 
 const eqker = join(root, 'data', 'eqker');
 
@@ -22,20 +22,39 @@ describe('npm start on Alpaca (the emulator)', () => {
     expect(t.contract.failures).toEqual([]);
   });
 
+  const env = (): Record<string, string> => ({
+    ALPACA_API_KEY: KEY,
+    ALPACA_SECRET_KEY: SECRET,
+    ALPACA_BASE_URL: t.urls.baseUrl,
+    ALPACA_DATA_URL: t.urls.dataUrl,
+    ALPACA_DATA_STREAM_URL: t.urls.dataStreamUrl,
+  });
+  const readState = (dir: string): StateFile => JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as StateFile;
+  // 2019-02-12 at 600×: the 11th is history for the warm-up; 20 s of wall time trade over three hours of market.
+  const market = (faults: EmulatorOptions['faults'] = []) => startEmulator({ dataDir: eqker, start: Date.parse('2019-02-12T14:55:00Z'), paused: false, speed: 600, faults });
+  /**
+   * An order sent just before a stop may fill after it (the market goes on): the market is paused
+   * and the daemon restarted for a moment with --restore, which books such fills, before comparing.
+   */
+  const settle = async (dir: string, config: string): Promise<StateFile> => {
+    t.emulator.clock.pause();
+    const r = await runCli(['start', '--config', config, '--duration', '3', '--restore'], dir, env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('books reconciled with the broker');
+    return readState(dir);
+  };
   const run = async (seconds: number, faults: EmulatorOptions['faults'] = []) => {
-    // 2019-02-12 at 600×: the 11th is history for the warm-up; 20 s of wall time trade over three hours of market.
-    t = await startEmulator({ dataDir: eqker, start: Date.parse('2019-02-12T14:55:00Z'), paused: false, speed: 600, faults });
+    t = await market(faults);
     const dir = scratchDir();
     const config = writeConfig(dir);
-    const r = await runCli(['start', '--config', config, '--duration', String(seconds)], dir, {
-      ALPACA_API_KEY: KEY,
-      ALPACA_SECRET_KEY: SECRET,
-      ALPACA_BASE_URL: t.urls.baseUrl,
-      ALPACA_DATA_URL: t.urls.dataUrl,
-      ALPACA_DATA_STREAM_URL: t.urls.dataStreamUrl,
-    });
-    const state = JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as StateFile;
-    return { r, state };
+    const r = await runCli(['start', '--config', config, '--duration', String(seconds)], dir, env());
+    return { r, state: await settle(dir, config) };
+  };
+  /** The strategies' positions summed, and the emulator's, symbol by symbol. */
+  const sums = (state: StateFile): [Record<string, number>, Record<string, number>] => {
+    const sum = new Map<string, number>();
+    for (const s of Object.values(state.strategies)) for (const p of s.ledger.positions) sum.set(p.symbol, (sum.get(p.symbol) ?? 0) + p.qty);
+    return [Object.fromEntries([...sum].sort()), Object.fromEntries(t.emulator.venue.positions().map((p) => [p.symbol, p.qty]))];
   };
 
   /** Net filled shares per strategy and symbol at the emulator, from the client order ids (`<strategy>-<run>-<seq>`). */
@@ -68,9 +87,8 @@ describe('npm start on Alpaca (the emulator)', () => {
       const expected = Object.fromEntries([...(venue.get(id) ?? new Map<string, number>())].filter(([, q]) => q !== 0));
       expect([id, ledger]).toEqual([id, expected]);
     }
-    const sum = new Map<string, number>();
-    for (const s of Object.values(state.strategies)) for (const p of s.ledger.positions) sum.set(p.symbol, (sum.get(p.symbol) ?? 0) + p.qty);
-    expect(Object.fromEntries([...sum].sort())).toEqual(Object.fromEntries(t.emulator.venue.positions().map((p) => [p.symbol, p.qty])));
+    const [books, broker] = sums(state);
+    expect(books).toEqual(broker);
     const fills = Object.values(state.engine.fills).reduce((a, b) => a + b, 0);
     expect(fills).toBeGreaterThan(10);
   });
@@ -81,9 +99,32 @@ describe('npm start on Alpaca (the emulator)', () => {
     const ids = t.emulator.venue.orders().map((o) => o.order.clientOrderId);
     expect(ids.length).toBeGreaterThan(2);
     expect(new Set(ids).size).toBe(ids.length);
-    const sum = new Map<string, number>();
-    for (const s of Object.values(state.strategies)) for (const p of s.ledger.positions) sum.set(p.symbol, (sum.get(p.symbol) ?? 0) + p.qty);
-    expect(Object.fromEntries([...sum].sort())).toEqual(Object.fromEntries(t.emulator.venue.positions().map((p) => [p.symbol, p.qty])));
+    const [books, broker] = sums(state);
+    expect(books).toEqual(broker);
     expect(r.stdout + r.stderr).toContain('looking the order up by its client order id');
+  });
+
+  it('kill -9 mid-session, then --restore: the books still equal the broker, nothing sent or booked twice', async () => {
+    t = await market();
+    const dir = scratchDir();
+    const config = writeConfig(dir);
+    const first = spawnCli(['start', '--config', config, '--duration', '60'], dir, env());
+    // Until some orders are out (the market moves 10 minutes a second).
+    await expect.poll(() => t.emulator.venue.orders().length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(6);
+    first.child.kill('SIGKILL');
+    expect((await first.result).signal).toBe('SIGKILL');
+    const second = await runCli(['start', '--config', config, '--duration', '8', '--restore'], dir, env());
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('books reconciled with the broker');
+    const state = await settle(dir, config);
+    const [books, broker] = sums(state);
+    expect(books).toEqual(broker);
+    const ids = t.emulator.venue.orders().map((o) => o.order.clientOrderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const venue = venueBooks();
+    for (const [id, s] of Object.entries(state.strategies)) {
+      const ledger = Object.fromEntries(s.ledger.positions.map((p) => [p.symbol, p.qty]));
+      expect([id, ledger]).toEqual([id, Object.fromEntries([...(venue.get(id) ?? new Map<string, number>())].filter(([, q]) => q !== 0))]);
+    }
   });
 });
