@@ -13,7 +13,7 @@ import { numberFlag, parseArgs } from './parseArgs.js';
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
- * `npm start -- [--config FILE] [--restore] [--verbose] [--duration SECONDS] [--mode sim|alpaca]`.
+ * `npm start -- [--config FILE] [--restore] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`.
  * Mode defaults to alpaca when Alpaca keys are set, else sim (offline on the sample data).
  */
 export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
@@ -25,6 +25,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
       verbose: { type: 'boolean', default: false },
       duration: { type: 'string' },
       mode: { type: 'string' },
+      live: { type: 'boolean', default: false },
     },
     'start',
   );
@@ -40,6 +41,13 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   const wallClock = new LiveClock();
 
   const alpaca = mode === 'alpaca' ? env.alpaca : null;
+  // Real money only when asked twice: the live URL in .env, and --live with the configuration's live section.
+  if (alpaca?.live === true && !(v.live && config.live !== undefined)) {
+    throw new CliError(
+      `ALPACA_BASE_URL ${alpaca.baseUrl} trades real money: start with --live${config.live === undefined ? ', and add a "live" section to the configuration (stricter breakers, e.g. "live": {"max_drawdown_pct": 0.05, "max_daily_loss_pct": 0.02})' : ''}`,
+    );
+  }
+  if (v.live && alpaca?.live !== true) throw new CliError('--live: ALPACA_BASE_URL is not the live URL (https://api.alpaca.markets); remove --live to paper-trade');
   process.stdout.write(
     [
       '════════════════════════════════════════════════════════════════',

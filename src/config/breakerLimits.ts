@@ -31,3 +31,12 @@ export function breakerLimits(config: DaemonConfig): { strategies: Map<string, B
   };
   return { strategies, account };
 }
+
+/** Live trading: every drawdown and daily-loss limit capped by the configuration's `live` section. */
+export function liveBreakerLimits(config: DaemonConfig, live: { max_drawdown_pct: number; max_daily_loss_pct: number }): ReturnType<typeof breakerLimits> {
+  const { strategies, account } = breakerLimits(config);
+  // A rule switched off (null) is switched on at the live cap.
+  const capped = (v: number | null, max: number): number => Math.min(v ?? max, max);
+  const cap = (l: BreakerLimits): BreakerLimits => ({ ...l, maxDrawdownPct: capped(l.maxDrawdownPct, live.max_drawdown_pct), maxDailyLossPct: capped(l.maxDailyLossPct, live.max_daily_loss_pct) });
+  return { strategies: new Map([...strategies].map(([id, l]) => [id, cap(l)])), account: cap(account) };
+}

@@ -88,6 +88,16 @@ export const configSchema = z.strictObject({
       daily_summary: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Required to trade real money (the live URL and `--live`): the seed's migration checklist asks for
+   * stricter breakers; these cap every strategy's and the account's drawdown and daily loss.
+   */
+  live: z
+    .strictObject({
+      max_drawdown_pct: fraction.max(0.1, 'must be ≤ 0.1 for live trading (the seed asks 5 %)').default(0.05),
+      max_daily_loss_pct: fraction.max(0.05, 'must be ≤ 0.05 for live trading (the seed asks 2 %)').default(0.02),
+    })
+    .optional(),
   /** The Alpaca mode (keys in .env). */
   alpaca: z
     .strictObject({

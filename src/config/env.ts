@@ -43,7 +43,8 @@ export function readDotEnv(file: string): Record<string, string> {
 /**
  * Validates the variables the daemon reads. Keys come in pairs (both or neither); an empty value
  * is unset; a value still holding the `.env.example` placeholder is an error, not a key. The live
- * trading URL is refused unless `ALPACA_ALLOW_LIVE=true`: moving to live money is a deliberate act.
+ * trading URL is flagged `live`: the start command refuses it unless started with `--live` and the
+ * configuration has its `live` section (stricter breakers): moving to real money is a deliberate act.
  * The SDK's own names (APCA_API_KEY_ID, APCA_API_SECRET_KEY, APCA_API_BASE_URL) are accepted too.
  */
 export function parseEnv(env: Readonly<Record<string, string | undefined>>): DaemonEnv {
@@ -57,7 +58,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>): Dae
     }
     return null;
   };
-  return Object.freeze({ alpaca: alpacaEnv(get, env), telegram: telegramEnv(get) });
+  return Object.freeze({ alpaca: alpacaEnv(get), telegram: telegramEnv(get) });
 }
 
 type Getter = (...names: string[]) => [string, string] | null;
@@ -80,17 +81,13 @@ function url(name: string, value: string, protocols: readonly string[]): string 
   return value.replace(/\/+$/, '');
 }
 
-function alpacaEnv(get: Getter, env: Readonly<Record<string, string | undefined>>): AlpacaEnv | null {
+function alpacaEnv(get: Getter): AlpacaEnv | null {
   const key = get('ALPACA_API_KEY', 'APCA_API_KEY_ID');
   const secret = get('ALPACA_SECRET_KEY', 'APCA_API_SECRET_KEY');
   if (!pair(key, secret, 'ALPACA_API_KEY', 'ALPACA_SECRET_KEY')) return null;
   const base = get('ALPACA_BASE_URL', 'APCA_API_BASE_URL');
   const baseUrl = base === null ? PAPER_URL : url(base[0], base[1], ['https:', 'http:']);
   const live = new URL(baseUrl).hostname === LIVE_HOST;
-  const allowLive = env.ALPACA_ALLOW_LIVE?.trim().toLowerCase() === 'true';
-  if (live && !allowLive) {
-    throw new ConfigError(`ALPACA_BASE_URL: ${baseUrl} trades real money; set ALPACA_ALLOW_LIVE=true as well if that is really what you want`);
-  }
   const data = get('ALPACA_DATA_URL');
   const stream = get('ALPACA_DATA_STREAM_URL');
   const feed = get('ALPACA_DATA_FEED');

@@ -5,7 +5,7 @@ import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
 import { checkAlpacaAccount } from '../broker/alpaca/checkAlpacaAccount.js';
 import { RequestBudget } from '../broker/alpaca/RequestBudget.js';
 import type { BrokerAccount } from '../broker/Broker.js';
-import { breakerLimits } from '../config/breakerLimits.js';
+import { breakerLimits, liveBreakerLimits } from '../config/breakerLimits.js';
 import type { DaemonConfig } from '../config/configSchema.js';
 import type { AlpacaEnv } from '../config/env.js';
 import type { Bar } from '../core/Bar.js';
@@ -123,7 +123,7 @@ export class AlpacaTradingEngine {
       estimateCommission: () => 0,
       logger,
       calendar: this.#calendar,
-      breakers: breakerLimits(config),
+      breakers: env.live && config.live !== undefined ? liveBreakerLimits(config, config.live) : breakerLimits(config),
       accountBuyingPower: () => this.#account?.buyingPower ?? null,
       venueNotReady: () => (broker.connected ? this.#blocked : 'the trade-updates stream is down'),
     });

@@ -90,7 +90,8 @@ export class AlpacaData {
     this.#onBatch = onBatch;
     this.#onGap = onGap;
     this.#delivered = since;
-    const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 30_000 });
+    // Backoff with jitter up to 90 s: a half-dead connection holds the one allowed (406) for about that long.
+    const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 90_000, reconnectJitter: 0.2 });
     this.#stream = stream;
     stream.onBar((b) => this.#onLive(this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min')));
     stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));

@@ -53,11 +53,9 @@ describe('environment', () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: '123456:your-bot-token', TELEGRAM_CHAT_ID: '1' })).toMatch(/^TELEGRAM_BOT_TOKEN: still holds the placeholder/);
   });
 
-  it('moves to live money only when told twice', () => {
-    expect(errorOf({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' })).toBe(
-      'ALPACA_BASE_URL: https://api.alpaca.markets trades real money; set ALPACA_ALLOW_LIVE=true as well if that is really what you want',
-    );
-    expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets', ALPACA_ALLOW_LIVE: 'true' }).alpaca?.live).toBe(true);
+  it('flags the live URL (the start command then asks for --live and a live section)', () => {
+    expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' }).alpaca?.live).toBe(true);
+    expect(parseEnv({ ...keys }).alpaca?.live).toBe(false);
   });
 
   it('checks URLs and the feed', () => {

@@ -85,4 +85,17 @@ describe('bad input stops with a clear message', () => {
       rmSync(join(dir, '.env'));
     }
   });
+
+  it('real money needs the live URL, --live and a live section: any one missing is refused before connecting', async () => {
+    const file = writeConfig(dir);
+    const keys = { ALPACA_API_KEY: 'PKLIVE0000000001', ALPACA_SECRET_KEY: 'secret-of-the-test' };
+    const live = { ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' };
+    expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir, live), 'trades real money: start with --live, and add a "live" section');
+    expectUserError(await runCli(['start', '--config', file, '--duration', '1', '--live'], dir, live), 'add a "live" section to the configuration');
+    const withLive = writeConfig(dir, (c) => (c['live'] = { max_drawdown_pct: 0.05, max_daily_loss_pct: 0.02 }));
+    expectUserError(await runCli(['start', '--config', withLive, '--duration', '1'], dir, live), 'trades real money: start with --live');
+    expectUserError(await runCli(['start', '--config', withLive, '--duration', '1', '--live'], dir, keys), '--live: ALPACA_BASE_URL is not the live URL');
+    const loose = writeConfig(dir, (c) => (c['live'] = { max_drawdown_pct: 0.2 }));
+    expectUserError(await runCli(['start', '--config', loose, '--duration', '1', '--live'], dir, live), 'live.max_drawdown_pct: must be ≤ 0.1 for live trading');
+  });
 });
