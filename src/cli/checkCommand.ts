@@ -1,5 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { parseEnv, readDotEnv } from '../config/env.js';
+import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
+import { checkAlpacaAccount } from '../broker/alpaca/checkAlpacaAccount.js';
+import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
@@ -7,7 +9,9 @@ import { parseArgs } from './parseArgs.js';
 
 interface Check {
   readonly name: string;
-  run(): string;
+  run(): string | Promise<string>;
+  /** What to do when it fails. */
+  readonly hint?: string;
 }
 
 /**
@@ -28,9 +32,11 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     }
   }
   let configFile: ReturnType<typeof loadConfig> | null = null;
+  let daemonEnv: DaemonEnv | null = null;
   const checks: Check[] = [
     {
       name: 'Node.js ≥ 20.19',
+      hint: 'install Node.js 20.19 or later (nodejs.org, or your package manager)',
       run: () => {
         const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
         if (major < 20 || (major === 20 && minor < 19)) throw new Error(`found ${process.versions.node}`);
@@ -39,6 +45,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: 'dependencies load',
+      hint: 'run npm install',
       run: () => {
         const failed = [...loaded].filter(([, e]) => e !== null);
         if (failed.length > 0) throw new Error(failed.map(([d, e]) => `${d}: ${e}`).join('; '));
@@ -47,6 +54,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: `configuration ${v.config}`,
+      hint: 'fix the field named (README: Configuration)',
       run: () => {
         configFile = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
         const enabled = configFile.strategies.filter((s) => s.enabled);
@@ -55,15 +63,56 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: '.env',
+      hint: 'fix the variable named (see .env.example)',
       run: () => {
         const env = parseEnv({ ...readDotEnv('.env'), ...processEnv });
+        daemonEnv = env;
         const alpaca = env.alpaca === null ? 'no Alpaca keys: npm start runs offline (sim)' : `Alpaca keys set (${env.alpaca.baseUrl})`;
         const telegram = env.telegram === null ? 'no Telegram bot: alerts go to the log' : 'Telegram bot configured';
         return `${existsSync('.env') ? 'found' : 'absent (optional)'}; ${alpaca}; ${telegram}`;
       },
     },
     {
+      name: 'Alpaca account',
+      hint: 'check ALPACA_API_KEY / ALPACA_SECRET_KEY / ALPACA_BASE_URL in .env and the account on app.alpaca.markets',
+      run: async () => {
+        const alpaca = daemonEnv?.alpaca ?? null;
+        if (alpaca === null) return 'skipped: no Alpaca keys (offline mode)';
+        const a = await checkAlpacaAccount(alpacaEndpoints(alpaca, { timeoutMs: 10_000 }).client, alpaca);
+        return `${a.accountNumber} ${a.status} at ${alpaca.baseUrl}${alpaca.live ? ' (LIVE: real money)' : ' (paper)'}: equity $${a.equity.toFixed(2)}, buying power $${a.buyingPower.toFixed(2)}`;
+      },
+    },
+    {
+      name: 'Alpaca market clock',
+      hint: 'the trading API must answer GET /v2/clock',
+      run: async () => {
+        const alpaca = daemonEnv?.alpaca ?? null;
+        if (alpaca === null) return 'skipped: no Alpaca keys (offline mode)';
+        const c = await alpacaEndpoints(alpaca, { timeoutMs: 10_000 }).client.trading.clock.legacyClock();
+        return c.isOpen ? `market open until ${c.nextClose.toISOString()}` : `market closed; next open ${c.nextOpen.toISOString()}`;
+      },
+    },
+    {
+      name: 'Telegram bot',
+      hint: 'check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_ROOT in .env',
+      run: async () => {
+        const t = daemonEnv?.telegram ?? null;
+        if (t === null) return 'skipped: no Telegram bot (alerts go to the log)';
+        let res: Response;
+        try {
+          res = await fetch(`${t.apiRoot}/bot${t.botToken}/getMe`, { signal: AbortSignal.timeout(10_000) });
+        } catch (error) {
+          throw new Error(`cannot reach ${t.apiRoot}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        const body = (await res.json().catch(() => null)) as { ok?: boolean; result?: { username?: string }; description?: string } | null;
+        // Never echo the token, even in an error.
+        if (body?.ok !== true) throw new Error(`${t.apiRoot} refused the token (${res.status}${body?.description === undefined ? '' : ` ${body.description}`})`);
+        return `@${body.result?.username ?? '?'} will write to chat ${t.chatId}`;
+      },
+    },
+    {
       name: 'sample data for offline mode',
+      hint: 'point sim.data_dir at a folder of <SYMBOL>_<timeframe>.csv files (data/eqker ships with the project)',
       run: () => {
         if (configFile === null) throw new Error('needs a valid configuration');
         const c = configFile;
@@ -74,6 +123,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: 'log and state directories writable',
+      hint: 'make them writable, or change logging.dir / state.dir',
       run: () => {
         if (configFile === null) throw new Error('needs a valid configuration');
         const dirs = [configFile.logging.dir, configFile.state.dir];
@@ -88,10 +138,10 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
   let failures = 0;
   for (const c of checks) {
     try {
-      process.stdout.write(`✓ ${c.name}: ${c.run()}\n`);
+      process.stdout.write(`✓ ${c.name}: ${await c.run()}\n`);
     } catch (error) {
       failures++;
-      process.stdout.write(`✗ ${c.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stdout.write(`✗ ${c.name}: ${error instanceof Error ? error.message : String(error)}${c.hint === undefined ? '' : ` (hint: ${c.hint})`}\n`);
     }
   }
   process.stdout.write(failures === 0 ? 'All checks passed.\n' : `${failures} check(s) failed.\n`);

@@ -22,3 +22,40 @@ describe('npm run check', () => {
     expect(r.stdout).toContain('1 check(s) failed.');
   });
 });
+
+describe('npm run check with Alpaca keys and a Telegram bot', () => {
+  it('checks the account, the market clock and the bot token; a refused key or a blocked account is a ✗ with a hint', async () => {
+    const { createServer } = await import('node:http');
+    const { startEmulator, KEY, SECRET } = await import('../emulator/harness.js');
+    const { admin } = await import('../emulator/wsClient.js');
+    const t = await startEmulator();
+    const bot = createServer((req, res) => {
+      const ok = req.url === '/bot123456:abcdefghijklmnopqrstuvwxyz/getMe';
+      res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' }).end(JSON.stringify(ok ? { ok: true, result: { username: 'daemon_test_bot' } } : { ok: false, description: 'Unauthorized' }));
+    });
+    await new Promise<void>((r) => bot.listen(0, '127.0.0.1', () => r()));
+    const botRoot = `http://127.0.0.1:${(bot.address() as { port: number }).port}`;
+    try {
+      const dir = scratchDir();
+      const config = writeConfig(dir);
+      const env = { ALPACA_API_KEY: KEY, ALPACA_SECRET_KEY: SECRET, ALPACA_BASE_URL: t.urls.baseUrl, ALPACA_DATA_URL: t.urls.dataUrl, ALPACA_DATA_STREAM_URL: t.urls.dataStreamUrl, TELEGRAM_BOT_TOKEN: '123456:abcdefghijklmnopqrstuvwxyz', TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: botRoot };
+      const good = await runCli(['check', '--config', config], dir, env);
+      expect(good.code).toBe(0);
+      expect(good.stdout).toContain(`✓ Alpaca account: PAEMULATOR1 ACTIVE at ${t.urls.baseUrl} (paper): equity $100000.00, buying power $100000.00`);
+      expect(good.stdout).toContain('✓ Alpaca market clock: market closed; next open 2019-02-11T14:30:00.000Z');
+      expect(good.stdout).toContain('✓ Telegram bot: @daemon_test_bot will write to chat 42');
+      const refused = await runCli(['check', '--config', config], dir, { ...env, ALPACA_SECRET_KEY: 'wrong', TELEGRAM_BOT_TOKEN: '123456:zyxwvutsrqponmlkjihgfedcba' });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/✗ Alpaca account: ALPACA_API_KEY \/ ALPACA_SECRET_KEY: .* refused them \(401/);
+      expect(refused.stdout).toContain('(hint: check ALPACA_API_KEY');
+      expect(refused.stdout).toContain('✗ Telegram bot: ' + botRoot + ' refused the token (401 Unauthorized)');
+      expect(refused.stdout).not.toContain('zyxwvutsrqponmlkjihgfedcba');
+      await admin(t.urls.adminUrl, '/account', { trading_blocked: true });
+      const blocked = await runCli(['check', '--config', config], dir, env);
+      expect(blocked.stdout).toContain('✗ Alpaca account: the Alpaca account PAEMULATOR1 is blocked (trading_blocked)');
+    } finally {
+      bot.close();
+      await t.stop();
+    }
+  });
+});
