@@ -127,4 +127,21 @@ describe('npm start on Alpaca (the emulator)', () => {
       expect([id, ledger]).toEqual([id, Object.fromEntries([...(venue.get(id) ?? new Map<string, number>())].filter(([, q]) => q !== 0))]);
     }
   });
+
+  it('a position no strategy explains holds entries back until accepted by configuration', async () => {
+    t = await market();
+    // Bought by hand before the daemon starts.
+    t.emulator.venue.submit({ symbol: 'AAPL', qty: 5, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 'by-hand-1', extendedHours: false });
+    t.emulator.venue.matchNow('AAPL');
+    const dir = scratchDir();
+    const held = await runCli(['start', '--config', writeConfig(dir), '--duration', '6'], dir, env());
+    expect(held.code).toBe(0);
+    expect(held.stdout).toContain("entries wait: the broker holds what no strategy's books explain: AAPL: broker 5 shares, strategies 0");
+    expect(t.emulator.venue.orders().map((o) => o.order.clientOrderId)).toEqual(['by-hand-1']);
+    expect(readState(dir).strategies['rsi_banks']).toBeDefined();
+    const accepted = await runCli(['start', '--config', writeConfig(dir, (c) => (c['alpaca'] = { accept_external: true })), '--duration', '8'], dir, env());
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('accepted (alpaca.accept_external): left alone, outside every strategy');
+    expect(t.emulator.venue.orders().length).toBeGreaterThan(1);
+  });
 });
