@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import type { Logger } from 'pino';
 import { AlpacaBroker } from '../broker/alpaca/AlpacaBroker.js';
 import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
@@ -21,6 +23,9 @@ import { nyDateOf } from '../market-data/zonedTime.js';
 import { LogNotifier } from '../notify/LogNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
+import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { AlpacaCalendar, type CalendarDay } from '../risk/calendar/AlpacaCalendar.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { openState } from './openState.js';
@@ -52,7 +57,7 @@ export class AlpacaTradingEngine {
   readonly #log: Logger;
   readonly #runId: string;
   readonly #store: SnapshotStore;
-  readonly #calendar = new StaticNyseCalendar();
+  #calendar: MarketCalendar = new StaticNyseCalendar();
   #core: TradingCore | null = null;
   #broker: AlpacaBroker | null = null;
   #data: AlpacaData | null = null;
@@ -110,6 +115,7 @@ export class AlpacaTradingEngine {
     this.#clock = clock;
     this.#log.info({ account: account.accountNumber, equity: account.equity, venueTime: venueClock.timestamp.toISOString(), marketOpen: venueClock.isOpen }, `Alpaca account ${account.accountNumber}: equity $${account.equity.toFixed(2)}, buying power $${account.buyingPower.toFixed(2)}; market ${venueClock.isOpen ? 'open' : 'closed'}`);
 
+    this.#calendar = await this.#loadCalendar(endpoints.client, clock.now());
     const restored = this.#openState();
     const budget = new RequestBudget(wallClock, config.alpaca.requests_per_minute);
     const broker = new AlpacaBroker({ client: endpoints.client, tradeStreamUrl: endpoints.tradeStreamUrl, budget, clock: wallClock, log: logger.child({ component: 'broker' }) });
@@ -244,6 +250,28 @@ export class AlpacaTradingEngine {
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
     if (this.#dirty) this.#snapshot('change', false);
+  }
+
+  /**
+   * Alpaca's sessions from the warm-up's first day to two months ahead (holidays, early closes),
+   * kept in the state directory: a restart that cannot reach /v2/calendar uses the saved copy, and
+   * without either the static NYSE calendar answers.
+   */
+  async #loadCalendar(client: Alpaca, now: number): Promise<MarketCalendar> {
+    const file = join(this.#o.config.state.dir, 'alpaca_calendar.json');
+    const fallback = new StaticNyseCalendar();
+    try {
+      const days = await client.trading.calendar.legacyCalendar({ start: new Date(now - (this.#o.config.data.history_days + 10) * DAY), end: new Date(now + 60 * DAY) });
+      const list: CalendarDay[] = days.map((d) => ({ date: d.date instanceof Date ? d.date.toISOString().slice(0, 10) : String(d.date), open: String(d.open), close: String(d.close) }));
+      const calendar = new AlpacaCalendar(list, fallback);
+      mkdirSync(this.#o.config.state.dir, { recursive: true });
+      writeFileAtomic(file, `${JSON.stringify(list)}\n`);
+      return calendar;
+    } catch (error) {
+      this.#log.warn({ err: error }, `GET /v2/calendar failed; using ${existsSync(file) ? file : 'the static NYSE calendar'}`);
+      if (!existsSync(file)) return fallback;
+      return new AlpacaCalendar(JSON.parse(readFileSync(file, 'utf8')) as CalendarDay[], fallback);
+    }
   }
 
   /** The broker's account (cash, equity, buying power) for the buying-power rule and the state file. */
