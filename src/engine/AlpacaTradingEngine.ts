@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import type { Logger } from 'pino';
 import { AlpacaBroker } from '../broker/alpaca/AlpacaBroker.js';
@@ -18,6 +18,7 @@ import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { AlpacaData } from '../market-data/AlpacaData.js';
 import { BarAggregator } from '../market-data/BarAggregator.js';
+import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { LogNotifier } from '../notify/LogNotifier.js';
@@ -181,13 +182,23 @@ export class AlpacaTradingEngine {
       this.#control = control;
     }
 
-    const data = new AlpacaData({ client: endpoints.client, streamUrl: endpoints.dataStreamUrl, feed: env.feed, calendar: this.#calendar, clock: wallClock, log: logger.child({ component: 'market_data' }), now: () => clock.now() });
+    const data = new AlpacaData({
+      client: endpoints.client,
+      streamUrl: endpoints.dataStreamUrl,
+      feed: env.feed,
+      calendar: this.#calendar,
+      clock: wallClock,
+      log: logger.child({ component: 'market_data' }),
+      now: () => clock.now(),
+      // Beside the state directory: data_cache/history/<feed>/ by default.
+      cache: new HistoryCache(join(dirname(config.state.dir), 'history', env.feed)),
+    });
     this.#data = data;
     this.#aggregator = new BarAggregator(config.data.timeframe, this.#calendar);
     const now = clock.now();
     // Indicators are not saved: after a restart they re-learn the whole history, like at a first start.
     const from = now - config.data.history_days * DAY;
-    const warm = config.data.timeframe.unit === 'Day' ? await data.history(symbols, '1Day', from, now) : await data.history(symbols, '1Min', from, now - 60_000);
+    const warm = config.data.timeframe.unit === 'Day' ? await data.warmUp(symbols, '1Day', from, now) : await data.warmUp(symbols, '1Min', from, now - 60_000);
     const history = config.data.timeframe.unit === 'Day' ? warm : warm.flatMap((b) => this.#aggregator!.push(b));
     core.runner.warmUp(history);
     const lastHistory = warm[warm.length - 1]?.time ?? null;

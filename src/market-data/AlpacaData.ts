@@ -4,6 +4,7 @@ import type { Bar } from '../core/Bar.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { BrokerPayloadError } from '../core/errors.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+import type { HistoryCache } from './HistoryCache.js';
 import type { BarBatch } from './ReplayFeed.js';
 import { nyDateOf } from './zonedTime.js';
 
@@ -22,7 +23,12 @@ export interface AlpacaDataOptions {
   readonly batchWaitMs?: number;
   /** The venue's time now (bars after it are not asked for). */
   readonly now: () => number;
+  /** Keeps warm-up history on disk, so a restart fetches only what came since; omitted: no cache. */
+  readonly cache?: HistoryCache;
 }
+
+/** Bars younger than this may still be revised (late trades): they are fetched again next time, not cached as final. */
+const SETTLED_MS = 15 * MINUTE;
 
 /** A hole in the live minutes, filled over REST before the strategies saw anything later. */
 export interface DataGap {
@@ -55,6 +61,34 @@ export class AlpacaData {
 
   constructor(o: AlpacaDataOptions) {
     this.#o = o;
+  }
+
+  /**
+   * Warm-up history: like `history`, through the disk cache when there is one. Symbols whose cache
+   * reaches back to `from` are asked only for what came after it, together when they agree.
+   */
+  async warmUp(symbols: readonly string[], timeframe: '1Min' | '1Day', from: number, to: number): Promise<Bar[]> {
+    const cache = this.#o.cache;
+    if (cache === undefined) return this.history(symbols, timeframe, from, to);
+    const out: Bar[] = [];
+    const groups = new Map<number, string[]>();
+    for (const symbol of symbols) {
+      const hit = cache.read(symbol, timeframe, from);
+      const since = hit === null ? from : Math.max(from, hit.until);
+      if (hit !== null) out.push(...hit.bars.filter((b) => b.time <= since));
+      groups.set(since, [...(groups.get(since) ?? []), symbol]);
+    }
+    const settled = this.#o.now() - SETTLED_MS;
+    for (const [since, list] of groups) {
+      // Asked by bar start: a bar ending at `since` starts a minute (a day) before.
+      const fresh = since >= to ? [] : (await this.history(list, timeframe, since, to)).filter((b) => b.time > since);
+      out.push(...fresh);
+      for (const symbol of list) {
+        const mine = out.filter((b) => b.symbol === symbol).sort((a, b) => a.time - b.time);
+        cache.write(symbol, timeframe, from, Math.min(settled, Math.max(since, mine[mine.length - 1]?.time ?? since)), mine);
+      }
+    }
+    return out.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   /**

@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alpacaEndpoints } from '../../src/broker/alpaca/alpacaClient.js';
 import { LiveClock } from '../../src/core/LiveClock.js';
 import { AlpacaData, type DataGap } from '../../src/market-data/AlpacaData.js';
+import { HistoryCache } from '../../src/market-data/HistoryCache.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BarBatch } from '../../src/market-data/ReplayFeed.js';
 import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
 import { ExactSMA } from '../../src/strategies/indicators/ExactSMA.js';
@@ -17,10 +21,10 @@ describe('AlpacaData against the emulator', () => {
   const batches: BarBatch[] = [];
   const gaps: DataGap[] = [];
 
-  const open = async (start: number): Promise<void> => {
+  const open = async (start: number, cache?: HistoryCache): Promise<void> => {
     t = await startEmulator({ start });
     const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
-    data = new AlpacaData({ client: e.client, streamUrl: e.dataStreamUrl, feed: 'iex', calendar: new StaticNyseCalendar(), clock: new LiveClock(), log: pino({ level: 'silent' }), batchWaitMs: 200, now: () => t.emulator.clock.now() });
+    data = new AlpacaData({ client: e.client, streamUrl: e.dataStreamUrl, feed: 'iex', calendar: new StaticNyseCalendar(), clock: new LiveClock(), log: pino({ level: 'silent' }), batchWaitMs: 200, now: () => t.emulator.clock.now(), ...(cache === undefined ? {} : { cache }) });
     batches.length = 0;
     gaps.length = 0;
   };
@@ -77,5 +81,21 @@ describe('AlpacaData against the emulator', () => {
       return bars.filter((b) => b.symbol === 'AAPL').map((b) => (s.push(b.close), s.value ?? Number.NaN));
     };
     expect(sma(live)).toEqual(sma(reference));
+  });
+
+  it('keeps warm-up history on disk: a restart asks only for what came since', async () => {
+    const cache = new HistoryCache(join(mkdtempSync(join(tmpdir(), 'history-')), 'iex'));
+    await open(Date.parse('2019-02-12T16:00:00Z'), cache);
+    const from = OPEN_0211 - 86_400_000;
+    const first = await data.warmUp(['AAPL', 'SPY'], '1Min', from, t.emulator.clock.now() - MINUTE);
+    expect(data.requests).toBe(1);
+    t.emulator.step(60 * MINUTE);
+    data.requests = 0;
+    const to = t.emulator.clock.now() - MINUTE;
+    const second = await data.warmUp(['AAPL', 'SPY'], '1Min', from, to);
+    // One request for the hour (and the unsettled quarter hour before it), not the day and a half again.
+    expect(data.requests).toBe(1);
+    expect(second.length).toBe(first.length + 2 * 60);
+    expect(second).toEqual(await data.history(['AAPL', 'SPY'], '1Min', from, to));
   });
 });

@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bar } from '../core/Bar.js';
+import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+
+/** What is kept per symbol: bars known final from `from` to `until` (epoch ms, bar end times), as rows. */
+interface Stored {
+  readonly from: number;
+  readonly until: number;
+  readonly bars: ReadonlyArray<readonly [number, number, number, number, number, number]>;
+}
+
+/**
+ * Warm-up history kept on disk (`data_cache/history/<feed>/<timeframe>/<SYMBOL>.json`), so a restart
+ * asks Alpaca only for what came since. A file that cannot be read is ignored (fetched again), never
+ * trusted half-way.
+ */
+export class HistoryCache {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  /** The bars of `symbol` known for [from, …], and up to when they are known; null when the cache does not reach back to `from`. */
+  read(symbol: string, timeframe: string, from: number): { bars: Bar[]; until: number } | null {
+    const file = this.#file(symbol, timeframe);
+    if (!existsSync(file)) return null;
+    try {
+      const s = JSON.parse(readFileSync(file, 'utf8')) as Stored;
+      if (!(Number.isFinite(s.from) && Number.isFinite(s.until) && Array.isArray(s.bars)) || s.from > from) return null;
+      const bars = s.bars.filter((r) => r[0] >= from).map(([time, open, high, low, close, volume]) => ({ symbol, time, open, high, low, close, volume }));
+      return { bars, until: s.until };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Keeps `bars` (time-ordered, one symbol) as known final from `from` to `until`. */
+  write(symbol: string, timeframe: string, from: number, until: number, bars: readonly Bar[]): void {
+    const file = this.#file(symbol, timeframe);
+    mkdirSync(join(file, '..'), { recursive: true });
+    const stored: Stored = { from, until, bars: bars.filter((b) => b.time <= until).map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume] as const) };
+    writeFileAtomic(file, JSON.stringify(stored));
+  }
+
+  #file(symbol: string, timeframe: string): string {
+    return join(this.#dir, timeframe, `${symbol}.json`);
+  }
+}
