@@ -23,6 +23,8 @@ export interface DaemonEvents {
   'order.update': { readonly strategyId: string; readonly event: OrderEvent };
   /** A broker event for an order no strategy owns: reported, never absorbed. */
   'order.unattributed': { readonly event: OrderEvent };
+  /** Live market data had a hole (a reconnection, a missing minute): `backfilled` bars were fetched over REST and delivered first. */
+  'data.gap': { readonly from: number; readonly to: number; readonly backfilled: number };
   /** A fill booked in a strategy's ledger. */
   'fill.booked': {
     readonly strategyId: string;

@@ -209,6 +209,7 @@ export class AlpacaTradingEngine {
     this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
     this.#timers.push(wallClock.setInterval(() => void this.#refreshAccount(), 30_000));
     await data.start(symbols, this.#lastBarTime ?? now, (batch) => this.#onBatch(batch), (gap) => {
+      core.bus.emit('data.gap', gap);
       this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
     });
     this.#snapshot('start', false);
@@ -252,6 +253,8 @@ export class AlpacaTradingEngine {
     this.#clock!.sync(batch.time);
     const bars: Bar[] = [];
     for (const b of batch.bars) bars.push(...this.#aggregator!.push(b));
+    // Buckets over by now whose symbol had no trade in their last minute.
+    bars.push(...this.#aggregator!.flush(batch.time));
     for (const bar of bars) {
       core.bus.emit('bar', bar);
       this.#lastBarTimes.set(bar.symbol, bar.time);

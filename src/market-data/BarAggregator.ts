@@ -35,8 +35,10 @@ export class BarAggregator {
       current === undefined
         ? { ...minute, time: end }
         : { symbol: minute.symbol, time: end, open: current.bar.open, high: Math.max(current.bar.high, minute.high), low: Math.min(current.bar.low, minute.low), close: minute.close, volume: current.bar.volume + minute.volume };
-    if (minute.time >= end) out.push(bar);
-    else this.#open.set(minute.symbol, { end, bar });
+    if (minute.time >= end) {
+      out.push(bar);
+      this.#open.delete(minute.symbol);
+    } else this.#open.set(minute.symbol, { end, bar });
     return out;
   }
 
