@@ -68,8 +68,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
 
   const engine =
     alpaca === null
-      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true })
-      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true });
+      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram })
+      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

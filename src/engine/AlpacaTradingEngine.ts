@@ -9,6 +9,7 @@ import { RequestBudget } from '../broker/alpaca/RequestBudget.js';
 import type { BrokerAccount } from '../broker/Broker.js';
 import { breakerLimits, liveBreakerLimits } from '../config/breakerLimits.js';
 import type { DaemonConfig } from '../config/configSchema.js';
+import type { TelegramEnv } from '../config/env.js';
 import type { AlpacaEnv } from '../config/env.js';
 import type { Bar } from '../core/Bar.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
@@ -21,7 +22,7 @@ import { BarAggregator } from '../market-data/BarAggregator.js';
 import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
-import { LogNotifier } from '../notify/LogNotifier.js';
+import { createNotifier } from '../notify/createNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
@@ -32,6 +33,7 @@ import { buildSnapshot } from './buildSnapshot.js';
 import { openState } from './openState.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { logPnl, wireEngineEvents } from './engineEvents.js';
+import { formatPnl } from '../core/formatMoney.js';
 import { captureEngineState, restoreEngineState } from './engineState.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -43,6 +45,8 @@ export interface AlpacaEngineOptions {
   readonly wallClock: Clock;
   readonly breakerLog?: Logger;
   readonly restore?: boolean;
+  /** The Telegram bot for alerts; null or omitted: alerts go to the log. */
+  readonly telegram?: TelegramEnv | null;
 }
 
 const DAY = 86_400_000;
@@ -135,7 +139,7 @@ export class AlpacaTradingEngine {
       venueNotReady: () => (broker.connected ? this.#blocked : 'the trade-updates stream is down'),
     });
     this.#core = core;
-    this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
+    this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
     wireEngineEvents(core, {
       logger,
       breakerLog: this.#o.breakerLog,
@@ -213,6 +217,10 @@ export class AlpacaTradingEngine {
       this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
     });
     this.#snapshot('start', false);
+    this.#notifier.notify({
+      priority: AlertPriority.Info,
+      text: `🚀 Daemon started on Alpaca ${env.live ? 'LIVE' : 'paper'}${restored === null ? '' : ` (restored from ${restored.snapshot.timestamp})`}: ${enabled.length} strategies on ${symbols.length} symbols${this.#blocked === null ? '' : '; entries wait (unexplained positions)'}`,
+    });
     this.#log.info({ strategies: enabled.map((s) => s.id), symbols }, `trading on Alpaca (${env.baseUrl}): ${enabled.length} strategies, ${symbols.length} symbols`);
   }
 
@@ -241,6 +249,10 @@ export class AlpacaTradingEngine {
     if (this.#ready) {
       if (this.#core !== null) logPnl(this.#log, this.#core, 'final', this.#account?.equity ?? null);
       this.#snapshot('stop', true);
+    }
+    if (this.#ready && this.#core !== null) {
+      const p = this.#core.portfolio;
+      this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
     }
     await this.#notifier?.close();
     this.#state = 'stopped';

@@ -7,13 +7,14 @@ import type { Clock, TimerHandle } from '../core/Clock.js';
 import { SimClock } from '../core/SimClock.js';
 import type { Bar } from '../core/Bar.js';
 import type { DaemonConfig } from '../config/configSchema.js';
+import type { TelegramEnv } from '../config/env.js';
 import { breakerLimits } from '../config/breakerLimits.js';
 import { checkAllocations } from '../config/loadConfig.js';
 import { loadCsvBars } from '../market-data/loadCsvBars.js';
 import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
-import { LogNotifier } from '../notify/LogNotifier.js';
+import { createNotifier } from '../notify/createNotifier.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
@@ -24,6 +25,7 @@ import { assertNotRunning, ControlServer, controlSocketPath } from '../control/C
 import { buildSnapshot } from './buildSnapshot.js';
 import { openState } from './openState.js';
 import { logPnl, wireEngineEvents } from './engineEvents.js';
+import { formatPnl } from '../core/formatMoney.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
 
@@ -37,6 +39,8 @@ export interface EngineOptions {
   readonly breakerLog?: Logger;
   /** Continue from the newest valid snapshot (`--restore`); otherwise earlier state files are archived. */
   readonly restore?: boolean;
+  /** The Telegram bot for alerts; null or omitted: alerts go to the log. */
+  readonly telegram?: TelegramEnv | null;
 }
 
 /**
@@ -126,7 +130,7 @@ export class PaperTradingEngine {
       accountBuyingPower: () => venue.buyingPower(),
     });
     this.#core = core;
-    this.#notifier = new LogNotifier(logger.child({ component: 'notifier' }));
+    this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
     this.#wireEvents(core);
 
     core.execution.start();
@@ -167,6 +171,10 @@ export class PaperTradingEngine {
     );
 
     this.#ready = true;
+    this.#notifier.notify({
+      priority: AlertPriority.Info,
+      text: `🚀 Daemon started (offline simulation${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${new Set(enabled.flatMap((s) => s.symbols)).size} symbols`,
+    });
     this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000);
     const intervalMs = config.data.timeframe.ms / sim.speed;
     this.#feed = new ReplayFeed(batchByTime(live), wallClock, intervalMs);
@@ -201,6 +209,10 @@ export class PaperTradingEngine {
     if (this.#ready) {
       this.#logPnl('final');
       this.#snapshot('stop', true);
+    }
+    if (this.#ready && this.#core !== null) {
+      const p = this.#core.portfolio;
+      this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
     }
     await this.#notifier?.close();
     this.#state = 'stopped';

@@ -1,0 +1,175 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Clock, TimerHandle } from '../core/Clock.js';
+import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { AlertPriority } from './Notifier.js';
+import { splitMessage, TEXT_LIMIT } from './splitMessage.js';
+
+/** One message waiting to go out; a photo travels as base64 PNG with its caption as `text`. */
+export interface OutboxItem {
+  readonly id: number;
+  readonly priority: AlertPriority;
+  readonly text: string;
+  readonly photo?: string;
+  readonly queuedAt: number;
+}
+
+/** What sending an item may end in, decided by the sender from the transport's error. */
+export type SendFailure = { readonly kind: 'retry_after'; readonly ms: number } | { readonly kind: 'transient'; readonly reason: string } | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface OutboxOptions {
+  readonly file: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Delivers one item; resolves when Telegram accepted it, rejects with a SendFailure. */
+  readonly send: (item: OutboxItem) => Promise<void>;
+  /** Least time between two messages (Telegram: about one a second per chat). */
+  readonly paceMs?: number;
+}
+
+const itemSchema = z.strictObject({ id: z.number().int(), priority: z.number().int().min(0).max(4), text: z.string(), photo: z.string().optional(), queuedAt: z.number() });
+const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(itemSchema) });
+
+/**
+ * The alert outbox: messages are written to disk the moment they are queued and removed only once
+ * Telegram accepted them, so a crash, a restart or a Telegram outage loses none and sends none twice
+ * (unless the process dies between Telegram's answer and the removal: at most one repeat). Sent in
+ * order of priority (breaker trips and errors first, then trades, then summaries), oldest first;
+ * queued trade messages go out together as one digest; 429s wait `retry_after`, network failures
+ * back off; a message Telegram refuses outright (400) is logged and dropped.
+ */
+export class Outbox {
+  readonly #o: OutboxOptions;
+  #items: OutboxItem[] = [];
+  #nextId = 1;
+  #timer: TimerHandle | null = null;
+  #sending: Promise<void> | null = null;
+  #failures = 0;
+  #stopped = false;
+
+  constructor(o: OutboxOptions) {
+    this.#o = o;
+    this.#load();
+  }
+
+  get pending(): readonly OutboxItem[] {
+    return this.#items;
+  }
+
+  /** Queues a message (split at 4,096 characters on line boundaries), on disk before this returns. */
+  enqueue(priority: AlertPriority, text: string, photo?: string): void {
+    const now = this.#o.clock.now();
+    if (photo !== undefined) this.#items.push({ id: this.#nextId++, priority, text, photo, queuedAt: now });
+    else for (const part of splitMessage(text)) this.#items.push({ id: this.#nextId++, priority, text: part, queuedAt: now });
+    this.#save();
+    this.#kick(0);
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#kick(0);
+  }
+
+  /** Lets the queue empty for up to `ms` (a stop sends its last messages), then stops. */
+  async drain(ms: number): Promise<void> {
+    const deadline = this.#o.clock.now() + ms;
+    while (this.#items.length > 0 && !this.#stopped && this.#o.clock.now() < deadline) await new Promise<void>((r) => this.#o.clock.setTimeout(r, 25));
+    await this.stop();
+  }
+
+  /** Stops sending (what is queued stays on disk for the next start); waits for a send under way. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#timer?.cancel();
+    this.#timer = null;
+    await this.#sending;
+  }
+
+  #kick(ms: number): void {
+    if (this.#stopped || this.#timer !== null || this.#sending !== null || this.#items.length === 0) return;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = null;
+      this.#sending = this.#sendNext().then((wait) => {
+        this.#sending = null;
+        this.#kick(wait);
+      });
+    }, ms);
+  }
+
+  /** The next message: the most urgent, oldest first; trades queued together become one digest. */
+  #next(): { item: OutboxItem; ids: number[] } {
+    const sorted = [...this.#items].sort((a, b) => a.priority - b.priority || a.id - b.id);
+    const head = sorted[0]!;
+    if (head.priority !== AlertPriority.Trade || head.photo !== undefined) return { item: head, ids: [head.id] };
+    const trades = sorted.filter((i) => i.priority === AlertPriority.Trade && i.photo === undefined);
+    if (trades.length === 1) return { item: head, ids: [head.id] };
+    const lines: string[] = [];
+    const ids: number[] = [];
+    for (const t of trades) {
+      const text = [`📊 ${ids.length + 1} trades`, ...lines, t.text].join('\n');
+      if (text.length > TEXT_LIMIT) break;
+      lines.push(t.text);
+      ids.push(t.id);
+    }
+    return { item: { ...head, text: [`📊 ${ids.length} trades`, ...lines].join('\n') }, ids };
+  }
+
+  /** Sends the next message; resolves with how long to wait before the one after. */
+  async #sendNext(): Promise<number> {
+    if (this.#items.length === 0) return 0;
+    const { item, ids } = this.#next();
+    let wait = this.#o.paceMs ?? 1100;
+    try {
+      await this.#o.send(item);
+      this.#remove(ids);
+      this.#failures = 0;
+    } catch (error) {
+      const f = error as SendFailure;
+      if (f.kind === 'retry_after') {
+        wait = Math.max(wait, f.ms);
+        this.#o.log.warn({ retryAfterMs: f.ms, queued: this.#items.length }, `Telegram says wait ${Math.round(f.ms / 1000)} s (429); ${this.#items.length} messages wait`);
+      } else if (f.kind === 'rejected') {
+        this.#remove(ids);
+        this.#o.log.error({ reason: f.reason, text: item.text.slice(0, 200) }, `Telegram refused a message, dropped: ${f.reason}`);
+      } else {
+        this.#failures++;
+        wait = Math.min(60_000, 1000 * 2 ** Math.min(this.#failures - 1, 6));
+        const reason = f.kind === 'transient' ? f.reason : String(error);
+        if (this.#failures === 1 || this.#failures % 10 === 0) this.#o.log.warn({ reason, attempt: this.#failures, queued: this.#items.length }, `Telegram unreachable (${reason}); ${this.#items.length} messages kept on disk, next try in ${wait / 1000} s`);
+      }
+    }
+    return wait;
+  }
+
+  #remove(ids: readonly number[]): void {
+    const gone = new Set(ids);
+    this.#items = this.#items.filter((i) => !gone.has(i.id));
+    this.#save();
+  }
+
+  #save(): void {
+    try {
+      mkdirSync(dirname(this.#o.file), { recursive: true });
+      writeFileAtomic(this.#o.file, JSON.stringify({ nextId: this.#nextId, items: this.#items }));
+    } catch (error) {
+      this.#o.log.error({ err: error, file: this.#o.file }, 'the Telegram outbox could not be saved; messages are kept in memory');
+    }
+  }
+
+  /** A file that cannot be read is set aside (…bad-<time>) and the outbox starts empty, said in the log. */
+  #load(): void {
+    if (!existsSync(this.#o.file)) return;
+    try {
+      const data = fileSchema.parse(JSON.parse(readFileSync(this.#o.file, 'utf8')));
+      this.#items = data.items.map((i) => ({ ...i, priority: i.priority as AlertPriority }));
+      this.#nextId = Math.max(data.nextId, ...this.#items.map((i) => i.id + 1));
+      if (this.#items.length > 0) this.#o.log.info({ queued: this.#items.length }, `${this.#items.length} Telegram messages from before the restart will be sent`);
+    } catch (error) {
+      const aside = `${this.#o.file}.bad-${this.#o.clock.now()}`;
+      renameSync(this.#o.file, aside);
+      this.#o.log.error({ err: error, file: aside }, `the Telegram outbox could not be read; set aside as ${aside}`);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LiveClock } from '../../src/core/LiveClock.js';
+import { AlertPriority } from '../../src/notify/Notifier.js';
+import { TelegramNotifier } from '../../src/notify/TelegramNotifier.js';
+import { FakeTelegram } from './fakeTelegram.js';
+
+const TOKEN = '123456:abcdefghijklmnopqrstuvwxyz';
+
+describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
+  let fake: FakeTelegram;
+  const open: TelegramNotifier[] = [];
+  const notifier = (file: string): TelegramNotifier => {
+    const n = new TelegramNotifier({ env: { botToken: TOKEN, chatId: '42', apiRoot: fake.apiRoot }, outboxFile: file, clock: new LiveClock(), log: pino({ level: 'silent' }), paceMs: 10 });
+    open.push(n);
+    return n;
+  };
+  const outboxFile = (): string => join(mkdtempSync(join(tmpdir(), 'outbox-')), 'telegram_outbox.json');
+  const settle = async (predicate: () => boolean, ms = 8000): Promise<void> => {
+    await expect.poll(predicate, { timeout: ms, interval: 20 }).toBe(true);
+  };
+
+  afterEach(async () => {
+    for (const n of open.splice(0)) await n.close();
+    await fake.stop();
+  });
+
+  it('delivers a trade message to the owner’s chat', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    notifier(outboxFile()).notify({ priority: AlertPriority.Trade, text: '📈 Bought 100 AAPL @ $150.25 [sma_fast]' });
+    await settle(() => fake.received.length === 1);
+    expect(fake.received.map((m) => [m.method, m.chatId, m.text])).toEqual([['sendMessage', '42', '📈 Bought 100 AAPL @ $150.25 [sma_fast]']]);
+  });
+
+  it('sends a breaker trip before the trade messages queued ahead of it, and the trades as one digest', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    fake.down = true;
+    const n = notifier(outboxFile());
+    for (let i = 1; i <= 3; i++) n.notify({ priority: AlertPriority.Trade, text: `📈 Bought ${i} SPY` });
+    n.notify({ priority: AlertPriority.Risk, text: '🛑 Circuit breaker s1 tripped on max_drawdown' });
+    await new Promise((r) => setTimeout(r, 100));
+    fake.down = false;
+    await settle(() => fake.received.length === 2);
+    expect(fake.texts()).toEqual(['🛑 Circuit breaker s1 tripped on max_drawdown', '📊 3 trades\n📈 Bought 1 SPY\n📈 Bought 2 SPY\n📈 Bought 3 SPY']);
+  });
+
+  it('waits out a 429 for its retry_after, then delivers', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    fake.tooMany = { count: 1, retryAfter: 2 };
+    notifier(outboxFile()).notify({ priority: AlertPriority.Error, text: '❌ something failed' });
+    await settle(() => fake.received.length === 1);
+    // Telegram asked for 2 s: the second attempt is at least that much later than the first.
+    expect(fake.attempts[1]! - fake.attempts[0]!).toBeGreaterThanOrEqual(1_950);
+    expect(fake.texts()).toEqual(['❌ something failed']);
+  });
+
+  it('splits a 5,000-character summary into two messages at a line boundary', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`);
+    const text = lines.join('\n');
+    expect(text.length).toBeGreaterThan(4096);
+    notifier(outboxFile()).notify({ priority: AlertPriority.Summary, text });
+    await settle(() => fake.received.length === 2);
+    expect(fake.received.every((m) => m.text.length <= 4096)).toBe(true);
+    expect(fake.texts().join('\n')).toBe(text);
+  });
+
+  it('keeps 10 messages on disk while Telegram is down; a restarted notifier sends them all, once each', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    fake.down = true;
+    const file = outboxFile();
+    const first = notifier(file);
+    for (let i = 1; i <= 10; i++) first.notify({ priority: AlertPriority.Error, text: `❌ error ${i}` });
+    await new Promise((r) => setTimeout(r, 100));
+    // The process dies: the notifier is dropped without a goodbye.
+    await first.close();
+    fake.down = false;
+    notifier(file);
+    await settle(() => fake.received.length === 10);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.texts()).toEqual(Array.from({ length: 10 }, (_, i) => `❌ error ${i + 1}`));
+  });
+});

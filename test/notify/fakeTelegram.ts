@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedMessage {
+  readonly method: string;
+  readonly chatId: string;
+  readonly text: string;
+  readonly photo: Uint8Array | null;
+  /** performance.now() when it was received. */
+  readonly at: number;
+}
+
+/**
+ * A fake Telegram Bot API on loopback (TELEGRAM_API_ROOT): records sendMessage / sendPhoto, answers
+ * getMe, and can answer 429 with a retry_after, or be down (connections cut).
+ */
+export class FakeTelegram {
+  readonly received: ReceivedMessage[] = [];
+  readonly attempts: number[] = [];
+  down = false;
+  /** The next N requests get 429 with this retry_after (seconds). */
+  tooMany: { count: number; retryAfter: number } = { count: 0, retryAfter: 0 };
+  readonly #server: Server;
+  readonly #token: string;
+  apiRoot = '';
+
+  constructor(token: string) {
+    this.#token = token;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(error));
+      });
+    });
+  }
+
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((r) => this.#server.listen(port, '127.0.0.1', () => r()));
+    this.apiRoot = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.apiRoot;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((r) => this.#server.close(() => r()));
+  }
+
+  texts(): string[] {
+    return this.received.map((m) => m.text);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (this.down) {
+      req.socket.destroy();
+      return;
+    }
+    this.attempts.push(performance.now());
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (m === null || m[1] !== this.#token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (this.tooMany.count > 0) {
+      this.tooMany.count--;
+      return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.tooMany.retryAfter}`, parameters: { retry_after: this.tooMany.retryAfter } });
+    }
+    const method = m[2]!;
+    if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Test', username: 'daemon_test_bot' } });
+    const body = Buffer.concat(chunks);
+    const form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } });
+    let fields: Record<string, unknown>;
+    let photo: Uint8Array | null = null;
+    if (String(req.headers['content-type']).startsWith('multipart/form-data')) {
+      const data = await form.formData();
+      fields = Object.fromEntries([...data.entries()].filter(([, v]) => typeof v === 'string'));
+      const file = data.get('photo');
+      if (file !== null && typeof file !== 'string') photo = new Uint8Array(await file.arrayBuffer());
+    } else if (String(req.headers['content-type']).startsWith('application/json')) {
+      fields = (await form.json()) as Record<string, unknown>;
+    } else {
+      // Telegram takes urlencoded bodies (what the library sends for plain fields) and the query string.
+      fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    }
+    const text = String(fields['text'] ?? fields['caption'] ?? '');
+    if (method === 'sendMessage' && text.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+    this.received.push({ method, chatId: String(fields['chat_id']), text, photo, at: performance.now() });
+    return reply(200, { ok: true, result: { message_id: this.received.length, date: 0, chat: { id: Number(fields['chat_id']), type: 'private' } } });
+  }
+}
