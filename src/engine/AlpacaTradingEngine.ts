@@ -30,9 +30,10 @@ import { AlpacaCalendar, type CalendarDay } from '../risk/calendar/AlpacaCalenda
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
-import { logPnl, wireEngineEvents } from './engineEvents.js';
+import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { formatPnl } from '../core/formatMoney.js';
 import { captureEngineState, restoreEngineState } from './engineState.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
@@ -274,7 +275,10 @@ export class AlpacaTradingEngine {
     core.portfolio.recordEquity(batch.time);
     core.breakers?.onEquity(batch.time);
     this.#lastBarTime = batch.time;
-    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
+    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
+      logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
+      if (this.#o.config.notifications.daily_summary) sendDailySummary(this.#notifier, core, this.#build(), nyDateOf(previous));
+    }
     if (this.#dirty) this.#snapshot('change', false);
   }
 
@@ -325,7 +329,21 @@ export class AlpacaTradingEngine {
   #snapshot(why: string, backup: boolean): void {
     const core = this.#core;
     if (core === null) return;
-    const snapshot = buildSnapshot({
+    const snapshot = this.#build();
+    try {
+      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
+      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
+      this.#afterSave();
+      this.#log.debug({ why, file: this.statePath }, 'state saved');
+    } catch (error) {
+      this.#saveFailed(error);
+    }
+  }
+
+  /** The state file's content now. */
+  #build(): PortfolioSnapshot {
+    const core = this.#core!;
+    return buildSnapshot({
       engine: captureEngineState(core, null, this.#lastBarTime, this.#lastBarTimes, this.#fills, this.#broker?.toData() ?? null),
       mode: 'alpaca',
       runId: this.#runId,
@@ -337,15 +355,17 @@ export class AlpacaTradingEngine {
       fillsByStrategy: this.#fills,
       breakers: core.breakers,
     });
-    try {
-      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
-      this.#dirty = false;
-      this.#log.debug({ why, file: this.statePath }, 'state saved');
-    } catch (error) {
-      this.#dirty = true;
-      this.#log.error({ err: error, file: this.statePath }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
+
+  #afterSave(): void {
+    this.#dirty = false;
+  }
+
+  #saveFailed(error: unknown): void {
+    this.#dirty = true;
+    this.#log.error({ err: error, file: this.statePath }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
 
   #openState(): LoadedSnapshot | null {
     return openState(this.#store, this.#o.restore === true, 'alpaca', this.#o.wallClock.now(), this.#log);

@@ -23,8 +23,9 @@ import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
-import { logPnl, wireEngineEvents } from './engineEvents.js';
+import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { formatPnl } from '../core/formatMoney.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import type { StrategySpec } from './StrategySpec.js';
@@ -233,7 +234,10 @@ export class PaperTradingEngine {
     core.portfolio.recordEquity(batch.time);
     core.breakers?.onEquity(batch.time);
     this.#lastBarTime = batch.time;
-    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) this.#logPnl(`close of ${nyDateOf(previous)}`);
+    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
+      this.#logPnl(`close of ${nyDateOf(previous)}`);
+      if (this.#o.config.notifications.daily_summary) sendDailySummary(this.#notifier, core, this.#build(), nyDateOf(previous));
+    }
     // After a fill or a breaker change the state is saved at once, whole batches only: a restart
     // resumes after the last batch saved and replays the rest exactly as it happened.
     if (this.#dirty) this.#snapshot('change', false);
@@ -260,7 +264,21 @@ export class PaperTradingEngine {
   #snapshot(why: string, backup: boolean): void {
     const core = this.#core;
     if (core === null) return;
-    const snapshot = buildSnapshot({
+    const snapshot = this.#build();
+    try {
+      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
+      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
+      this.#afterSave();
+      this.#log.debug({ why, file: this.statePath }, 'state saved');
+    } catch (error) {
+      this.#saveFailed(error);
+    }
+  }
+
+  /** The state file's content now. */
+  #build(): PortfolioSnapshot {
+    const core = this.#core!;
+    return buildSnapshot({
       engine: captureEngineState(core, this.#venue, this.#lastBarTime, this.#lastBarTimes, this.#fills),
       mode: 'sim',
       runId: this.#runId,
@@ -272,23 +290,24 @@ export class PaperTradingEngine {
       fillsByStrategy: this.#fills,
       breakers: core.breakers,
     });
-    try {
-      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
-      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
-      this.#dirty = false;
-      if (this.#saveFailures > 0) this.#log.info({ file: this.statePath }, `state saved again after ${this.#saveFailures} failed attempts`);
-      this.#saveFailures = 0;
-      this.#log.debug({ why, file: this.statePath }, 'state saved');
-    } catch (error) {
-      // The previous latest_state.json is intact (atomic write); the next save tries again.
-      this.#dirty = true;
-      this.#saveFailures++;
-      this.#log.error({ err: error, file: this.statePath, attempt: this.#saveFailures }, `state could not be saved (attempt ${this.#saveFailures}): ${error instanceof Error ? error.message : String(error)}`);
-      if (this.#saveFailures === 1 || this.#saveFailures % 100 === 0) {
-        this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${this.statePath} (attempt ${this.#saveFailures}); the last good state is kept` });
-      }
+  }
+
+  #afterSave(): void {
+    this.#dirty = false;
+    if (this.#saveFailures > 0) this.#log.info({ file: this.statePath }, `state saved again after ${this.#saveFailures} failed attempts`);
+    this.#saveFailures = 0;
+  }
+
+  /** The previous latest_state.json is intact (atomic write); the next save tries again. */
+  #saveFailed(error: unknown): void {
+    this.#dirty = true;
+    this.#saveFailures++;
+    this.#log.error({ err: error, file: this.statePath, attempt: this.#saveFailures }, `state could not be saved (attempt ${this.#saveFailures}): ${error instanceof Error ? error.message : String(error)}`);
+    if (this.#saveFailures === 1 || this.#saveFailures % 100 === 0) {
+      this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${this.statePath} (attempt ${this.#saveFailures}); the last good state is kept` });
     }
   }
+
 
   #openState(): LoadedSnapshot | null {
     return openState(this.#store, this.#o.restore === true, 'sim', this.#o.wallClock.now(), this.#log);

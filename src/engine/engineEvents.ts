@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { formatTrade } from '../notify/formatTrade.js';
+import { renderEquityChart } from '../notify/chart/renderEquityChart.js';
+import { formatDailySummary } from '../notify/formatDailySummary.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import type { TradingCore } from './buildTradingCore.js';
 
 export interface EngineEventSinks {
@@ -79,4 +82,12 @@ export function logPnl(log: Logger, core: TradingCore, when: string, accountEqui
       `P&L ${r.id}: ${formatPnl(r.ledger.equity() - r.capital)} (realized ${formatPnl(r.ledger.realizedPnl)}, ${r.ledger.closedTrades.length} trades, ${r.status})`,
     );
   }
+}
+
+/** After the close: the day's summary with the strategies' equity curve (every daily close and today) as a PNG. */
+export function sendDailySummary(notifier: Notifier | null, core: TradingCore, snapshot: PortfolioSnapshot, date: string): void {
+  if (notifier === null) return;
+  const h = core.portfolio.curve().history();
+  const png = renderEquityChart([...h.dailyCloses, ...h.today], core.portfolio.startingCash);
+  notifier.notifyPhoto({ priority: AlertPriority.Summary, text: formatDailySummary(snapshot, date) }, png);
 }

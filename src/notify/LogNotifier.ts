@@ -16,5 +16,9 @@ export class LogNotifier implements Notifier {
     else this.#log.info({ priority: alert.priority }, alert.text);
   }
 
+  notifyPhoto(alert: Alert): void {
+    this.notify(alert);
+  }
+
   async close(): Promise<void> {}
 }

@@ -10,5 +10,7 @@ export interface Alert {
 /** Where alerts go. Never on the order path: `notify` only queues. */
 export interface Notifier {
   notify(alert: Alert): void;
+  /** A picture (a PNG chart) with the alert as its caption; where pictures cannot go, the text alone. */
+  notifyPhoto(alert: Alert, png: Uint8Array): void;
   close(): Promise<void>;
 }

@@ -1,22 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../notify/fakeTelegram.js';
+import { decodePng } from '../notify/decodePng.js';
 import { runCli, scratchDir, writeConfig } from './cli.js';
 
 const TOKEN = '123456:abcdefghijklmnopqrstuvwxyz';
 
 describe('Telegram alerts from the daemon (fake Bot API)', () => {
-  it('announces the start, sends trades as they fill (bursts as digests) and says goodbye', async () => {
+  it('announces the start, sends trades as they fill (bursts as digests), a daily summary with its chart, and says goodbye', async () => {
     const fake = new FakeTelegram(TOKEN);
     await fake.start();
     try {
       const dir = scratchDir();
-      const r = await runCli(['start', '--config', writeConfig(dir), '--duration', '12'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
+      // 3000×: 12 s of wall time cross a New York day, so the day's summary goes out.
+      const r = await runCli(['start', '--config', writeConfig(dir, (c) => (c.sim.speed = 3000)), '--duration', '12'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
       expect(r.code).toBe(0);
       const texts = fake.texts();
       expect(texts[0]).toBe('🚀 Daemon started (offline simulation): 5 strategies on 12 symbols');
       expect(texts.some((t) => /📈 Bought \d+ [A-Z]+ @ \$[\d,.]+/.test(t))).toBe(true);
-      expect(texts[texts.length - 1]).toMatch(/^⏹ Daemon stopped \(--duration 12s elapsed\)\. P&L [+-]\$/);
+      // What Telegram had not taken within the stop's two seconds waits in the outbox for the next start.
+      const pending = (JSON.parse(readFileSync(join(dir, 'telegram_outbox.json'), 'utf8')) as { items: Array<{ text: string }> }).items.map((i) => i.text);
+      const all = [...texts, ...pending];
+      expect(all.filter((t) => /^⏹ Daemon stopped \(--duration 12s elapsed\)\. P&L [+-]\$/.test(t))).toHaveLength(1);
       expect(fake.received.every((m) => m.chatId === '42')).toBe(true);
+      const summary = fake.received.find((m) => m.method === 'sendPhoto');
+      expect(summary?.text).toMatch(/^📅 Daily summary 2019-02-12\nAccount \$[\d,.]+ · strategies [+-]\$/);
+      expect(summary?.text).toContain('• rsi_banks: ');
+      const png = decodePng(summary!.photo!);
+      expect([png.width, png.height]).toEqual([800, 400]);
       expect(r.stdout).not.toContain(TOKEN);
     } finally {
       await fake.stop();

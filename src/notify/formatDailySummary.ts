@@ -1,0 +1,26 @@
+import { formatMoney, formatPnl } from '../core/formatMoney.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+
+/**
+ * The after-the-close message: the account and, per strategy, P&L on its capital, closed trades,
+ * win rate, Sharpe, maximum drawdown and open positions (from the state file's own numbers).
+ */
+export function formatDailySummary(s: PortfolioSnapshot, date: string): string {
+  const total = Object.values(s.strategies).reduce((a, x) => a + x.equity - x.capital, 0);
+  const lines = [
+    `📅 Daily summary ${date}`,
+    `Account ${formatMoney(s.account.value)} · strategies ${formatPnl(total)} (realized ${formatPnl(s.performance.realizedPnl)}, unrealized ${formatPnl(s.performance.unrealizedPnl)})`,
+    `Total: ${s.performance.trades} trades · win ${pct(s.performance.winRate)} · Sharpe ${num(s.performance.sharpe)} · max drawdown ${pct(s.performance.maxDrawdown.depth)}`,
+  ];
+  for (const [id, x] of Object.entries(s.strategies)) {
+    const held = x.ledger.positions.map((p) => `${p.symbol} ${p.qty}`).join(', ');
+    lines.push(
+      `• ${id}: ${formatPnl(x.equity - x.capital)} · ${x.performance.trades} trades · win ${pct(x.performance.winRate)} · Sharpe ${num(x.performance.sharpe)} · max DD ${pct(x.performance.maxDrawdown.depth)}` +
+        `${held === '' ? '' : ` · holds ${held}`}${x.status === 'active' ? '' : ` · ${x.status}`}`,
+    );
+  }
+  return lines.join('\n');
+}
