@@ -23,6 +23,8 @@ import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { createNotifier } from '../notify/createNotifier.js';
+import { commandViews } from '../notify/commandViews.js';
+import { TelegramCommands } from '../notify/TelegramCommands.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
@@ -69,6 +71,7 @@ export class AlpacaTradingEngine {
   #data: AlpacaData | null = null;
   #clock: VenueClock | null = null;
   #control: ControlServer | null = null;
+  #commands: TelegramCommands | null = null;
   #notifier: Notifier | null = null;
   #aggregator: BarAggregator | null = null;
   readonly #timers: TimerHandle[] = [];
@@ -185,6 +188,10 @@ export class AlpacaTradingEngine {
       const control = new ControlServer(socket, new ControlCommands(core.breakers, clock), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
+      if (this.#o.telegram !== undefined && this.#o.telegram !== null) {
+        this.#commands = new TelegramCommands({ env: this.#o.telegram, control: new ControlCommands(core.breakers, clock), views: commandViews(() => this.#build()), clock: wallClock, log: logger.child({ component: 'telegram' }) });
+        this.#commands.start();
+      }
     }
 
     const data = new AlpacaData({
@@ -239,6 +246,7 @@ export class AlpacaTradingEngine {
     this.#log.info({ reason }, 'stopping');
     this.#data?.stop();
     await this.#control?.stop();
+    await this.#commands?.stop();
     for (const t of this.#timers.splice(0)) t.cancel();
     this.#saveSoon?.cancel();
     this.#accountSoon?.cancel();

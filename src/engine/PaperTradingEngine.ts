@@ -15,6 +15,8 @@ import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFee
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { createNotifier } from '../notify/createNotifier.js';
+import { commandViews } from '../notify/commandViews.js';
+import { TelegramCommands } from '../notify/TelegramCommands.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
@@ -61,6 +63,7 @@ export class PaperTradingEngine {
   #snapshotTimer: TimerHandle | null = null;
   #notifier: Notifier | null = null;
   #control: ControlServer | null = null;
+  #commands: TelegramCommands | null = null;
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
@@ -163,6 +166,10 @@ export class PaperTradingEngine {
       const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
+      if (this.#o.telegram !== undefined && this.#o.telegram !== null) {
+        this.#commands = new TelegramCommands({ env: this.#o.telegram, control: new ControlCommands(core.breakers, marketClock), views: commandViews(() => this.#build()), clock: wallClock, log: logger.child({ component: 'telegram' }) });
+        this.#commands.start();
+      }
     }
 
     core.runner.warmUp(replayed.length === 0 ? history : [...history, ...replayed]);
@@ -203,6 +210,7 @@ export class PaperTradingEngine {
     this.#log.info({ reason }, 'stopping');
     this.#feed?.stop();
     await this.#control?.stop();
+    await this.#commands?.stop();
     this.#snapshotTimer?.cancel();
     this.#core?.runner.stop();
     this.#core?.execution.stop();

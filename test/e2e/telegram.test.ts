@@ -35,3 +35,36 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
     }
   });
 });
+
+describe('Telegram commands (fake Bot API)', () => {
+  it('obeys only the owner’s chat and only when addressed to this bot; /pause all blocks entries and is saved', async () => {
+    const fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    try {
+      const dir = scratchDir();
+      const { spawnCli } = await import('./cli.js');
+      const run = spawnCli(['start', '--config', writeConfig(dir), '--duration', '30'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
+      await expect.poll(() => fake.texts().some((t) => t.startsWith('🚀 Daemon started')), { timeout: 20_000 }).toBe(true);
+      fake.pushMessage(666, '/pause all');
+      fake.pushMessage(42, '/status@someotherbot');
+      fake.pushMessage(42, '/pause all');
+      await expect.poll(() => fake.texts().find((t) => t.startsWith('⏸')), { timeout: 10_000 }).toBe('⏸ paused: account, sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf');
+      fake.pushMessage(42, '/resume rsi_banks');
+      await expect.poll(() => fake.texts().some((t) => t.startsWith('Resume rsi_banks?')), { timeout: 10_000 }).toBe(true);
+      run.child.kill('SIGTERM');
+      const r = await run.result;
+      expect(r.code).toBe(0);
+      // Nothing answered the stranger or the command meant for another bot.
+      expect(fake.texts().filter((t) => !/^(🚀|📈|📉|📊|🛑|✅|⏹|📅)/.test(t))).toEqual([
+        '⏸ paused: account, sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf',
+        'Resume rsi_banks? Entries will be allowed again. Send /confirm within a minute.',
+      ]);
+      const state = JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as { circuitBreaker: { state: string }; strategies: Record<string, { circuitBreaker: { state: string; trip: { rule: string } } }> };
+      expect(state.circuitBreaker.state).toBe('PAUSED');
+      expect(Object.values(state.strategies).map((s) => [s.circuitBreaker.state, s.circuitBreaker.trip.rule])).toEqual(Array.from({ length: 5 }, () => ['PAUSED', 'manual']));
+      expect(r.stdout).toContain('Telegram command /pause from chat 666 ignored');
+    } finally {
+      await fake.stop();
+    }
+  });
+});

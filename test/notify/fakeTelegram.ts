@@ -23,6 +23,14 @@ export class FakeTelegram {
   readonly #server: Server;
   readonly #token: string;
   apiRoot = '';
+  readonly #updates: Array<{ update_id: number; message: Record<string, unknown> }> = [];
+  #nextUpdate = 1;
+
+  /** A text message the bot will receive (getUpdates), as sent from `chatId`. */
+  pushMessage(chatId: number, text: string): void {
+    const id = this.#nextUpdate++;
+    this.#updates.push({ update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'U' }, text } });
+  }
 
   constructor(token: string) {
     this.#token = token;
@@ -81,6 +89,12 @@ export class FakeTelegram {
     } else {
       // Telegram takes urlencoded bodies (what the library sends for plain fields) and the query string.
       fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    }
+    if (method === 'getUpdates') {
+      const offset = Number(fields['offset'] ?? 0);
+      // A short long-poll: hold the request a moment when there is nothing.
+      for (let i = 0; i < 10 && !this.#updates.some((u) => u.update_id >= offset); i++) await new Promise((r) => setTimeout(r, 20));
+      return reply(200, { ok: true, result: this.#updates.filter((u) => u.update_id >= offset) });
     }
     const text = String(fields['text'] ?? fields['caption'] ?? '');
     if (method === 'sendMessage' && text.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
