@@ -6,6 +6,7 @@ import { checkAllocations, loadConfig } from '../config/loadConfig.js';
 import { AlpacaTradingEngine } from '../engine/AlpacaTradingEngine.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
 import { createLogger } from '../logging/createLogger.js';
+import { ErrorLines } from '../logging/ErrorLines.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
@@ -36,7 +37,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   if (mode === 'alpaca' && env.alpaca === null) throw new CliError('--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env');
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   if (mode === 'sim') checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
-  const { logger: root, breakerLog, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true });
+  const errorLines = new ErrorLines();
+  const { logger: root, breakerLog, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true, onError: errorLines.emit });
   const logger = root.child({ component: 'main' });
   const wallClock = new LiveClock();
 
@@ -68,8 +70,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
 
   const engine =
     alpaca === null
-      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram })
-      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram });
+      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines })
+      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

@@ -23,6 +23,8 @@ import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { createNotifier } from '../notify/createNotifier.js';
+import { ErrorAlerts } from '../notify/ErrorAlerts.js';
+import type { ErrorLines } from '../logging/ErrorLines.js';
 import { commandViews } from '../notify/commandViews.js';
 import { TelegramCommands } from '../notify/TelegramCommands.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
@@ -50,6 +52,8 @@ export interface AlpacaEngineOptions {
   readonly restore?: boolean;
   /** The Telegram bot for alerts; null or omitted: alerts go to the log. */
   readonly telegram?: TelegramEnv | null;
+  /** Error-level log lines, alerted (throttled) when `notifications.telegram_on_any_error`. */
+  readonly errorLines?: ErrorLines;
 }
 
 const DAY = 86_400_000;
@@ -72,6 +76,8 @@ export class AlpacaTradingEngine {
   #clock: VenueClock | null = null;
   #control: ControlServer | null = null;
   #commands: TelegramCommands | null = null;
+  #errorAlerts: ErrorAlerts | null = null;
+  #unsubscribeErrors: (() => void) | null = null;
   #notifier: Notifier | null = null;
   #aggregator: BarAggregator | null = null;
   readonly #timers: TimerHandle[] = [];
@@ -144,6 +150,11 @@ export class AlpacaTradingEngine {
     });
     this.#core = core;
     this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
+    if (config.notifications.telegram_on_any_error && this.#o.errorLines !== undefined) {
+      const alerts = new ErrorAlerts(() => this.#notifier, wallClock);
+      this.#errorAlerts = alerts;
+      this.#unsubscribeErrors = this.#o.errorLines.subscribe((m, c) => alerts.report(m, c));
+    }
     wireEngineEvents(core, {
       logger,
       breakerLog: this.#o.breakerLog,
@@ -172,6 +183,14 @@ export class AlpacaTradingEngine {
     }
     // The trade stream first: fills of orders in flight at the last save are caught up before reconciling.
     await broker.start();
+    broker.onConnectionChange((up) => {
+      if (this.#state !== 'running') return;
+      this.#notifier?.notify(
+        up
+          ? { priority: AlertPriority.Info, text: '✅ Trade-updates stream back; orders caught up over REST; entries allowed again' }
+          : { priority: AlertPriority.Error, text: '⚠️ Trade-updates stream down: no new entries until it is back (exits still go)' },
+      );
+    });
     const external = reconcileWithBroker(core, await broker.getPositions(), await broker.getOpenOrders());
     if (external.length > 0) {
       const text = `the broker holds what no strategy's books explain: ${external.join('; ')}`;
@@ -263,6 +282,8 @@ export class AlpacaTradingEngine {
       const p = this.#core.portfolio;
       this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
     }
+    this.#unsubscribeErrors?.();
+    this.#errorAlerts?.flush();
     await this.#notifier?.close();
     this.#state = 'stopped';
     this.#log.info('stopped');

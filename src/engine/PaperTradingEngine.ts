@@ -15,6 +15,8 @@ import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFee
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import { createNotifier } from '../notify/createNotifier.js';
+import { ErrorAlerts } from '../notify/ErrorAlerts.js';
+import type { ErrorLines } from '../logging/ErrorLines.js';
 import { commandViews } from '../notify/commandViews.js';
 import { TelegramCommands } from '../notify/TelegramCommands.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
@@ -44,6 +46,8 @@ export interface EngineOptions {
   readonly restore?: boolean;
   /** The Telegram bot for alerts; null or omitted: alerts go to the log. */
   readonly telegram?: TelegramEnv | null;
+  /** Error-level log lines, alerted (throttled) when `notifications.telegram_on_any_error`. */
+  readonly errorLines?: ErrorLines;
 }
 
 /**
@@ -64,6 +68,8 @@ export class PaperTradingEngine {
   #notifier: Notifier | null = null;
   #control: ControlServer | null = null;
   #commands: TelegramCommands | null = null;
+  #errorAlerts: ErrorAlerts | null = null;
+  #unsubscribeErrors: (() => void) | null = null;
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
@@ -135,6 +141,11 @@ export class PaperTradingEngine {
     });
     this.#core = core;
     this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
+    if (config.notifications.telegram_on_any_error && this.#o.errorLines !== undefined) {
+      const alerts = new ErrorAlerts(() => this.#notifier, wallClock);
+      this.#errorAlerts = alerts;
+      this.#unsubscribeErrors = this.#o.errorLines.subscribe((m, c) => alerts.report(m, c));
+    }
     this.#wireEvents(core);
 
     core.execution.start();
@@ -223,6 +234,8 @@ export class PaperTradingEngine {
       const p = this.#core.portfolio;
       this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
     }
+    this.#unsubscribeErrors?.();
+    this.#errorAlerts?.flush();
     await this.#notifier?.close();
     this.#state = 'stopped';
     this.#log.info('stopped');

@@ -9,6 +9,8 @@ export interface LoggerOptions {
   readonly level: Level;
   /** Also print readable lines on stdout (the daemon); off for tests and quiet commands. */
   readonly console: boolean;
+  /** Told every error-level line's message (and component): the error alerts listen here. */
+  readonly onError?: (message: string, component: string | undefined) => void;
 }
 
 export interface DaemonLogger {
@@ -52,6 +54,20 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths, censor: '[redacted]' },
+      ...(o.onError === undefined
+        ? {}
+        : {
+            hooks: {
+              logMethod(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn, level: number) {
+                if (level >= 50) {
+                  const message = args.find((a): a is string => typeof a === 'string') ?? 'error';
+                  const component = (this.bindings() as { component?: string }).component;
+                  o.onError!(message, component);
+                }
+                method.apply(this, args);
+              },
+            },
+          }),
     },
     pino.multistream(streams),
   );
