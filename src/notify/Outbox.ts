@@ -48,6 +48,7 @@ export class Outbox {
   #sending: Promise<void> | null = null;
   #failures = 0;
   #stopped = false;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
 
   constructor(o: OutboxOptions) {
     this.#o = o;
@@ -89,13 +90,15 @@ export class Outbox {
 
   #kick(ms: number): void {
     if (this.#stopped || this.#timer !== null || this.#sending !== null || this.#items.length === 0) return;
+    // The pace holds across idle moments too: a message queued right after one went out waits its turn.
+    const paced = this.#lastSentAt + (this.#o.paceMs ?? 1100) - this.#o.clock.now();
     this.#timer = this.#o.clock.setTimeout(() => {
       this.#timer = null;
       this.#sending = this.#sendNext().then((wait) => {
         this.#sending = null;
         this.#kick(wait);
       });
-    }, ms);
+    }, Math.max(ms, paced, 0));
   }
 
   /** The next message: the most urgent, oldest first; trades queued together become one digest. */
@@ -123,6 +126,7 @@ export class Outbox {
     let wait = this.#o.paceMs ?? 1100;
     try {
       await this.#o.send(item);
+      this.#lastSentAt = this.#o.clock.now();
       this.#remove(ids);
       this.#failures = 0;
     } catch (error) {
