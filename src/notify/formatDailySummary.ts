@@ -2,7 +2,10 @@ import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+/** An annualized Sharpe ratio from a handful of days says nothing: shown from 20 trading days on. */
+const MIN_DAYS_FOR_SHARPE = 20;
+const sharpe = (m: { sharpe: number | null; tradingDays: number }): string =>
+  m.tradingDays < MIN_DAYS_FOR_SHARPE ? `n/a (${m.tradingDays} of ${MIN_DAYS_FOR_SHARPE} days)` : m.sharpe === null ? 'n/a' : m.sharpe.toFixed(2);
 
 /**
  * The after-the-close message: the account and, per strategy, P&L on its capital, closed trades,
@@ -13,12 +16,12 @@ export function formatDailySummary(s: PortfolioSnapshot, date: string): string {
   const lines = [
     `📅 Daily summary ${date}`,
     `Account ${formatMoney(s.account.value)} · strategies ${formatPnl(total)} (realized ${formatPnl(s.performance.realizedPnl)}, unrealized ${formatPnl(s.performance.unrealizedPnl)})`,
-    `Total: ${s.performance.trades} trades · win ${pct(s.performance.winRate)} · Sharpe ${num(s.performance.sharpe)} · max drawdown ${pct(s.performance.maxDrawdown.depth)}`,
+    `Total: ${s.performance.trades} trades · win ${pct(s.performance.winRate)} · Sharpe ${sharpe(s.performance)} · max drawdown ${pct(s.performance.maxDrawdown.depth)}`,
   ];
   for (const [id, x] of Object.entries(s.strategies)) {
     const held = x.ledger.positions.map((p) => `${p.symbol} ${p.qty}`).join(', ');
     lines.push(
-      `• ${id}: ${formatPnl(x.equity - x.capital)} · ${x.performance.trades} trades · win ${pct(x.performance.winRate)} · Sharpe ${num(x.performance.sharpe)} · max DD ${pct(x.performance.maxDrawdown.depth)}` +
+      `• ${id}: ${formatPnl(x.equity - x.capital)} · ${x.performance.trades} trades · win ${pct(x.performance.winRate)} · Sharpe ${sharpe(x.performance)} · max DD ${pct(x.performance.maxDrawdown.depth)}` +
         `${held === '' ? '' : ` · holds ${held}`}${x.status === 'active' ? '' : ` · ${x.status}`}`,
     );
   }
