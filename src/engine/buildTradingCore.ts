@@ -83,7 +83,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     ((spec: StrategySpec): Strategy => {
       const factory = builtInStrategies[spec.type];
       if (factory === undefined) throw new RangeError(`unknown strategy type ${spec.type}`);
-      return factory.create(spec.params);
+      return factory.create(spec.params, spec.symbols);
     });
   const runners = o.strategies.map((spec) => {
     return new StrategyRunner({

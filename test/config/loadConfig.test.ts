@@ -40,7 +40,7 @@ describe('configuration', () => {
   });
 
   it('names the field of every problem', () => {
-    expect(errorOf({ strategies: [{ ...strategy, type: 'foo' }] })).toBe('cfg.json: strategies[0].type: unknown strategy type "foo" (known: rsi_reversion, sma_cross)');
+    expect(errorOf({ strategies: [{ ...strategy, type: 'foo' }] })).toBe('cfg.json: strategies[0].type: unknown strategy type "foo" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross)');
     expect(errorOf({ strategies: [{ ...strategy, capital_allocation: -1 }] })).toBe(
       'cfg.json: strategies[0].capital_allocation: must be > 0 (dollars of the account given to this strategy)',
     );

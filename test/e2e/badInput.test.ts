@@ -26,7 +26,7 @@ describe('bad input stops with a clear message', () => {
 
   it('an unknown strategy type names the field and the known types', async () => {
     const file = writeConfig(dir, (c) => (c.strategies[1]!.type = 'sma_crossover'));
-    expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[1].type: unknown strategy type "sma_crossover" (known: rsi_reversion, sma_cross)`);
+    expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[1].type: unknown strategy type "sma_crossover" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross)`);
   });
 
   it('a negative allocation names the field', async () => {
@@ -70,7 +70,7 @@ describe('bad input stops with a clear message', () => {
 
   it('bad backtest flags name the flag', async () => {
     const csv = join(root, 'test', 'fixtures', 'backtrader', 'SPY_1min.csv');
-    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'macd'], dir), '--strategy: unknown strategy "macd" (known: rsi_reversion, sma_cross)');
+    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'macd'], dir), '--strategy: unknown strategy "macd" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross)');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"fast":30,"slow":10,"qty":1}'], dir), '--params: params.fast: must be less than slow (10)');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"qty":1}', '--cash=-1'], dir), '--cash: invalid value "-1"');
   });

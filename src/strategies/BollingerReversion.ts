@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Bar } from '../core/Bar.js';
+import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkSizing, sharesFor, sizingShape } from './sizing.js';
+import { Strategy } from './Strategy.js';
+import type { StrategyContext } from './StrategyContext.js';
+
+export const bollingerReversionParams = z
+  .strictObject({ period: z.number().int().min(2).default(20), k: z.number().positive().default(2), ...sizingShape })
+  .superRefine((p, ctx) => checkSizing(p, ctx));
+export type BollingerReversionParams = z.infer<typeof bollingerReversionParams>;
+
+/**
+ * `bollinger_reversion`: long-only mean reversion on Bollinger bands (simple average of `period`
+ * closes ± `k` population standard deviations), per symbol. Flat and the close under the lower band:
+ * buy. Long and the close back at or above the middle band: sell everything.
+ */
+export class BollingerReversion extends Strategy<BollingerReversionParams> {
+  readonly #w = new Map<string, RollingWindow>();
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    let w = this.#w.get(bar.symbol);
+    if (w === undefined) {
+      w = new RollingWindow(this.params.period);
+      this.#w.set(bar.symbol, w);
+    }
+    w.push(bar.close);
+    if (!w.full || ctx.hasOpenOrder(bar.symbol)) return;
+    const middle = w.mean();
+    const lower = middle - this.params.k * w.stdev();
+    const held = ctx.position(bar.symbol);
+    if (held === 0 && bar.close < lower) {
+      const qty = sharesFor(this.params, ctx.capital, bar.close);
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} under the lower band ${lower.toFixed(2)}` });
+    } else if (held > 0 && bar.close >= middle) {
+      ctx.closePosition(bar.symbol, `close ${bar.close} back at the middle band ${middle.toFixed(2)}`);
+    }
+  }
+}

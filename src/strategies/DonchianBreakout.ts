@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Bar } from '../core/Bar.js';
+import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkSizing, sharesFor, sizingShape } from './sizing.js';
+import { Strategy } from './Strategy.js';
+import type { StrategyContext } from './StrategyContext.js';
+
+export const donchianBreakoutParams = z
+  .strictObject({
+    entry: z.number().int().min(2).default(20),
+    exit: z.number().int().min(2).default(10),
+    atr: z.number().int().min(1).default(14),
+    atrStop: z.number().positive().default(2),
+    ...sizingShape,
+  })
+  .superRefine((p, ctx) => checkSizing(p, ctx));
+export type DonchianBreakoutParams = z.infer<typeof donchianBreakoutParams>;
+
+interface State {
+  readonly highs: RollingWindow;
+  readonly lows: RollingWindow;
+  /** Wilder's average true range: the mean of the first `atr` true ranges, then smoothed. */
+  atr: number | null;
+  trs: number[];
+  prevClose: number | null;
+  /** The protective stop of the position held: entry signal close − atrStop × ATR. */
+  stop: number | null;
+}
+
+/**
+ * `donchian_breakout`: long-only channel breakout, per symbol. Flat and the close above the highest
+ * high of the previous `entry` bars: buy, with a stop `atrStop` average true ranges under that close.
+ * Long and the close under the lowest low of the previous `exit` bars, or under the stop: sell
+ * everything.
+ */
+export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
+  readonly #s = new Map<string, State>();
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    const p = this.params;
+    let s = this.#s.get(bar.symbol);
+    if (s === undefined) {
+      s = { highs: new RollingWindow(p.entry), lows: new RollingWindow(p.exit), atr: null, trs: [], prevClose: null, stop: null };
+      this.#s.set(bar.symbol, s);
+    }
+    const tr = s.prevClose === null ? bar.high - bar.low : Math.max(bar.high - bar.low, Math.abs(bar.high - s.prevClose), Math.abs(bar.low - s.prevClose));
+    if (s.atr === null) {
+      s.trs.push(tr);
+      if (s.trs.length === p.atr) s.atr = s.trs.reduce((a, b) => a + b, 0) / p.atr;
+    } else s.atr = (s.atr * (p.atr - 1) + tr) / p.atr;
+    s.prevClose = bar.close;
+    // The channels of the bars before this one.
+    const entryLevel = s.highs.full ? s.highs.max() : null;
+    const exitLevel = s.lows.full ? s.lows.min() : null;
+    s.highs.push(bar.high);
+    s.lows.push(bar.low);
+    if (ctx.hasOpenOrder(bar.symbol)) return;
+    const held = ctx.position(bar.symbol);
+    if (held === 0 && entryLevel !== null && s.atr !== null && bar.close > entryLevel) {
+      const qty = sharesFor(p, ctx.capital, bar.close);
+      if (qty > 0) {
+        s.stop = bar.close - p.atrStop * s.atr;
+        ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}` });
+      }
+    } else if (held > 0) {
+      if (s.stop !== null && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);
+      else if (exitLevel !== null && bar.close < exitLevel) ctx.closePosition(bar.symbol, `close ${bar.close} under the ${p.exit}-bar low ${exitLevel}`);
+    }
+  }
+}

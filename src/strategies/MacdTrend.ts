@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Bar } from '../core/Bar.js';
+import { Ema } from './indicators/Ema.js';
+import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkSizing, sharesFor, sizingShape } from './sizing.js';
+import { Strategy } from './Strategy.js';
+import type { StrategyContext } from './StrategyContext.js';
+
+export const macdTrendParams = z
+  .strictObject({ fast: z.number().int().min(1).default(12), slow: z.number().int().min(2).default(26), signal: z.number().int().min(1).default(9), trend: z.number().int().min(1).default(50), ...sizingShape })
+  .superRefine((p, ctx) => {
+    if (p.fast >= p.slow) ctx.addIssue({ code: 'custom', path: ['fast'], message: `must be less than slow (${p.slow})` });
+    checkSizing(p, ctx);
+  });
+export type MacdTrendParams = z.infer<typeof macdTrendParams>;
+
+interface State {
+  readonly fast: Ema;
+  readonly slow: Ema;
+  readonly signal: Ema;
+  readonly trend: RollingWindow;
+  /** MACD minus signal on the previous bar (null before both exist). */
+  prevHist: number | null;
+}
+
+/**
+ * `macd_trend`: long-only MACD crossover with a trend filter, per symbol. MACD = EMA(fast) − EMA(slow)
+ * of the close, signal = EMA(signal) of MACD. Flat, MACD crosses above its signal and the close is above
+ * its `trend`-bar simple average: buy. Long and MACD crosses below its signal: sell everything.
+ */
+export class MacdTrend extends Strategy<MacdTrendParams> {
+  readonly #s = new Map<string, State>();
+
+  override onBar(bar: Bar, ctx: StrategyContext): void {
+    const p = this.params;
+    let s = this.#s.get(bar.symbol);
+    if (s === undefined) {
+      s = { fast: new Ema(p.fast), slow: new Ema(p.slow), signal: new Ema(p.signal), trend: new RollingWindow(p.trend), prevHist: null };
+      this.#s.set(bar.symbol, s);
+    }
+    s.trend.push(bar.close);
+    const f = s.fast.add(bar.close);
+    const sl = s.slow.add(bar.close);
+    if (f === null || sl === null) return;
+    const macd = f - sl;
+    const signal = s.signal.add(macd);
+    if (signal === null) return;
+    const hist = macd - signal;
+    const prev = s.prevHist;
+    s.prevHist = hist;
+    if (prev === null || ctx.hasOpenOrder(bar.symbol)) return;
+    const held = ctx.position(bar.symbol);
+    if (held === 0 && prev <= 0 && hist > 0 && s.trend.full && bar.close > s.trend.mean()) {
+      const qty = sharesFor(p, ctx.capital, bar.close);
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `MACD crossed above its signal, close above SMA${p.trend}` });
+    } else if (held > 0 && prev >= 0 && hist < 0) {
+      ctx.closePosition(bar.symbol, 'MACD crossed below its signal');
+    }
+  }
+}

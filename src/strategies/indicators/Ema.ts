@@ -1,0 +1,31 @@
+/**
+ * Exponential moving average with smoothing 2 / (period + 1), seeded with the simple average of the
+ * first `period` values (backtrader's and TA-Lib's convention); null until then.
+ */
+export class Ema {
+  readonly #period: number;
+  readonly #alpha: number;
+  #seedSum = 0;
+  #count = 0;
+  #value: number | null = null;
+
+  constructor(period: number) {
+    if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`EMA period must be an integer ≥ 1, got ${period}`);
+    this.#period = period;
+    this.#alpha = 2 / (period + 1);
+  }
+
+  add(x: number): number | null {
+    if (this.#value === null) {
+      this.#seedSum += x;
+      if (++this.#count === this.#period) this.#value = this.#seedSum / this.#period;
+      return this.#value;
+    }
+    this.#value += this.#alpha * (x - this.#value);
+    return this.#value;
+  }
+
+  get value(): number | null {
+    return this.#value;
+  }
+}
