@@ -42,6 +42,12 @@ export interface OrderIntent {
   readonly timeInForce?: TimeInForce;
   /** Free text saved with the order, e.g. "cross up". */
   readonly reason?: string;
+  /**
+   * Protective exits attached to an entry (Alpaca's bracket): once the entry is completely filled, a
+   * stop at `stopLoss` and a limit at `takeProfit` close the position, whichever comes first (the
+   * other is canceled). They are the venue's orders: a paused breaker never blocks them.
+   */
+  readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number };
 }
 
 /** An intent the RiskGate allowed, named by a client order id that says which strategy sent it. */

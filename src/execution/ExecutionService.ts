@@ -117,6 +117,7 @@ export class ExecutionService {
       stopPrice: intent.stopPrice,
       timeInForce: intent.timeInForce ?? 'day',
       reason: intent.reason,
+      bracket: intent.bracket,
       strategyId,
       clientOrderId: clientOrderId(strategyId, this.#runId, this.#seq++),
     };

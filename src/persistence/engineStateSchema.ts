@@ -135,7 +135,15 @@ export const engineStateSchema = z.strictObject({
       execSeq: z.number().int().nonnegative(),
       positions: z.array(z.strictObject({ symbol: z.string(), qty: num, cost: num })),
       marks: z.array(z.strictObject({ symbol: z.string(), price: num })),
-      working: z.array(z.strictObject({ order, session: z.number().int(), triggered: z.boolean().optional() })),
+      working: z.array(
+        z.strictObject({
+          order,
+          session: z.number().int(),
+          triggered: z.boolean().optional(),
+          bracket: z.strictObject({ stopLoss: num.optional(), takeProfit: num.optional() }).optional(),
+          sibling: z.string().optional(),
+        }),
+      ),
     })
     .nullable(),
   /** Alpaca mode: how much of each open order at the broker is booked (a restart books only the rest). */

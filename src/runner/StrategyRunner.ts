@@ -190,6 +190,8 @@ export class StrategyRunner {
       case 'canceled':
       case 'expired':
       case 'rejected': {
+        // The other leg of a bracket, canceled when one exit filled: nothing the strategy asked for.
+        if (at === -1 && event.kind === 'canceled' && /-(sl|tp)$/.test(cid)) return;
         if (at !== -1) this.#dropOpen(at);
         const intent: OrderIntent = open?.intent ?? {
           symbol: event.order.symbol,
@@ -313,6 +315,7 @@ export class StrategyRunner {
         stopPrice: o?.stopPrice,
         timeInForce: undefined,
         reason: o?.reason,
+        bracket: o?.stopLoss === undefined && o?.takeProfit === undefined ? undefined : { stopLoss: o.stopLoss, takeProfit: o.takeProfit },
       });
     return {
       strategyId: this.id,

@@ -7,6 +7,9 @@ export interface OrderOptions {
   readonly limitPrice?: number;
   readonly stopPrice?: number;
   readonly reason?: string;
+  /** Protective exits of an entry: a stop-loss and/or a take-profit price (see OrderIntent.bracket). */
+  readonly stopLoss?: number;
+  readonly takeProfit?: number;
 }
 
 /**

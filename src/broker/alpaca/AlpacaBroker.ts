@@ -111,6 +111,11 @@ export class AlpacaBroker implements Broker {
   }
 
   submit(request: OrderRequest): void {
+    if (request.bracket !== undefined) {
+      // Never send an entry without the exits it was meant to carry: refused until Alpaca brackets are wired.
+      this.#reject(request, 'bracket entries (stop-loss / take-profit) are not sent to Alpaca yet: the entry is refused rather than sent unprotected');
+      return;
+    }
     void this.#send(request).catch((error: unknown) => {
       this.#log.error({ err: error, clientOrderId: request.clientOrderId }, 'order could not be sent');
       this.#reject(request, `could not be sent: ${error instanceof Error ? error.message : String(error)}`);

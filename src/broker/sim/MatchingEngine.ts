@@ -42,6 +42,10 @@ interface Working {
   session: number;
   /** A stop order whose stop price the quotes have reached: it now trades as a market order. */
   triggered: boolean;
+  /** Exits to open once this entry is completely filled. */
+  readonly bracket?: OrderRequest['bracket'];
+  /** The other exit of a bracket: canceled when this one fills. */
+  sibling?: Working;
 }
 
 // Alpaca's limits and error codes, so the emulator can return what Alpaca returns.
@@ -57,7 +61,14 @@ export interface VenueData {
   readonly execSeq: number;
   readonly positions: ReadonlyArray<{ readonly symbol: string; readonly qty: number; readonly cost: number }>;
   readonly marks: ReadonlyArray<{ readonly symbol: string; readonly price: number }>;
-  readonly working: ReadonlyArray<{ readonly order: Order; readonly session: number; readonly triggered?: boolean }>;
+  readonly working: ReadonlyArray<{
+    readonly order: Order;
+    readonly session: number;
+    readonly triggered?: boolean;
+    readonly bracket?: { readonly stopLoss?: number | undefined; readonly takeProfit?: number | undefined };
+    /** The other exit of a bracket (order id). */
+    readonly sibling?: string;
+  }>;
 }
 
 function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
@@ -233,7 +244,13 @@ export class MatchingEngine {
       execSeq: this.#execSeq,
       positions: [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, cost: p.cost })),
       marks: [...this.#marks].map(([symbol, price]) => ({ symbol, price })),
-      working: this.#working.map((w) => ({ order: copyOrder(w.order), session: w.session, triggered: w.triggered })),
+      working: this.#working.map((w) => ({
+        order: copyOrder(w.order),
+        session: w.session,
+        triggered: w.triggered,
+        ...(w.bracket === undefined ? {} : { bracket: w.bracket }),
+        ...(w.sibling === undefined ? {} : { sibling: w.sibling.order.id }),
+      })),
     };
   }
 
@@ -251,7 +268,13 @@ export class MatchingEngine {
       const order: Mutable<Order> = { ...w.order };
       this.#orders.set(order.id, order);
       this.#byClientId.set(order.clientOrderId, order.id);
-      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false });
+      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }) });
+    }
+    for (const w of d.working) {
+      if (w.sibling === undefined) continue;
+      const me = this.#working.find((x) => x.order.id === w.order.id);
+      const other = this.#working.find((x) => x.order.id === w.sibling);
+      if (me !== undefined && other !== undefined) me.sibling = other;
     }
   }
 
@@ -270,8 +293,39 @@ export class MatchingEngine {
     const order: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
-    this.#working.push({ order, session: -1, triggered: false });
+    this.#working.push({ order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }) });
     return copyOrder(order);
+  }
+
+  /**
+   * A bracket's exits, once its entry is completely filled: a stop and a take-profit limit for the
+   * filled quantity, good till canceled, linked so that one filling cancels the other. Client ids are
+   * the entry's with `-sl` / `-tp`, so the exits belong to the entry's strategy. When both could trade
+   * on one bar, the stop (opened first) goes first: the pessimistic reading of a bar.
+   */
+  #openBracket(entry: Working, time: number): void {
+    const b = entry.bracket!;
+    const o = entry.order;
+    const legs: Working[] = [];
+    for (const [suffix, type, price] of [
+      ['sl', 'stop', b.stopLoss],
+      ['tp', 'limit', b.takeProfit],
+    ] as const) {
+      if (price === undefined) continue;
+      this.#orderSeq++;
+      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type, timeInForce: 'gtc', clientOrderId: `${o.clientOrderId}-${suffix}`, strategyId: '', ...(type === 'stop' ? { stopPrice: price } : { limitPrice: price }) };
+      const leg: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', time);
+      this.#orders.set(leg.id, leg);
+      this.#byClientId.set(leg.clientOrderId, leg.id);
+      const w: Working = { order: leg, session: -1, triggered: false };
+      this.#working.push(w);
+      legs.push(w);
+    }
+    if (legs.length === 2) {
+      legs[0]!.sibling = legs[1]!;
+      legs[1]!.sibling = legs[0]!;
+    }
+    for (const w of legs) this.#emit({ kind: 'new', order: copyOrder(w.order), time });
   }
 
   /** The working orders, copied into a reused array: events may add or cancel orders during a walk. */
@@ -320,6 +374,9 @@ export class MatchingEngine {
     o.status = done ? 'filled' : 'partially_filled';
     if (done) this.#remove(w);
     this.#emit({ kind: done ? 'fill' : 'partial_fill', order: copyOrder(o), fill, time });
+    if (!done) return;
+    if (w.bracket !== undefined) this.#openBracket(w, time);
+    if (w.sibling !== undefined && this.#working.includes(w.sibling)) this.cancel(w.sibling.order.id);
   }
 
   /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */
@@ -346,6 +403,14 @@ export class MatchingEngine {
     if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) refuse('a market order takes no limit or stop price');
     if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) refuse('limit_price is required for a limit order');
     if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) refuse('stop_price is required for a stop order');
+    if (r.bracket !== undefined) {
+      const { stopLoss, takeProfit } = r.bracket;
+      if (r.side !== 'buy') refuse('a bracket protects a long entry: only buys take one');
+      for (const [name, v] of [['stop_loss.stop_price', stopLoss], ['take_profit.limit_price', takeProfit]] as const) {
+        if (v !== undefined && !(Number.isFinite(v) && v > 0)) refuse(`${name} must be > 0`);
+      }
+      if (stopLoss !== undefined && takeProfit !== undefined && !(stopLoss < takeProfit)) refuse(`take_profit.limit_price ${takeProfit} must be above stop_loss.stop_price ${stopLoss}`);
+    }
     if (r.side === 'sell') {
       const held = this.#positions.get(r.symbol)?.qty ?? 0;
       const available = held - this.#workingQty(r.symbol, 'sell');
