@@ -8,6 +8,7 @@ import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
 import type { CommissionModel } from '../broker/sim/CommissionModel.js';
 import type { SlippageModel } from '../broker/sim/SlippageModel.js';
 import { buildTradingCore } from '../engine/buildTradingCore.js';
+import type { Strategy } from '../strategies/Strategy.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
 import { computeMetrics } from '../portfolio/metrics.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
@@ -32,6 +33,8 @@ export interface BacktestOptions {
   readonly logger: Logger;
   /** Reads a monotonic time in ms, for the speed figures only (never for trading decisions). */
   readonly stopwatch: () => number;
+  /** Makes each strategy; default: the built-in type its spec names (your own strategy in a test). */
+  readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
 
 const iso = toIso;
@@ -58,6 +61,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     ...(o.breakers === undefined ? {} : { breakers: o.breakers }),
     accountBuyingPower: () => venue.buyingPower(),
+    ...(o.createStrategy === undefined ? {} : { createStrategy: o.createStrategy }),
   });
   // During the run only references are kept; the report's objects and strings are built after it.
   const booked: Array<DaemonEvents['fill.booked']> = [];
