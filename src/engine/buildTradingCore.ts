@@ -97,6 +97,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
       clock: o.clock,
       logger: o.logger.child({ component: 'strategy', strategy: spec.id }),
       estimateCommission: o.estimateCommission,
+      ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     });
   });
   const runner = new MultiStrategyRunner(runners, bus);

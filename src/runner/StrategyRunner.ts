@@ -9,6 +9,9 @@ import { Ledger } from '../portfolio/Ledger.js';
 import type { RiskGate } from '../risk/RiskGate.js';
 import type { RiskView } from '../risk/RiskView.js';
 import type { Strategy } from '../strategies/Strategy.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { HigherTimeframes } from './HigherTimeframes.js';
 import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
 
 export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faulted' } as const;
@@ -40,6 +43,8 @@ export interface StrategyRunnerDeps {
   readonly logger: Logger;
   /** Estimated commission of an order, to reserve cash for open buys. */
   readonly estimateCommission?: (qty: number, price: number) => number;
+  /** Sessions for the longer timeframes a strategy reads (`ctx.bars`); default: the static NYSE calendar. */
+  readonly calendar?: MarketCalendar;
 }
 
 /**
@@ -62,6 +67,7 @@ export class StrategyRunner {
   /** Orders in flight. A strategy has few at a time, and most uses walk them all: an array. */
   readonly #open: OpenOrder[] = [];
   readonly #lastBars = new Map<string, Bar>();
+  readonly #higher: HigherTimeframes;
   readonly #ctx: StrategyContext;
   readonly #view: RiskView;
   /** Denied or rejected orders by rule, for the state file. */
@@ -72,6 +78,7 @@ export class StrategyRunner {
   #now = 0;
 
   constructor(deps: StrategyRunnerDeps) {
+    this.#higher = new HigherTimeframes(deps.calendar ?? new StaticNyseCalendar());
     this.id = deps.id;
     this.type = deps.type;
     this.symbols = deps.symbols;
@@ -138,6 +145,7 @@ export class StrategyRunner {
   onBar(bar: Bar): void {
     this.#now = bar.time;
     this.#lastBars.set(bar.symbol, bar);
+    this.#higher.push(bar);
     if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
     if (this.#status === RunnerStatus.Faulted) return;
     // The error boundary, written out: no closure per bar on the hot path.
@@ -335,6 +343,7 @@ export class StrategyRunner {
         return false;
       },
       lastBar: (s) => this.#lastBars.get(s),
+      bars: (s, tf) => this.#higher.bars(s, tf),
       submit: (intent) => this.#submit(intent),
       buy: (s, q, o) => order(s, 'buy', q, o),
       sell: (s, q, o) => order(s, 'sell', q, o),

@@ -32,6 +32,12 @@ export interface StrategyContext {
   hasOpenOrder(symbol: string): boolean;
   /** The last bar seen for `symbol`, if any. */
   lastBar(symbol: string): Bar | undefined;
+  /**
+   * Completed bars of `symbol` at a longer `timeframe` (`1H`, `1D`…), built from this strategy's bars
+   * by the live feed's session-aligned aggregation; oldest first, the last 500. Ask from the first
+   * bar (warm-up included) so the history is there when it matters.
+   */
+  bars(symbol: string, timeframe: string): readonly Bar[];
   submit(intent: OrderIntent): void;
   buy(symbol: string, qty: number, options?: OrderOptions): void;
   sell(symbol: string, qty: number, options?: OrderOptions): void;

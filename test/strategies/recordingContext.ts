@@ -1,6 +1,8 @@
 import type { Bar } from '../../src/core/Bar.js';
 import type { OrderIntent } from '../../src/core/Order.js';
 import type { Strategy } from '../../src/strategies/Strategy.js';
+import { HigherTimeframes } from '../../src/runner/HigherTimeframes.js';
+import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
 import type { OrderOptions, StrategyContext } from '../../src/strategies/StrategyContext.js';
 
 /** What a strategy asked for, in order: `time side qty symbol`. */
@@ -21,6 +23,7 @@ export function runSignals(strategy: Strategy, bars: readonly Bar[], capital = 1
   let cash = capital;
   const signals: Signal[] = [];
   let now = 0;
+  const higher = new HigherTimeframes(new StaticNyseCalendar());
   const fill = (i: OrderIntent): void => {
     const price = last.get(i.symbol)!.close;
     const signed = i.side === 'buy' ? i.qty : -i.qty;
@@ -40,6 +43,7 @@ export function runSignals(strategy: Strategy, bars: readonly Bar[], capital = 1
     position: (s) => positions.get(s) ?? 0,
     hasOpenOrder: () => false,
     lastBar: (s) => last.get(s),
+    bars: (s, tf) => higher.bars(s, tf),
     submit: fill,
     buy: (symbol, qty, o?: OrderOptions) => fill({ symbol, side: 'buy', qty, type: o?.type ?? 'market' }),
     sell: (symbol, qty, o?: OrderOptions) => fill({ symbol, side: 'sell', qty, type: o?.type ?? 'market' }),
@@ -52,6 +56,7 @@ export function runSignals(strategy: Strategy, bars: readonly Bar[], capital = 1
     const b = bars[i]!;
     now = i;
     last.set(b.symbol, b);
+    higher.push(b);
     strategy.onBar(b, ctx);
   }
   return signals;

@@ -1,0 +1,62 @@
+import type { Bar } from '../core/Bar.js';
+import { BarAggregator } from '../market-data/BarAggregator.js';
+import { parseTimeframe } from '../market-data/Timeframe.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
+
+/** Completed bars kept per symbol and timeframe. */
+const KEPT = 500;
+/** Bars of the strategy's own timeframe kept per symbol, replayed into a timeframe asked for late. */
+const RECENT = 5_000;
+
+/**
+ * A strategy's longer timeframes (a 15-minute strategy reading the daily trend), built from the bars
+ * it receives by the same session-aligned aggregation as the live feed. A timeframe asked for the
+ * first time is built from the last 5,000 bars received, then kept up to date.
+ */
+export class HigherTimeframes {
+  readonly #calendar: MarketCalendar;
+  readonly #aggregators = new Map<string, BarAggregator>();
+  readonly #bars = new Map<string, Bar[]>();
+  #labels: string[] = [];
+  readonly #recent = new Map<string, Bar[]>();
+
+  constructor(calendar: MarketCalendar) {
+    this.#calendar = calendar;
+  }
+
+  /** Completed bars of `symbol` at `timeframe` (`1H`, `1D`, `15Min` …), oldest first, at most 500. */
+  bars(symbol: string, timeframe: string): readonly Bar[] {
+    const tf = parseTimeframe(timeframe);
+    if (tf === null) throw new RangeError(`"${timeframe}" is not a timeframe (1M…59M, 1H…23H, 1D)`);
+    if (!this.#aggregators.has(tf.label)) {
+      const agg = new BarAggregator(tf, this.#calendar);
+      this.#aggregators.set(tf.label, agg);
+      this.#labels = [...this.#aggregators.keys()];
+      for (const [sym, recent] of this.#recent) for (const b of recent) this.#keep(`${sym}|${tf.label}`, agg.push(b));
+    }
+    return this.#bars.get(`${symbol}|${tf.label}`) ?? [];
+  }
+
+  /** Every bar the strategy receives passes here first. */
+  push(bar: Bar): void {
+    let recent = this.#recent.get(bar.symbol);
+    if (recent === undefined) {
+      recent = [];
+      this.#recent.set(bar.symbol, recent);
+    }
+    recent.push(bar);
+    if (recent.length > RECENT * 2) recent.splice(0, recent.length - RECENT);
+    for (let i = 0; i < this.#labels.length; i++) {
+      const label = this.#labels[i]!;
+      this.#keep(`${bar.symbol}|${label}`, this.#aggregators.get(label)!.push(bar));
+    }
+  }
+
+  #keep(key: string, done: readonly Bar[]): void {
+    if (done.length === 0) return;
+    const list = this.#bars.get(key) ?? [];
+    list.push(...done);
+    if (list.length > KEPT) list.splice(0, list.length - KEPT);
+    this.#bars.set(key, list);
+  }
+}
