@@ -61,6 +61,13 @@ export class AlpacaBroker implements Broker {
   #stream: streaming.TradingStream | null = null;
   #connected = false;
   #statusListeners: ReadonlyArray<(connected: boolean) => void> = [];
+  /** Client order ids of the bracket entries sent, and their order ids once known. */
+  readonly #bracketCids = new Set<string>();
+  readonly #bracketParents = new Map<string, string>();
+  /** A bracket's exits (Alpaca's leg ids) → the entry's client order id with `-sl` / `-tp`, so they belong to its strategy. */
+  readonly #legs = new Map<string, string>();
+  readonly #waitingLegs: streaming.TradeUpdate[] = [];
+  #mapping: Promise<void> | null = null;
   /** Client order ids of a restored state, looked up at the first connection. */
   readonly #tracked: string[] = [];
   #stopped = false;
@@ -111,11 +118,6 @@ export class AlpacaBroker implements Broker {
   }
 
   submit(request: OrderRequest): void {
-    if (request.bracket !== undefined) {
-      // Never send an entry without the exits it was meant to carry: refused until Alpaca brackets are wired.
-      this.#reject(request, 'bracket entries (stop-loss / take-profit) are not sent to Alpaca yet: the entry is refused rather than sent unprotected');
-      return;
-    }
     void this.#send(request).catch((error: unknown) => {
       this.#log.error({ err: error, clientOrderId: request.clientOrderId }, 'order could not be sent');
       this.#reject(request, `could not be sent: ${error instanceof Error ? error.message : String(error)}`);
@@ -174,7 +176,12 @@ export class AlpacaBroker implements Broker {
       clientOrderId: r.clientOrderId,
       ...(r.limitPrice === undefined ? {} : { limitPrice: String(r.limitPrice) }),
       ...(r.stopPrice === undefined ? {} : { stopPrice: String(r.stopPrice) }),
+      // A bracket: Alpaca opens the exits once the entry is filled; one filling cancels the other.
+      ...(r.bracket?.stopLoss === undefined || r.bracket.takeProfit === undefined
+        ? {}
+        : { orderClass: 'bracket' as const, takeProfit: { limitPrice: String(r.bracket.takeProfit) }, stopLoss: { stopPrice: String(r.bracket.stopLoss) } }),
     } as const;
+    if (r.bracket !== undefined) this.#bracketCids.add(r.clientOrderId);
     const attempts = this.#o.maxAttempts ?? 6;
     for (let attempt = 1; attempt <= attempts && !this.#stopped; attempt++) {
       try {
@@ -244,12 +251,24 @@ export class AlpacaBroker implements Broker {
     this.#apply(order, order.updatedAt, undefined, undefined);
   }
 
-  #onUpdate(u: streaming.TradeUpdate): void {
+  #onUpdate(u: streaming.TradeUpdate, mapped = false): void {
     let order: Order;
     try {
       order = orderFromAlpaca(u.order);
     } catch (error) {
       this.#log.error({ err: error, event: u.event }, 'unusable trade update');
+      return;
+    }
+    // An exit of a bracket not mapped yet: ask Alpaca for the entries' legs, then hear it again.
+    if (!mapped && (u.order as { orderClass?: string }).orderClass === 'bracket' && !this.#legs.has(order.id) && !this.#bracketCids.has(order.clientOrderId)) {
+      this.#waitingLegs.push(u);
+      if (this.#mapping === null) {
+        this.#mapping = this.#mapLegs().finally(() => {
+          this.#mapping = null;
+          // Legs of an entry this run did not send (a restart, a hand-made bracket) are heard as they are.
+          for (const w of this.#waitingLegs.splice(0)) this.#onUpdate(w, true);
+        });
+      }
       return;
     }
     const time = u.timestamp?.getTime() ?? order.updatedAt;
@@ -262,6 +281,9 @@ export class AlpacaBroker implements Broker {
    * quantity is not booked yet, the final status once.
    */
   #apply(order: Order, time: number, exec: { id: string; qty: number | null; price: number | null } | undefined, reason: string | undefined): void {
+    const legCid = this.#legs.get(order.id);
+    if (legCid !== undefined) order = { ...order, clientOrderId: legCid };
+    if (this.#bracketCids.has(order.clientOrderId)) this.#bracketParents.set(order.id, order.clientOrderId);
     let b = this.#booked.get(order.id);
     if (b === undefined) {
       b = { qty: 0, notional: 0, terminal: false, announced: false };
@@ -332,6 +354,20 @@ export class AlpacaBroker implements Broker {
       }
     } catch (error) {
       this.#log.error({ err: error }, 'catching up on orders after a reconnection failed');
+    }
+  }
+
+  /** The legs of every bracket entry sent: nested under the entry in GET /v2/orders/{id}?nested=true. */
+  async #mapLegs(): Promise<void> {
+    for (const [parentId, cid] of this.#bracketParents) {
+      try {
+        const parent = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: parentId, nested: true }));
+        for (const leg of parent.legs ?? []) {
+          if (leg.id !== undefined) this.#legs.set(leg.id, `${cid}-${leg.type === 'stop' ? 'sl' : 'tp'}`);
+        }
+      } catch (error) {
+        this.#log.warn({ err: error, parentId }, 'could not read the legs of a bracket order');
+      }
     }
   }
 

@@ -32,6 +32,8 @@ export interface MatchingEngineOptions {
   readonly quoteLiquidity?: (order: Order) => number;
   /** Names new orders and executions (the emulator uses UUIDs, as Alpaca does); default `sim-N`, `sim-exec-N`. */
   readonly ids?: { readonly order: () => string; readonly execution: () => string };
+  /** Client order id of a bracket's exit; default the entry's with `-sl` / `-tp` (Alpaca gives legs ids of their own). */
+  readonly legClientOrderId?: (entry: Order, leg: 'sl' | 'tp') => string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -93,6 +95,7 @@ export class MatchingEngine {
   readonly #liquidity: (order: Order, bar: Bar) => number;
   readonly #quoteLiquidity: (order: Order) => number;
   readonly #orderId: () => string;
+  readonly #legId: (entry: Order, leg: 'sl' | 'tp') => string;
   readonly #executionId: () => string;
   /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
   #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
@@ -119,6 +122,7 @@ export class MatchingEngine {
     this.#quoteLiquidity = o.quoteLiquidity ?? (() => Number.POSITIVE_INFINITY);
     this.#orderId = o.ids?.order ?? (() => `sim-${this.#orderSeq}`);
     this.#executionId = o.ids?.execution ?? (() => `sim-exec-${this.#execSeq}`);
+    this.#legId = o.legClientOrderId ?? ((entry, leg) => `${entry.clientOrderId}-${leg}`);
     this.#kept = o.finishedOrdersKept ?? FINISHED_KEPT;
     if (!(Number.isInteger(this.#kept) && this.#kept >= 0)) throw new RangeError(`finishedOrdersKept must be an integer ≥ 0, got ${this.#kept}`);
     this.#cash = o.startingCash;
@@ -313,7 +317,7 @@ export class MatchingEngine {
     ] as const) {
       if (price === undefined) continue;
       this.#orderSeq++;
-      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type, timeInForce: 'gtc', clientOrderId: `${o.clientOrderId}-${suffix}`, strategyId: '', ...(type === 'stop' ? { stopPrice: price } : { limitPrice: price }) };
+      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type, timeInForce: 'gtc', clientOrderId: this.#legId(o, suffix), strategyId: '', ...(type === 'stop' ? { stopPrice: price } : { limitPrice: price }) };
       const leg: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', time);
       this.#orders.set(leg.id, leg);
       this.#byClientId.set(leg.clientOrderId, leg.id);

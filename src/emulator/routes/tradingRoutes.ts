@@ -21,7 +21,8 @@ const DAY = 86_400_000;
 /** The trading API the daemon uses (Alpaca Trading API v2), over the emulated paper account. */
 export function tradingRoutes(d: TradingRouteDeps): Route[] {
   const { venue, calendar, now, faults } = d;
-  const order = (r: OrderRecord): Record<string, unknown> => orderJson(r, calendar);
+  // A bracket entry shows its exits nested under `legs` (as Alpaca does with nested=true and on the entry itself).
+  const order = (r: OrderRecord): Record<string, unknown> => orderJson(r, calendar, r.legs.map((id) => venue.order(id)!).filter((x) => x !== undefined));
   const findOrder = (id: string): OrderRecord => venue.order(id) ?? notFoundOrder();
   const position = (symbolOrId: string): ReturnType<EmulatedVenue['positions']>[number] | undefined =>
     venue.positions().find((p) => p.symbol === symbolOrId || p.assetId === symbolOrId);

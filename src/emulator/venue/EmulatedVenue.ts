@@ -51,6 +51,8 @@ export class EmulatedVenue {
   readonly #byClientId = new Map<string, string>();
   /** An order the venue takes off the book itself (a fault's rejection): the engine's cancel event is not reported. */
   #silenced: string | null = null;
+  /** The bracket entry whose exits the engine is opening. */
+  #legParent: string | null = null;
   readonly #assetIds = new Map<string, string>();
   readonly #lastdayPrice = new Map<string, number>();
   #listeners: ReadonlyArray<(u: TradeUpdate) => void> = [];
@@ -73,6 +75,8 @@ export class EmulatedVenue {
       commission: noCommission,
       ids: { order: () => seededUuid(random), execution: () => seededUuid(random) },
       quoteLiquidity: (order) => this.#partialSize(order),
+      // Alpaca gives a bracket's exits client order ids of their own.
+      legClientOrderId: () => seededUuid(random),
     });
     this.#engine.onEvent((e) => this.#onEngineEvent(e));
   }
@@ -99,6 +103,7 @@ export class EmulatedVenue {
 
   /** Accepts an order or throws the ApiError Alpaca would answer. */
   submit(n: NewOrder): OrderRecord {
+    this.#legParent = null;
     this.#checkTrading();
     const assetId = this.#assetIds.get(n.symbol);
     if (assetId === undefined) throw invalid(`asset "${n.symbol}" not found`);
@@ -116,9 +121,10 @@ export class EmulatedVenue {
       strategyId: '',
       ...(n.limitPrice === undefined ? {} : { limitPrice: n.limitPrice }),
       ...(n.stopPrice === undefined ? {} : { stopPrice: n.stopPrice }),
+      ...(n.bracket === undefined ? {} : { bracket: n.bracket }),
     };
     const order = this.#call(() => this.#engine.submit(request));
-    return this.#open(order, assetId, n.extendedHours, null);
+    return this.#open(order, assetId, n.extendedHours, null, n.bracket === undefined ? '' : 'bracket');
   }
 
   /**
@@ -213,7 +219,7 @@ export class EmulatedVenue {
     r.replacedBy = replacement.id;
     r.updatedAt = now;
     this.#emit({ event: 'replaced', order: copyRecord(r), timestamp: now });
-    return this.#open(replacement, r.assetId, r.extendedHours, r.order.id);
+    return this.#open(replacement, r.assetId, r.extendedHours, r.order.id, r.orderClass);
   }
 
   /** Sells all or part of a position at market (DELETE /v2/positions/{symbol}); returns the order. */
@@ -279,7 +285,7 @@ export class EmulatedVenue {
     return { cash, longMarketValue, equity: cash + longMarketValue, lastEquity: this.#lastEquity, buyingPower: Math.max(0, this.#engine.buyingPower()) };
   }
 
-  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null): OrderRecord {
+  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null, orderClass: '' | 'bracket' = ''): OrderRecord {
     const now = this.#o.clock.now();
     const routed = this.isOpen(now);
     const r: OrderRecord = {
@@ -296,6 +302,8 @@ export class EmulatedVenue {
       replacedAt: null,
       replacedBy: null,
       replaces,
+      orderClass,
+      legs: [],
     };
     this.#records.set(order.id, r);
     this.#byClientId.set(order.clientOrderId, order.id);
@@ -307,6 +315,15 @@ export class EmulatedVenue {
 
   #onEngineEvent(e: OrderEvent): void {
     const r = this.#records.get(e.order.id);
+    // A bracket's exits, opened by the engine as its entry filled: they become orders of their own.
+    if (r === undefined && e.kind === 'new' && this.#legParent !== null) {
+      const parent = this.#records.get(this.#legParent)!;
+      const leg = this.#open(e.order, parent.assetId, false, null, 'bracket');
+      parent.legs.push(leg.order.id);
+      // Both exits are open: anything new after this is not one of them.
+      if (parent.legs.length === 2) this.#legParent = null;
+      return;
+    }
     // `new` is reported by #open (the record does not exist yet when the engine announces it).
     if (r === undefined || e.kind === 'new' || e.order.id === this.#silenced) return;
     r.order = e.order;
@@ -316,6 +333,8 @@ export class EmulatedVenue {
       case 'partial_fill': {
         r.status = e.kind === 'fill' ? 'filled' : 'partially_filled';
         if (e.kind === 'fill') r.filledAt = e.time;
+        // The engine opens a bracket's exits right after this event: they belong to this entry.
+        this.#legParent = e.kind === 'fill' && r.orderClass === 'bracket' && r.legs.length === 0 ? r.order.id : null;
         const positionQty = this.#engine.positions().find((p) => p.symbol === e.fill.symbol)?.qty ?? 0;
         this.#emit({ event: e.kind, order: copyRecord(r), timestamp: e.time, execution: { id: e.fill.executionId, price: e.fill.price, qty: e.fill.qty, positionQty } });
         return;

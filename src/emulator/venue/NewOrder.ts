@@ -11,6 +11,8 @@ export interface NewOrder {
   readonly stopPrice?: number;
   readonly clientOrderId?: string;
   readonly extendedHours: boolean;
+  /** `order_class: bracket`: the exits opened once the entry is filled. */
+  readonly bracket?: { readonly stopLoss: number; readonly takeProfit: number };
 }
 
 /** A PATCH /v2/orders/{id} body. */

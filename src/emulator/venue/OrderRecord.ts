@@ -18,6 +18,10 @@ export interface OrderRecord {
   replacedAt: number | null;
   replacedBy: string | null;
   readonly replaces: string | null;
+  /** `bracket` for a bracket's entry and its exits, `` for a simple order. */
+  readonly orderClass: '' | 'bracket';
+  /** A bracket entry's exits (order ids), once it is filled. */
+  legs: string[];
 }
 
 /** Statuses after which an order never changes again. */
@@ -27,5 +31,5 @@ export function isFinal(status: AlpacaOrderStatus): boolean {
 
 /** A copy, so an update sent later on the stream shows the order as it was at that event. */
 export function copyRecord(r: OrderRecord): OrderRecord {
-  return { ...r };
+  return { ...r, legs: [...r.legs] };
 }

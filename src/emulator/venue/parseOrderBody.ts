@@ -47,7 +47,8 @@ export function parseOrderBody(raw: unknown): NewOrder {
   const timeInForce = oneOf(body, 'time_in_force', ['day', 'gtc'] as const, ['opg', 'cls', 'ioc', 'fok']);
   if (timeInForce === undefined) throw invalid('time_in_force is required');
   const orderClass = text(body, 'order_class');
-  if (orderClass !== undefined && orderClass !== '' && orderClass !== 'simple') throw invalid(`order_class "${orderClass}" is valid at Alpaca but not simulated by this emulator`);
+  if (orderClass !== undefined && orderClass !== '' && orderClass !== 'simple' && orderClass !== 'bracket') throw invalid(`order_class "${orderClass}" is valid at Alpaca but not simulated by this emulator`);
+  const bracket = orderClass === 'bracket' ? parseBracket(body) : undefined;
   const limitPrice = amount(body, 'limit_price');
   const stopPrice = amount(body, 'stop_price');
   if (type === 'limit' && limitPrice === undefined) throw invalid('limit_price is required for limit orders');
@@ -70,7 +71,24 @@ export function parseOrderBody(raw: unknown): NewOrder {
     ...(limitPrice === undefined ? {} : { limitPrice }),
     ...(stopPrice === undefined ? {} : { stopPrice }),
     ...(clientOrderId === undefined ? {} : { clientOrderId }),
+    ...(bracket === undefined ? {} : { bracket }),
   };
+}
+
+/** A bracket's exits: `take_profit.limit_price` and `stop_loss.stop_price`, the target above the stop. */
+function parseBracket(body: Body): { stopLoss: number; takeProfit: number } {
+  const tp = body['take_profit'];
+  const sl = body['stop_loss'];
+  if (typeof tp !== 'object' || tp === null) throw invalid('take_profit is required for a bracket order');
+  if (typeof sl !== 'object' || sl === null) throw invalid('stop_loss is required for a bracket order');
+  if ((sl as Body)['limit_price'] !== undefined) throw invalid('stop_loss.limit_price (a stop-limit exit) is valid at Alpaca but not simulated by this emulator');
+  const takeProfit = amount(tp as Body, 'limit_price');
+  const stopLoss = amount(sl as Body, 'stop_price');
+  if (takeProfit === undefined) throw invalid('take_profit.limit_price is required');
+  if (stopLoss === undefined) throw invalid('stop_loss.stop_price is required');
+  if (body['side'] !== 'buy') throw invalid('bracket orders open long positions here: side must be buy (no shorting)');
+  if (!(takeProfit > stopLoss + 0.009)) throw invalid(`take_profit.limit_price ${takeProfit} must be above stop_loss.stop_price ${stopLoss}`);
+  return { stopLoss, takeProfit };
 }
 
 /** Reads a PATCH /v2/orders/{id} body (qty, time_in_force, limit_price, stop_price, client_order_id). */

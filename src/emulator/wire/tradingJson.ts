@@ -16,7 +16,7 @@ function expiresAt(r: OrderRecord, calendar: MarketCalendar): number {
 }
 
 /** Alpaca's Order object: every field present, nullable ones as null, amounts as strings. */
-export function orderJson(r: OrderRecord, calendar: MarketCalendar): Record<string, unknown> {
+export function orderJson(r: OrderRecord, calendar: MarketCalendar, legs: readonly OrderRecord[] = []): Record<string, unknown> {
   const o = r.order;
   return {
     id: o.id,
@@ -39,7 +39,7 @@ export function orderJson(r: OrderRecord, calendar: MarketCalendar): Record<stri
     qty: decimal(o.qty, 9),
     filled_qty: decimal(o.filledQty, 9),
     filled_avg_price: decimalOrNull(o.filledAvgPrice, 6),
-    order_class: '',
+    order_class: r.orderClass,
     order_type: o.type,
     type: o.type,
     side: o.side,
@@ -49,7 +49,7 @@ export function orderJson(r: OrderRecord, calendar: MarketCalendar): Record<stri
     stop_price: decimalOrNull(o.stopPrice, 4),
     status: r.status,
     extended_hours: r.extendedHours,
-    legs: null,
+    legs: legs.length === 0 ? null : legs.map((l) => orderJson(l, calendar)),
     trail_percent: null,
     trail_price: null,
     hwm: null,

@@ -1,4 +1,6 @@
 import { pino } from 'pino';
+import type { Bar } from '../../../src/core/Bar.js';
+import type { StrategyContext } from '../../../src/strategies/StrategyContext.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlpacaBroker } from '../../../src/broker/alpaca/AlpacaBroker.js';
 import { alpacaEndpoints } from '../../../src/broker/alpaca/alpacaClient.js';
@@ -85,5 +87,88 @@ describe('AlpacaBroker through network trouble (emulator faults)', () => {
     const fill = events.find((e) => e.kind === 'fill');
     expect(fill?.kind === 'fill' ? fill.fill.price : 0).toBe(170.71);
     expect(broker.connected).toBe(true);
+  });
+});
+
+describe('AlpacaBroker bracket entries on the emulator', () => {
+  it('sends order_class bracket; the exits Alpaca opens are booked to the entry’s strategy (-sl / -tp)', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const clock = new LiveClock();
+    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
+    const events: OrderEvent[] = [];
+    broker.onOrderEvent((x) => events.push(x));
+    await broker.start();
+    try {
+      // 09:30:20: the ask is 171.21 (the 09:30:15 high); at 09:30:30 the bid falls to 170.69, under the stop.
+      broker.submit(request({ clientOrderId: 's1-r-bracket', qty: 4, bracket: { stopLoss: 170.8, takeProfit: 171.8 } }));
+      await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-bracket'), 5000, 'the entry');
+      const entry = t.emulator.venue.orderByClientId('s1-r-bracket')!;
+      expect([entry.orderClass, entry.legs.length]).toEqual(['bracket', 2]);
+      t.emulator.step(15_000);
+      await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-bracket-sl'), 5000, 'the stop');
+      await until(() => events.some((x) => x.kind === 'canceled'), 5000, 'the other exit canceled');
+      expect(events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`)).toEqual([
+        'new s1-r-bracket',
+        'fill s1-r-bracket 4@171.21',
+        'new s1-r-bracket-sl',
+        'new s1-r-bracket-tp',
+        'fill s1-r-bracket-sl 4@170.69',
+        'canceled s1-r-bracket-tp',
+      ]);
+      expect(t.emulator.venue.positions()).toEqual([]);
+    } finally {
+      broker.stop();
+      await t.stop();
+      expect(t.contract.failures).toEqual([]);
+    }
+  });
+});
+
+describe('a strategy with protective exits, in Alpaca mode', () => {
+  it('sends its entry as a bracket order and its ledger books the exit', async () => {
+    const { buildTradingCore } = await import('../../../src/engine/buildTradingCore.js');
+    const { Strategy } = await import('../../../src/strategies/Strategy.js');
+    const { VenueClock } = await import('../../../src/core/VenueClock.js');
+    class BracketOnce extends Strategy {
+      #sent = false;
+      override onBar(bar: Bar, ctx: StrategyContext): void {
+        if (this.#sent) return;
+        this.#sent = true;
+        ctx.buy(bar.symbol, 4, { stopLoss: 170.8, takeProfit: 171.8 });
+      }
+    }
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const wall = new LiveClock();
+    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(wall, 190), clock: wall, log: pino({ level: 'silent' }) });
+    const clock = new VenueClock(wall, T0);
+    const core = buildTradingCore({
+      strategies: [{ id: 'guard', type: 'bracket_once', symbols: ['AAPL'], capital: 10_000, params: {} }],
+      broker,
+      clock,
+      runId: 'r',
+      maxPositionPct: 1,
+      estimateCommission: () => 0,
+      logger: pino({ level: 'silent' }),
+      createStrategy: () => new BracketOnce({}),
+    });
+    core.execution.start();
+    core.runner.start();
+    await broker.start();
+    try {
+      core.bus.emit('bar', { symbol: 'AAPL', time: T0, open: 171.14, high: 171.2, low: 171.1, close: 171.2, volume: 100 });
+      await until(() => t.emulator.venue.orderByClientId('guard-r-1')?.status === 'filled', 5000, 'the entry');
+      expect(t.emulator.venue.orderByClientId('guard-r-1')?.orderClass).toBe('bracket');
+      t.emulator.step(15_000);
+      const ledger = core.runner.runners[0]!.ledger;
+      await until(() => ledger.closedTrades.length === 1, 5000, 'the exit booked');
+      expect(ledger.closedTrades.map((x) => [x.qty, x.entryPrice, x.exitPrice])).toEqual([[4, 171.21, 170.69]]);
+      expect(ledger.positionQty('AAPL')).toBe(0);
+    } finally {
+      broker.stop();
+      await t.stop();
+      expect(t.contract.failures).toEqual([]);
+    }
   });
 });
