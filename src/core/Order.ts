@@ -47,7 +47,15 @@ export interface OrderIntent {
    * stop at `stopLoss` and a limit at `takeProfit` close the position, whichever comes first (the
    * other is canceled). They are the venue's orders: a paused breaker never blocks them.
    */
-  readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number };
+  readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number; readonly trail?: Trail };
+  /** A trailing stop (a sell whose stop follows the highest price since it was placed). */
+  readonly trail?: Trail;
+}
+
+/** How far a trailing stop stays under the high-water mark: a fraction (`percent`: 0.05 = 5 %) or dollars (`price`). */
+export interface Trail {
+  readonly percent?: number;
+  readonly price?: number;
 }
 
 /** An intent the RiskGate allowed, named by a client order id that says which strategy sent it. */

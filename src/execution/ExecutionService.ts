@@ -118,6 +118,7 @@ export class ExecutionService {
       timeInForce: intent.timeInForce ?? 'day',
       reason: intent.reason,
       bracket: intent.bracket,
+      trail: intent.trail,
       strategyId,
       clientOrderId: clientOrderId(strategyId, this.#runId, this.#seq++),
     };

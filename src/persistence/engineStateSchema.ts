@@ -140,8 +140,9 @@ export const engineStateSchema = z.strictObject({
           order,
           session: z.number().int(),
           triggered: z.boolean().optional(),
-          bracket: z.strictObject({ stopLoss: num.optional(), takeProfit: num.optional() }).optional(),
+          bracket: z.strictObject({ stopLoss: num.optional(), takeProfit: num.optional(), trail: z.strictObject({ percent: num.optional(), price: num.optional() }).optional() }).optional(),
           sibling: z.string().optional(),
+          trail: z.strictObject({ percent: num.optional(), price: num.optional(), hwm: num }).optional(),
         }),
       ),
     })

@@ -199,7 +199,7 @@ export class StrategyRunner {
       case 'expired':
       case 'rejected': {
         // The other leg of a bracket, canceled when one exit filled: nothing the strategy asked for.
-        if (at === -1 && event.kind === 'canceled' && /-(sl|tp)$/.test(cid)) return;
+        if (at === -1 && event.kind === 'canceled' && /-(sl|tp|ts)$/.test(cid)) return;
         if (at !== -1) this.#dropOpen(at);
         const intent: OrderIntent = open?.intent ?? {
           symbol: event.order.symbol,
@@ -323,7 +323,7 @@ export class StrategyRunner {
         stopPrice: o?.stopPrice,
         timeInForce: undefined,
         reason: o?.reason,
-        bracket: o?.stopLoss === undefined && o?.takeProfit === undefined ? undefined : { stopLoss: o.stopLoss, takeProfit: o.takeProfit },
+        bracket: o?.stopLoss === undefined && o?.takeProfit === undefined && o?.trailingStop === undefined ? undefined : { stopLoss: o.stopLoss, takeProfit: o.takeProfit, trail: o.trailingStop },
       });
     return {
       strategyId: this.id,

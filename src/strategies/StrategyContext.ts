@@ -1,5 +1,5 @@
 import type { Bar } from '../core/Bar.js';
-import type { OrderIntent, OrderSide, OrderType } from '../core/Order.js';
+import type { OrderIntent, OrderSide, OrderType, Trail } from '../core/Order.js';
 
 /** Options of a buy or sell; a market day order when omitted. */
 export interface OrderOptions {
@@ -10,6 +10,8 @@ export interface OrderOptions {
   /** Protective exits of an entry: a stop-loss and/or a take-profit price (see OrderIntent.bracket). */
   readonly stopLoss?: number;
   readonly takeProfit?: number;
+  /** A trailing stop instead of a fixed one: `percent` (0.05 = 5 %) or `price` (dollars) under the highest price since the entry filled. */
+  readonly trailingStop?: Trail;
 }
 
 /**

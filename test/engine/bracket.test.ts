@@ -9,23 +9,26 @@ import { SimClock } from '../../src/core/SimClock.js';
 import { buildTradingCore } from '../../src/engine/buildTradingCore.js';
 import { BreakerAction, type BreakerLimits } from '../../src/risk/CircuitBreaker.js';
 import { Strategy } from '../../src/strategies/Strategy.js';
-import type { StrategyContext } from '../../src/strategies/StrategyContext.js';
+import type { OrderOptions, StrategyContext } from '../../src/strategies/StrategyContext.js';
 
 const T0 = Date.parse('2019-02-11T15:00:00Z');
 const off: BreakerLimits = { maxDrawdownPct: null, maxDailyLossPct: null, maxConsecutiveLosses: null, maxTradesPerDay: null, action: BreakerAction.BlockEntries };
 
-/** Buys 10 shares on its first bar with a stop-loss at 95 and a take-profit at 110, then does nothing. */
+/** Buys 10 shares on its first bar with the given exits (default: a stop-loss at 95 and a take-profit at 110), then does nothing. */
 class BracketOnce extends Strategy {
   #sent = false;
+  constructor(readonly exits: OrderOptions = { stopLoss: 95, takeProfit: 110 }) {
+    super({});
+  }
   override onBar(bar: Bar, ctx: StrategyContext): void {
     if (this.#sent) return;
     this.#sent = true;
-    ctx.buy(bar.symbol, 10, { stopLoss: 95, takeProfit: 110, reason: 'bracket entry' });
+    ctx.buy(bar.symbol, 10, { ...this.exits, reason: 'bracket entry' });
   }
 }
 
 /** Bars [open, high, low, close] one a minute through the real core and the simulated venue; `pauseAt` pauses the strategy's breaker at that bar. */
-function run(bars: ReadonlyArray<readonly [number, number, number, number]>, pauseAt = -1) {
+function run(bars: ReadonlyArray<readonly [number, number, number, number]>, pauseAt = -1, exits?: OrderOptions) {
   const clock = new SimClock(T0);
   const venue = new MatchingEngine({ clock, startingCash: 100_000, slippage: noSlippage, commission: noCommission });
   const core = buildTradingCore({
@@ -37,7 +40,7 @@ function run(bars: ReadonlyArray<readonly [number, number, number, number]>, pau
     estimateCommission: () => 0,
     logger: pino({ level: 'silent' }),
     breakers: { strategies: new Map([['s', off]]), account: off },
-    createStrategy: () => new BracketOnce({}),
+    createStrategy: () => new BracketOnce(exits),
   });
   const events: string[] = [];
   core.bus.on('order.update', (e) => events.push(`${e.event.kind} ${e.event.order.clientOrderId} ${e.event.kind === 'fill' ? e.event.fill.price : ''}`.trim()));
@@ -87,5 +90,21 @@ describe('bracket entries offline', () => {
     const clock = new SimClock(T0);
     const venue = new MatchingEngine({ clock, startingCash: 100_000, slippage: noSlippage, commission: noCommission });
     expect(() => venue.submit({ symbol: 'AAPL', side: 'buy', qty: 1, type: 'market', timeInForce: 'day', clientOrderId: 'x', strategyId: 's', bracket: { stopLoss: 110, takeProfit: 95 } })).toThrow('take_profit.limit_price 95 must be above stop_loss.stop_price 110');
+  });
+
+  it('a trailing stop follows the high and exits when the price falls back through it', () => {
+    // 5 % trail from the entry at 100 (stop 95); bar 2's high 110 raises it to 104.50; bar 3 falls to 104.
+    const { ledger, events } = run(
+      [
+        [100, 100, 100, 100],
+        [100, 101, 99, 100],
+        [104, 110, 104, 109],
+        [108, 108, 104, 104],
+      ],
+      -1,
+      { trailingStop: { percent: 0.05 } },
+    );
+    expect(ledger.closedTrades.map((t) => [t.entryPrice, t.exitPrice, new Date(t.exitTime).toISOString()])).toEqual([[100, 104.5, '2019-02-11T15:03:00.000Z']]);
+    expect(events).toEqual(['new s-r-1', 'fill s-r-1 100', 'new s-r-1-ts', 'fill s-r-1-ts 104.5']);
   });
 });

@@ -33,7 +33,7 @@ export interface MatchingEngineOptions {
   /** Names new orders and executions (the emulator uses UUIDs, as Alpaca does); default `sim-N`, `sim-exec-N`. */
   readonly ids?: { readonly order: () => string; readonly execution: () => string };
   /** Client order id of a bracket's exit; default the entry's with `-sl` / `-tp` (Alpaca gives legs ids of their own). */
-  readonly legClientOrderId?: (entry: Order, leg: 'sl' | 'tp') => string;
+  readonly legClientOrderId?: (entry: Order, leg: 'sl' | 'tp' | 'ts') => string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -48,6 +48,14 @@ interface Working {
   readonly bracket?: OrderRequest['bracket'];
   /** The other exit of a bracket: canceled when this one fills. */
   sibling?: Working;
+  /** A trailing stop: its stop follows the high-water mark. */
+  trail?: { readonly percent?: number | undefined; readonly price?: number | undefined; hwm: number };
+}
+
+/** A trailing stop's price: `percent` or `price` under the high-water mark, down to the cent. */
+function trailStop(t: { readonly percent?: number | undefined; readonly price?: number | undefined }, hwm: number): number {
+  const raw = t.percent !== undefined ? hwm * (1 - t.percent) : hwm - (t.price ?? 0);
+  return Math.floor(raw * 100 + 1e-7) / 100;
 }
 
 // Alpaca's limits and error codes, so the emulator can return what Alpaca returns.
@@ -70,11 +78,18 @@ export interface VenueData {
     readonly bracket?: { readonly stopLoss?: number | undefined; readonly takeProfit?: number | undefined };
     /** The other exit of a bracket (order id). */
     readonly sibling?: string;
+    readonly trail?: { readonly percent?: number | undefined; readonly price?: number | undefined; readonly hwm: number };
   }>;
 }
 
 function refuse(message: string, status = 422, code = CODE_UNPROCESSABLE): never {
   throw new BrokerRejectError(message, status, code);
+}
+
+function checkTrail(t: { readonly percent?: number | undefined; readonly price?: number | undefined }): void {
+  if ((t.percent === undefined) === (t.price === undefined)) refuse('a trailing stop takes exactly one of trail_percent or trail_price');
+  if (t.percent !== undefined && !(t.percent > 0 && t.percent < 1)) refuse(`trail_percent must be in (0, 1), got ${t.percent}`);
+  if (t.price !== undefined && !(Number.isFinite(t.price) && t.price > 0)) refuse(`trail_price must be > 0, got ${t.price}`);
 }
 
 /**
@@ -95,7 +110,7 @@ export class MatchingEngine {
   readonly #liquidity: (order: Order, bar: Bar) => number;
   readonly #quoteLiquidity: (order: Order) => number;
   readonly #orderId: () => string;
-  readonly #legId: (entry: Order, leg: 'sl' | 'tp') => string;
+  readonly #legId: (entry: Order, leg: 'sl' | 'tp' | 'ts') => string;
   readonly #executionId: () => string;
   /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
   #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
@@ -189,6 +204,7 @@ export class MatchingEngine {
       const w = list[i]!;
       const o = w.order;
       if (o.symbol !== q.symbol || o.submittedAt > q.time || isTerminal(o.status)) continue;
+      this.#raise(w, q.bid);
       const price = quoteFillPrice(o, q, w.triggered);
       if (price === null) continue;
       if (o.type === 'stop') w.triggered = true;
@@ -215,6 +231,8 @@ export class MatchingEngine {
         continue;
       }
       this.#match(w, bar);
+      // The stop a bar is matched against is the one set before it; its high raises the next one.
+      if (w.trail !== undefined && !isTerminal(o.status)) this.#raise(w, bar.high);
     }
     list.length = 0;
   }
@@ -254,6 +272,7 @@ export class MatchingEngine {
         triggered: w.triggered,
         ...(w.bracket === undefined ? {} : { bracket: w.bracket }),
         ...(w.sibling === undefined ? {} : { sibling: w.sibling.order.id }),
+        ...(w.trail === undefined ? {} : { trail: { ...w.trail } }),
       })),
     };
   }
@@ -272,7 +291,7 @@ export class MatchingEngine {
       const order: Mutable<Order> = { ...w.order };
       this.#orders.set(order.id, order);
       this.#byClientId.set(order.clientOrderId, order.id);
-      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }) });
+      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }), ...(w.trail === undefined ? {} : { trail: { ...w.trail } }) });
     }
     for (const w of d.working) {
       if (w.sibling === undefined) continue;
@@ -292,13 +311,22 @@ export class MatchingEngine {
   }
 
   /** Opens an accepted order on the book (checked already) and returns its snapshot. */
-  #open(r: OrderRequest, now: number): Order {
+  #open(r: OrderRequest, now: number, hwm = r.trail === undefined ? undefined : this.#marks.get(r.symbol)): Order {
     this.#orderSeq++;
-    const order: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', now);
+    const trail = r.trail === undefined || hwm === undefined ? undefined : { percent: r.trail.percent, price: r.trail.price, hwm };
+    const order: Mutable<Order> = orderFromRequest(trail === undefined ? r : { ...r, stopPrice: trailStop(trail, trail.hwm) }, this.#orderId(), 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
-    this.#working.push({ order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }) });
+    this.#working.push({ order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }), ...(trail === undefined ? {} : { trail }) });
     return copyOrder(order);
+  }
+
+  /** A trailing stop's high-water mark moves up to `price` (never down), its stop with it. */
+  #raise(w: Working, price: number): void {
+    const t = w.trail;
+    if (t === undefined || price <= t.hwm) return;
+    t.hwm = price;
+    w.order.stopPrice = trailStop(t, price);
   }
 
   /**
@@ -310,6 +338,13 @@ export class MatchingEngine {
   #openBracket(entry: Working, time: number): void {
     const b = entry.bracket!;
     const o = entry.order;
+    if (b.trail !== undefined) {
+      // A trailing stop alone, trailing from the entry's price.
+      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: this.#legId(o, 'ts'), strategyId: '', trail: b.trail };
+      const leg = this.#open(r, time, o.filledAvgPrice ?? 0);
+      this.#emit({ kind: 'new', order: leg, time });
+      return;
+    }
     const legs: Working[] = [];
     for (const [suffix, type, price] of [
       ['sl', 'stop', b.stopLoss],
@@ -407,6 +442,15 @@ export class MatchingEngine {
     if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) refuse('a market order takes no limit or stop price');
     if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) refuse('limit_price is required for a limit order');
     if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) refuse('stop_price is required for a stop order');
+    if (r.trail !== undefined) {
+      if (r.side !== 'sell' || r.type !== 'stop') refuse('a trailing stop is a sell stop (it protects a long position)');
+      checkTrail(r.trail);
+      if (this.#marks.get(r.symbol) === undefined) refuse(`no price for ${r.symbol} yet to trail from`);
+    }
+    if (r.bracket?.trail !== undefined) {
+      if (r.bracket.stopLoss !== undefined || r.bracket.takeProfit !== undefined) refuse('a trailing stop is the only exit of its entry: no stop_loss or take_profit with it');
+      checkTrail(r.bracket.trail);
+    }
     if (r.bracket !== undefined) {
       const { stopLoss, takeProfit } = r.bracket;
       if (r.side !== 'buy') refuse('a bracket protects a long entry: only buys take one');
