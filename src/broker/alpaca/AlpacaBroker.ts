@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
 import type { Fill } from '../../core/Fill.js';
-import type { Order, OrderRequest } from '../../core/Order.js';
+import type { Order, OrderRequest, Trail } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
 import type { Broker, BrokerAccount } from '../Broker.js';
@@ -67,6 +67,8 @@ export class AlpacaBroker implements Broker {
   /** A bracket's exits (Alpaca's leg ids) → the entry's client order id with `-sl` / `-tp`, so they belong to its strategy. */
   readonly #legs = new Map<string, string>();
   readonly #waitingLegs: streaming.TradeUpdate[] = [];
+  /** Entries whose trailing stop goes out when they are filled. */
+  readonly #trailAfterFill = new Map<string, { readonly trail: Trail; readonly strategyId: string }>();
   #mapping: Promise<void> | null = null;
   /** Client order ids of a restored state, looked up at the first connection. */
   readonly #tracked: string[] = [];
@@ -171,17 +173,26 @@ export class AlpacaBroker implements Broker {
       symbol: r.symbol,
       qty: String(r.qty),
       side: r.side,
-      type: r.type,
+      type: r.trail === undefined ? r.type : ('trailing_stop' as const),
+      ...(r.trail?.percent === undefined ? {} : { trailPercent: String(Math.round(r.trail.percent * 100 * 1e6) / 1e6) }),
+      ...(r.trail?.price === undefined ? {} : { trailPrice: String(r.trail.price) }),
       timeInForce: r.timeInForce,
       clientOrderId: r.clientOrderId,
       ...(r.limitPrice === undefined ? {} : { limitPrice: String(r.limitPrice) }),
-      ...(r.stopPrice === undefined ? {} : { stopPrice: String(r.stopPrice) }),
+      ...(r.stopPrice === undefined || r.trail !== undefined ? {} : { stopPrice: String(r.stopPrice) }),
       // A bracket: Alpaca opens the exits once the entry is filled; one filling cancels the other.
-      ...(r.bracket?.stopLoss === undefined || r.bracket.takeProfit === undefined
+      // One exit: an OTO ("one triggers other").
+      ...(r.bracket === undefined || (r.bracket.stopLoss === undefined && r.bracket.takeProfit === undefined)
         ? {}
-        : { orderClass: 'bracket' as const, takeProfit: { limitPrice: String(r.bracket.takeProfit) }, stopLoss: { stopPrice: String(r.bracket.stopLoss) } }),
+        : {
+            orderClass: r.bracket.stopLoss !== undefined && r.bracket.takeProfit !== undefined ? ('bracket' as const) : ('oto' as const),
+            ...(r.bracket.takeProfit === undefined ? {} : { takeProfit: { limitPrice: String(r.bracket.takeProfit) } }),
+            ...(r.bracket.stopLoss === undefined ? {} : { stopLoss: { stopPrice: String(r.bracket.stopLoss) } }),
+          }),
     } as const;
-    if (r.bracket !== undefined) this.#bracketCids.add(r.clientOrderId);
+    if (r.bracket?.stopLoss !== undefined || r.bracket?.takeProfit !== undefined) this.#bracketCids.add(r.clientOrderId);
+    // Alpaca's brackets take no trailing stop: it is sent on its own once the entry is filled.
+    if (r.bracket?.trail !== undefined) this.#trailAfterFill.set(r.clientOrderId, { trail: r.bracket.trail, strategyId: r.strategyId });
     const attempts = this.#o.maxAttempts ?? 6;
     for (let attempt = 1; attempt <= attempts && !this.#stopped; attempt++) {
       try {
@@ -260,7 +271,8 @@ export class AlpacaBroker implements Broker {
       return;
     }
     // An exit of a bracket not mapped yet: ask Alpaca for the entries' legs, then hear it again.
-    if (!mapped && (u.order as { orderClass?: string }).orderClass === 'bracket' && !this.#legs.has(order.id) && !this.#bracketCids.has(order.clientOrderId)) {
+    const orderClass = (u.order as { orderClass?: string }).orderClass;
+    if (!mapped && (orderClass === 'bracket' || orderClass === 'oto') && !this.#legs.has(order.id) && !this.#bracketCids.has(order.clientOrderId)) {
       this.#waitingLegs.push(u);
       if (this.#mapping === null) {
         this.#mapping = this.#mapLegs().finally(() => {
@@ -314,7 +326,14 @@ export class AlpacaBroker implements Broker {
       };
       const done = order.status === 'filled';
       this.#emit({ kind: done ? 'fill' : 'partial_fill', order, fill, time });
-      if (done) this.#finish(order.id, b);
+      if (done) {
+        this.#finish(order.id, b);
+        const t = this.#trailAfterFill.get(order.clientOrderId);
+        if (t !== undefined) {
+          this.#trailAfterFill.delete(order.clientOrderId);
+          this.submit({ symbol: order.symbol, side: 'sell', qty: order.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: `${order.clientOrderId}-ts`, strategyId: t.strategyId, trail: t.trail, reason: 'trailing stop of the entry' });
+        }
+      }
       return;
     }
     const status = order.status;

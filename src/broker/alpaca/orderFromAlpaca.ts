@@ -58,14 +58,16 @@ export function orderFromAlpaca(raw: unknown): Order {
   const o = r.data;
   const status = statusMap[o.status];
   if (status === undefined) throw new BrokerPayloadError(`order from Alpaca: status: unknown status "${o.status}"`);
-  if (o.type !== 'market' && o.type !== 'limit' && o.type !== 'stop') throw new BrokerPayloadError(`order from Alpaca: type: the daemon does not trade "${o.type}" orders`);
+  if (o.type === 'stop_limit') throw new BrokerPayloadError(`order from Alpaca: type: the daemon does not trade "${o.type}" orders`);
+  // A trailing stop is a stop whose price Alpaca moves with the high-water mark.
+  const type = o.type === 'trailing_stop' ? 'stop' : o.type;
   const submitted = (o.submittedAt ?? o.createdAt)?.getTime() ?? 0;
   return {
     id: o.id,
     clientOrderId: o.clientOrderId,
     symbol: o.symbol,
     side: o.side,
-    type: o.type,
+    type,
     qty: o.qty ?? 0,
     limitPrice: o.limitPrice ?? null,
     stopPrice: o.stopPrice ?? null,

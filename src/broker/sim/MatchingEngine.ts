@@ -301,6 +301,11 @@ export class MatchingEngine {
     }
   }
 
+  /** A working trailing stop's high-water mark, null for any other order. */
+  highWaterMark(orderId: string): number | null {
+    return this.#working.find((w) => w.order.id === orderId)?.trail?.hwm ?? null;
+  }
+
   /** The venue's current time. */
   now(): number {
     return this.#clock.now();
@@ -441,7 +446,7 @@ export class MatchingEngine {
     if (!(Number.isFinite(r.qty) && r.qty > 0)) refuse(`qty must be > 0, got ${r.qty}`);
     if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) refuse('a market order takes no limit or stop price');
     if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) refuse('limit_price is required for a limit order');
-    if (r.type === 'stop' && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) refuse('stop_price is required for a stop order');
+    if (r.type === 'stop' && r.trail === undefined && !(r.stopPrice !== undefined && Number.isFinite(r.stopPrice) && r.stopPrice > 0)) refuse('stop_price is required for a stop order');
     if (r.trail !== undefined) {
       if (r.side !== 'sell' || r.type !== 'stop') refuse('a trailing stop is a sell stop (it protects a long position)');
       checkTrail(r.trail);

@@ -122,9 +122,11 @@ export class EmulatedVenue {
       ...(n.limitPrice === undefined ? {} : { limitPrice: n.limitPrice }),
       ...(n.stopPrice === undefined ? {} : { stopPrice: n.stopPrice }),
       ...(n.bracket === undefined ? {} : { bracket: n.bracket }),
+      ...(n.trail === undefined ? {} : { trail: n.trail }),
     };
     const order = this.#call(() => this.#engine.submit(request));
-    return this.#open(order, assetId, n.extendedHours, null, n.bracket === undefined ? '' : 'bracket');
+    const orderClass = n.bracket === undefined ? '' : n.bracket.stopLoss !== undefined && n.bracket.takeProfit !== undefined ? 'bracket' : 'oto';
+    return this.#open(order, assetId, n.extendedHours, null, orderClass, n.trail ?? null);
   }
 
   /**
@@ -248,7 +250,17 @@ export class EmulatedVenue {
 
   order(id: string): OrderRecord | undefined {
     const r = this.#records.get(id);
-    return r === undefined ? undefined : copyRecord(r);
+    return r === undefined ? undefined : this.#fresh(r);
+  }
+
+  /** A copy with what moves without events: a trailing stop's stop price and high-water mark. */
+  #fresh(r: OrderRecord): OrderRecord {
+    const c = copyRecord(r);
+    if (r.trail === null || isFinal(r.status)) return c;
+    const live = this.#engine.order(r.order.id);
+    if (live !== undefined) c.order = live;
+    c.hwm = this.#engine.highWaterMark(r.order.id);
+    return c;
   }
 
   orderByClientId(clientOrderId: string): OrderRecord | undefined {
@@ -258,7 +270,7 @@ export class EmulatedVenue {
 
   /** Every order, oldest first. */
   orders(): OrderRecord[] {
-    return this.#sequence.map((id) => copyRecord(this.#records.get(id)!));
+    return this.#sequence.map((id) => this.#fresh(this.#records.get(id)!));
   }
 
   positions(): Array<{ symbol: string; assetId: string; qty: number; avgPrice: number; price: number; lastdayPrice: number; qtyAvailable: number }> {
@@ -285,7 +297,7 @@ export class EmulatedVenue {
     return { cash, longMarketValue, equity: cash + longMarketValue, lastEquity: this.#lastEquity, buyingPower: Math.max(0, this.#engine.buyingPower()) };
   }
 
-  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null, orderClass: '' | 'bracket' = ''): OrderRecord {
+  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null, orderClass: OrderRecord['orderClass'] = '', trail: OrderRecord['trail'] = null): OrderRecord {
     const now = this.#o.clock.now();
     const routed = this.isOpen(now);
     const r: OrderRecord = {
@@ -304,6 +316,8 @@ export class EmulatedVenue {
       replaces,
       orderClass,
       legs: [],
+      trail,
+      hwm: this.#engine.highWaterMark(order.id),
     };
     this.#records.set(order.id, r);
     this.#byClientId.set(order.clientOrderId, order.id);
@@ -318,10 +332,10 @@ export class EmulatedVenue {
     // A bracket's exits, opened by the engine as its entry filled: they become orders of their own.
     if (r === undefined && e.kind === 'new' && this.#legParent !== null) {
       const parent = this.#records.get(this.#legParent)!;
-      const leg = this.#open(e.order, parent.assetId, false, null, 'bracket');
+      const leg = this.#open(e.order, parent.assetId, false, null, parent.orderClass);
       parent.legs.push(leg.order.id);
-      // Both exits are open: anything new after this is not one of them.
-      if (parent.legs.length === 2) this.#legParent = null;
+      // Every exit is open: anything new after this is not one of them.
+      if (parent.legs.length === (parent.orderClass === 'bracket' ? 2 : 1)) this.#legParent = null;
       return;
     }
     // `new` is reported by #open (the record does not exist yet when the engine announces it).
@@ -334,7 +348,7 @@ export class EmulatedVenue {
         r.status = e.kind === 'fill' ? 'filled' : 'partially_filled';
         if (e.kind === 'fill') r.filledAt = e.time;
         // The engine opens a bracket's exits right after this event: they belong to this entry.
-        this.#legParent = e.kind === 'fill' && r.orderClass === 'bracket' && r.legs.length === 0 ? r.order.id : null;
+        this.#legParent = e.kind === 'fill' && r.orderClass !== '' && r.legs.length === 0 ? r.order.id : null;
         const positionQty = this.#engine.positions().find((p) => p.symbol === e.fill.symbol)?.qty ?? 0;
         this.#emit({ event: e.kind, order: copyRecord(r), timestamp: e.time, execution: { id: e.fill.executionId, price: e.fill.price, qty: e.fill.qty, positionQty } });
         return;

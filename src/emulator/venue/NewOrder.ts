@@ -11,8 +11,10 @@ export interface NewOrder {
   readonly stopPrice?: number;
   readonly clientOrderId?: string;
   readonly extendedHours: boolean;
-  /** `order_class: bracket`: the exits opened once the entry is filled. */
-  readonly bracket?: { readonly stopLoss: number; readonly takeProfit: number };
+  /** `type: trailing_stop` (a stop order here): `percent` a fraction (Alpaca's trail_percent / 100) or `price` in dollars. */
+  readonly trail?: { readonly percent?: number; readonly price?: number };
+  /** `order_class: bracket` (both exits) or `oto` (one): the exits opened once the entry is filled. */
+  readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number };
 }
 
 /** A PATCH /v2/orders/{id} body. */

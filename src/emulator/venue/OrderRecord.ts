@@ -19,9 +19,12 @@ export interface OrderRecord {
   replacedBy: string | null;
   readonly replaces: string | null;
   /** `bracket` for a bracket's entry and its exits, `` for a simple order. */
-  readonly orderClass: '' | 'bracket';
+  readonly orderClass: '' | 'bracket' | 'oto';
   /** A bracket entry's exits (order ids), once it is filled. */
   legs: string[];
+  /** A trailing stop's trail (`percent` a fraction, or `price`), and its high-water mark now. */
+  readonly trail: { readonly percent?: number; readonly price?: number } | null;
+  hwm: number | null;
 }
 
 /** Statuses after which an order never changes again. */

@@ -42,17 +42,26 @@ export function parseOrderBody(raw: unknown): NewOrder {
   if (qty === undefined) throw invalid('qty is required');
   const side = oneOf(body, 'side', ['buy', 'sell'] as const);
   if (side === undefined) throw invalid('side is required');
-  const type = oneOf(body, 'type', ['market', 'limit', 'stop'] as const, ['stop_limit', 'trailing_stop']);
-  if (type === undefined) throw invalid('type is required');
+  const wire = oneOf(body, 'type', ['market', 'limit', 'stop', 'trailing_stop'] as const, ['stop_limit']);
+  if (wire === undefined) throw invalid('type is required');
+  // A trailing stop is a stop whose price follows the high-water mark.
+  const type = wire === 'trailing_stop' ? 'stop' : wire;
+  const trailPercent = amount(body, 'trail_percent');
+  const trailPrice = amount(body, 'trail_price');
+  if (wire === 'trailing_stop' && (trailPercent === undefined) === (trailPrice === undefined)) throw invalid('trailing_stop orders take exactly one of trail_percent or trail_price');
+  if (wire !== 'trailing_stop' && (trailPercent !== undefined || trailPrice !== undefined)) throw invalid('trail_percent and trail_price are for trailing_stop orders');
+  if (trailPercent !== undefined && trailPercent >= 100) throw invalid(`invalid trail_percent: ${trailPercent} (under 100)`);
+  const trail = wire !== 'trailing_stop' ? undefined : trailPercent !== undefined ? { percent: trailPercent / 100 } : { price: trailPrice! };
   const timeInForce = oneOf(body, 'time_in_force', ['day', 'gtc'] as const, ['opg', 'cls', 'ioc', 'fok']);
   if (timeInForce === undefined) throw invalid('time_in_force is required');
   const orderClass = text(body, 'order_class');
-  if (orderClass !== undefined && orderClass !== '' && orderClass !== 'simple' && orderClass !== 'bracket') throw invalid(`order_class "${orderClass}" is valid at Alpaca but not simulated by this emulator`);
-  const bracket = orderClass === 'bracket' ? parseBracket(body) : undefined;
+  if (orderClass !== undefined && orderClass !== '' && orderClass !== 'simple' && orderClass !== 'bracket' && orderClass !== 'oto') throw invalid(`order_class "${orderClass}" is valid at Alpaca but not simulated by this emulator`);
+  const bracket = orderClass === 'bracket' || orderClass === 'oto' ? parseBracket(body, orderClass) : undefined;
   const limitPrice = amount(body, 'limit_price');
   const stopPrice = amount(body, 'stop_price');
   if (type === 'limit' && limitPrice === undefined) throw invalid('limit_price is required for limit orders');
-  if (type === 'stop' && stopPrice === undefined) throw invalid('stop_price is required for stop orders');
+  if (wire === 'stop' && stopPrice === undefined) throw invalid('stop_price is required for stop orders');
+  if (wire === 'trailing_stop' && (stopPrice !== undefined || limitPrice !== undefined)) throw invalid('trailing_stop orders take no stop_price or limit_price');
   if (type === 'market' && (limitPrice !== undefined || stopPrice !== undefined)) throw invalid('market orders take no limit_price or stop_price');
   if (type === 'limit' && stopPrice !== undefined) throw invalid('stop_price is not allowed for limit orders');
   if (type === 'stop' && limitPrice !== undefined) throw invalid('limit_price is not allowed for stop orders (that is a stop_limit)');
@@ -72,23 +81,30 @@ export function parseOrderBody(raw: unknown): NewOrder {
     ...(stopPrice === undefined ? {} : { stopPrice }),
     ...(clientOrderId === undefined ? {} : { clientOrderId }),
     ...(bracket === undefined ? {} : { bracket }),
+    ...(trail === undefined ? {} : { trail }),
   };
 }
 
-/** A bracket's exits: `take_profit.limit_price` and `stop_loss.stop_price`, the target above the stop. */
-function parseBracket(body: Body): { stopLoss: number; takeProfit: number } {
+/**
+ * A bracket's exits (`take_profit.limit_price` above `stop_loss.stop_price`, both required), or an
+ * OTO's one exit (exactly one of them).
+ */
+function parseBracket(body: Body, orderClass: 'bracket' | 'oto'): { stopLoss?: number; takeProfit?: number } {
   const tp = body['take_profit'];
   const sl = body['stop_loss'];
-  if (typeof tp !== 'object' || tp === null) throw invalid('take_profit is required for a bracket order');
-  if (typeof sl !== 'object' || sl === null) throw invalid('stop_loss is required for a bracket order');
-  if ((sl as Body)['limit_price'] !== undefined) throw invalid('stop_loss.limit_price (a stop-limit exit) is valid at Alpaca but not simulated by this emulator');
-  const takeProfit = amount(tp as Body, 'limit_price');
-  const stopLoss = amount(sl as Body, 'stop_price');
-  if (takeProfit === undefined) throw invalid('take_profit.limit_price is required');
-  if (stopLoss === undefined) throw invalid('stop_loss.stop_price is required');
-  if (body['side'] !== 'buy') throw invalid('bracket orders open long positions here: side must be buy (no shorting)');
-  if (!(takeProfit > stopLoss + 0.009)) throw invalid(`take_profit.limit_price ${takeProfit} must be above stop_loss.stop_price ${stopLoss}`);
-  return { stopLoss, takeProfit };
+  const hasTp = typeof tp === 'object' && tp !== null;
+  const hasSl = typeof sl === 'object' && sl !== null;
+  if (orderClass === 'bracket' && !hasTp) throw invalid('take_profit is required for a bracket order');
+  if (orderClass === 'bracket' && !hasSl) throw invalid('stop_loss is required for a bracket order');
+  if (orderClass === 'oto' && hasTp === hasSl) throw invalid('an oto order takes exactly one of take_profit or stop_loss');
+  if (hasSl && (sl as Body)['limit_price'] !== undefined) throw invalid('stop_loss.limit_price (a stop-limit exit) is valid at Alpaca but not simulated by this emulator');
+  const takeProfit = hasTp ? amount(tp as Body, 'limit_price') : undefined;
+  const stopLoss = hasSl ? amount(sl as Body, 'stop_price') : undefined;
+  if (hasTp && takeProfit === undefined) throw invalid('take_profit.limit_price is required');
+  if (hasSl && stopLoss === undefined) throw invalid('stop_loss.stop_price is required');
+  if (body['side'] !== 'buy') throw invalid(`${orderClass} orders open long positions here: side must be buy (no shorting)`);
+  if (takeProfit !== undefined && stopLoss !== undefined && !(takeProfit > stopLoss + 0.009)) throw invalid(`take_profit.limit_price ${takeProfit} must be above stop_loss.stop_price ${stopLoss}`);
+  return { ...(stopLoss === undefined ? {} : { stopLoss }), ...(takeProfit === undefined ? {} : { takeProfit }) };
 }
 
 /** Reads a PATCH /v2/orders/{id} body (qty, time_in_force, limit_price, stop_price, client_order_id). */

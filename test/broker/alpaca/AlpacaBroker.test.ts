@@ -172,3 +172,56 @@ describe('a strategy with protective exits, in Alpaca mode', () => {
     }
   });
 });
+
+describe('AlpacaBroker trailing stops on the emulator', () => {
+  it('sends the trailing stop once the entry fills; it follows the mark and its fill is the strategy’s', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const clock = new LiveClock();
+    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
+    const events: OrderEvent[] = [];
+    broker.onOrderEvent((x) => events.push(x));
+    await broker.start();
+    try {
+      broker.submit(request({ clientOrderId: 's1-r-trail', qty: 4, bracket: { trail: { percent: 0.002 } } }));
+      await until(() => t.emulator.venue.orderByClientId('s1-r-trail-ts') !== undefined, 5000, 'the trailing stop');
+      const ts = t.emulator.venue.orderByClientId('s1-r-trail-ts')!;
+      // Trailing 0.2 % from the mark 171.20 (the 09:30:15 quote's middle): stop 170.85.
+      expect([ts.trail, ts.hwm, ts.order.stopPrice, ts.order.side, ts.order.qty]).toEqual([{ percent: 0.002 }, 171.2, 170.85, 'sell', 4]);
+      t.emulator.step(15_000);
+      await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-trail-ts'), 5000, 'the trailing fill');
+      expect(events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`)).toEqual([
+        'new s1-r-trail',
+        'fill s1-r-trail 4@171.21',
+        'new s1-r-trail-ts',
+        'fill s1-r-trail-ts 4@170.69',
+      ]);
+    } finally {
+      broker.stop();
+      await t.stop();
+      expect(t.contract.failures).toEqual([]);
+    }
+  });
+
+  it('a single exit goes as an OTO and its leg is booked to the strategy', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const clock = new LiveClock();
+    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
+    const events: OrderEvent[] = [];
+    broker.onOrderEvent((x) => events.push(x));
+    await broker.start();
+    try {
+      broker.submit(request({ clientOrderId: 's1-r-oto', qty: 2, bracket: { stopLoss: 170.8 } }));
+      await until(() => t.emulator.venue.orderByClientId('s1-r-oto')?.legs.length === 1, 5000, 'the leg');
+      expect(t.emulator.venue.orderByClientId('s1-r-oto')?.orderClass).toBe('oto');
+      t.emulator.step(15_000);
+      await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-oto-sl'), 5000, 'the stop');
+      expect(events.filter((x) => x.kind === 'fill').map((x) => (x.kind === 'fill' ? `${x.order.clientOrderId} ${x.fill.price}` : ''))).toEqual(['s1-r-oto 171.21', 's1-r-oto-sl 170.69']);
+    } finally {
+      broker.stop();
+      await t.stop();
+      expect(t.contract.failures).toEqual([]);
+    }
+  });
+});
