@@ -15,6 +15,24 @@ const T0 = OPEN_0211 + 20_000;
 let seq = 0;
 const request = (over: Partial<OrderRequest> = {}): OrderRequest => ({ symbol: 'AAPL', side: 'buy', qty: 5, type: 'market', timeInForce: 'day', strategyId: 's1', clientOrderId: `s1-r-${++seq}`, ...over });
 
+/** AlpacaBroker (the official SDK) on a fresh emulator at 09:30:20, no random partial fills. */
+async function openBroker(): Promise<{ t: TestEmulator; broker: AlpacaBroker; events: OrderEvent[] }> {
+  const t = await startEmulator({ start: T0, partialFillRate: 0 });
+  const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+  const clock = new LiveClock();
+  const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
+  const events: OrderEvent[] = [];
+  broker.onOrderEvent((x) => events.push(x));
+  await broker.start();
+  return { t, broker, events };
+}
+
+async function closeBroker(t: TestEmulator, broker: AlpacaBroker): Promise<void> {
+  broker.stop();
+  await t.stop();
+  expect(t.contract.failures).toEqual([]);
+}
+
 describe('AlpacaBroker through network trouble (emulator faults)', () => {
   let t: TestEmulator;
   let broker: AlpacaBroker;
@@ -92,13 +110,7 @@ describe('AlpacaBroker through network trouble (emulator faults)', () => {
 
 describe('AlpacaBroker bracket entries on the emulator', () => {
   it('sends order_class bracket; the exits Alpaca opens are booked to the entry’s strategy (-sl / -tp)', async () => {
-    const t = await startEmulator({ start: T0, partialFillRate: 0 });
-    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
-    const clock = new LiveClock();
-    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
-    const events: OrderEvent[] = [];
-    broker.onOrderEvent((x) => events.push(x));
-    await broker.start();
+    const { t, broker, events } = await openBroker();
     try {
       // 09:30:20: the ask is 171.21 (the 09:30:15 high); at 09:30:30 the bid falls to 170.69, under the stop.
       broker.submit(request({ clientOrderId: 's1-r-bracket', qty: 4, bracket: { stopLoss: 170.8, takeProfit: 171.8 } }));
@@ -118,9 +130,7 @@ describe('AlpacaBroker bracket entries on the emulator', () => {
       ]);
       expect(t.emulator.venue.positions()).toEqual([]);
     } finally {
-      broker.stop();
-      await t.stop();
-      expect(t.contract.failures).toEqual([]);
+      await closeBroker(t, broker);
     }
   });
 });
@@ -166,22 +176,14 @@ describe('a strategy with protective exits, in Alpaca mode', () => {
       expect(ledger.closedTrades.map((x) => [x.qty, x.entryPrice, x.exitPrice])).toEqual([[4, 171.21, 170.69]]);
       expect(ledger.positionQty('AAPL')).toBe(0);
     } finally {
-      broker.stop();
-      await t.stop();
-      expect(t.contract.failures).toEqual([]);
+      await closeBroker(t, broker);
     }
   });
 });
 
 describe('AlpacaBroker trailing stops on the emulator', () => {
   it('sends the trailing stop once the entry fills; it follows the mark and its fill is the strategy’s', async () => {
-    const t = await startEmulator({ start: T0, partialFillRate: 0 });
-    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
-    const clock = new LiveClock();
-    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
-    const events: OrderEvent[] = [];
-    broker.onOrderEvent((x) => events.push(x));
-    await broker.start();
+    const { t, broker, events } = await openBroker();
     try {
       broker.submit(request({ clientOrderId: 's1-r-trail', qty: 4, bracket: { trail: { percent: 0.002 } } }));
       await until(() => t.emulator.venue.orderByClientId('s1-r-trail-ts') !== undefined, 5000, 'the trailing stop');
@@ -197,20 +199,12 @@ describe('AlpacaBroker trailing stops on the emulator', () => {
         'fill s1-r-trail-ts 4@170.69',
       ]);
     } finally {
-      broker.stop();
-      await t.stop();
-      expect(t.contract.failures).toEqual([]);
+      await closeBroker(t, broker);
     }
   });
 
   it('a single exit goes as an OTO and its leg is booked to the strategy', async () => {
-    const t = await startEmulator({ start: T0, partialFillRate: 0 });
-    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
-    const clock = new LiveClock();
-    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
-    const events: OrderEvent[] = [];
-    broker.onOrderEvent((x) => events.push(x));
-    await broker.start();
+    const { t, broker, events } = await openBroker();
     try {
       broker.submit(request({ clientOrderId: 's1-r-oto', qty: 2, bracket: { stopLoss: 170.8 } }));
       await until(() => t.emulator.venue.orderByClientId('s1-r-oto')?.legs.length === 1, 5000, 'the leg');
@@ -219,9 +213,7 @@ describe('AlpacaBroker trailing stops on the emulator', () => {
       await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-oto-sl'), 5000, 'the stop');
       expect(events.filter((x) => x.kind === 'fill').map((x) => (x.kind === 'fill' ? `${x.order.clientOrderId} ${x.fill.price}` : ''))).toEqual(['s1-r-oto 171.21', 's1-r-oto-sl 170.69']);
     } finally {
-      broker.stop();
-      await t.stop();
-      expect(t.contract.failures).toEqual([]);
+      await closeBroker(t, broker);
     }
   });
 });
