@@ -22,11 +22,9 @@ import { BarAggregator } from '../market-data/BarAggregator.js';
 import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
-import { createNotifier } from '../notify/createNotifier.js';
-import { ErrorAlerts } from '../notify/ErrorAlerts.js';
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import { commandViews } from '../notify/commandViews.js';
-import { TelegramCommands } from '../notify/TelegramCommands.js';
+import { EngineAlerts } from './EngineAlerts.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
@@ -38,10 +36,9 @@ import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
-import { formatPnl } from '../core/formatMoney.js';
 import { captureEngineState, restoreEngineState } from './engineState.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
-import type { StrategySpec } from './StrategySpec.js';
+import { enabledStrategies } from './StrategySpec.js';
 
 export interface AlpacaEngineOptions {
   readonly config: DaemonConfig;
@@ -75,9 +72,7 @@ export class AlpacaTradingEngine {
   #data: AlpacaData | null = null;
   #clock: VenueClock | null = null;
   #control: ControlServer | null = null;
-  #commands: TelegramCommands | null = null;
-  #errorAlerts: ErrorAlerts | null = null;
-  #unsubscribeErrors: (() => void) | null = null;
+  #alerts: EngineAlerts | null = null;
   #notifier: Notifier | null = null;
   #aggregator: BarAggregator | null = null;
   readonly #timers: TimerHandle[] = [];
@@ -113,9 +108,7 @@ export class AlpacaTradingEngine {
     if (this.#state !== 'new') return;
     this.#state = 'running';
     const { config, env, logger, wallClock } = this.#o;
-    const enabled: StrategySpec[] = config.strategies
-      .filter((s) => s.enabled)
-      .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
+    const enabled = enabledStrategies(config);
     const symbols = [...new Set(enabled.flatMap((s) => s.symbols))].sort();
     const socket = controlSocketPath(config.state.dir);
     await assertNotRunning(socket);
@@ -149,12 +142,9 @@ export class AlpacaTradingEngine {
       venueNotReady: () => (broker.connected ? this.#blocked : 'the trade-updates stream is down'),
     });
     this.#core = core;
-    this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
-    if (config.notifications.telegram_on_any_error && this.#o.errorLines !== undefined) {
-      const alerts = new ErrorAlerts(() => this.#notifier, wallClock);
-      this.#errorAlerts = alerts;
-      this.#unsubscribeErrors = this.#o.errorLines.subscribe((m, c) => alerts.report(m, c));
-    }
+    const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });
+    this.#alerts = alerts;
+    this.#notifier = alerts.notifier;
     wireEngineEvents(core, {
       logger,
       breakerLog: this.#o.breakerLog,
@@ -207,10 +197,7 @@ export class AlpacaTradingEngine {
       const control = new ControlServer(socket, new ControlCommands(core.breakers, clock), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
-      if (this.#o.telegram !== undefined && this.#o.telegram !== null) {
-        this.#commands = new TelegramCommands({ env: this.#o.telegram, control: new ControlCommands(core.breakers, clock), views: commandViews(() => this.#build()), clock: wallClock, log: logger.child({ component: 'telegram' }) });
-        this.#commands.start();
-      }
+      alerts.startCommands(core.breakers, clock, commandViews(() => this.#build()));
     }
 
     const data = new AlpacaData({
@@ -265,7 +252,7 @@ export class AlpacaTradingEngine {
     this.#log.info({ reason }, 'stopping');
     this.#data?.stop();
     await this.#control?.stop();
-    await this.#commands?.stop();
+    await this.#alerts?.stopCommands();
     for (const t of this.#timers.splice(0)) t.cancel();
     this.#saveSoon?.cancel();
     this.#accountSoon?.cancel();
@@ -278,13 +265,7 @@ export class AlpacaTradingEngine {
       if (this.#core !== null) logPnl(this.#log, this.#core, 'final', this.#account?.equity ?? null);
       this.#snapshot('stop', true);
     }
-    if (this.#ready && this.#core !== null) {
-      const p = this.#core.portfolio;
-      this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
-    }
-    this.#unsubscribeErrors?.();
-    this.#errorAlerts?.flush();
-    await this.#notifier?.close();
+    await this.#alerts?.close(reason, this.#ready ? (this.#core?.portfolio ?? null) : null);
     this.#state = 'stopped';
     this.#log.info('stopped');
   }

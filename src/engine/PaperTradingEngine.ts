@@ -14,11 +14,9 @@ import { loadCsvBars } from '../market-data/loadCsvBars.js';
 import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
-import { createNotifier } from '../notify/createNotifier.js';
-import { ErrorAlerts } from '../notify/ErrorAlerts.js';
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import { commandViews } from '../notify/commandViews.js';
-import { TelegramCommands } from '../notify/TelegramCommands.js';
+import { EngineAlerts } from './EngineAlerts.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
@@ -30,9 +28,8 @@ import { buildSnapshot } from './buildSnapshot.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
-import { formatPnl } from '../core/formatMoney.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
-import type { StrategySpec } from './StrategySpec.js';
+import { enabledStrategies, type StrategySpec } from './StrategySpec.js';
 
 export interface EngineOptions {
   readonly config: DaemonConfig;
@@ -67,9 +64,7 @@ export class PaperTradingEngine {
   #snapshotTimer: TimerHandle | null = null;
   #notifier: Notifier | null = null;
   #control: ControlServer | null = null;
-  #commands: TelegramCommands | null = null;
-  #errorAlerts: ErrorAlerts | null = null;
-  #unsubscribeErrors: (() => void) | null = null;
+  #alerts: EngineAlerts | null = null;
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
@@ -104,9 +99,7 @@ export class PaperTradingEngine {
     this.#state = 'running';
     const { config, logger, wallClock } = this.#o;
     const sim = config.sim;
-    const enabled: StrategySpec[] = config.strategies
-      .filter((s) => s.enabled)
-      .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
+    const enabled = enabledStrategies(config);
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
     checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
     // Before touching any state file: one daemon per state directory.
@@ -140,12 +133,9 @@ export class PaperTradingEngine {
       accountBuyingPower: () => venue.buyingPower(),
     });
     this.#core = core;
-    this.#notifier = createNotifier(this.#o.telegram ?? null, config.state.dir, wallClock, logger);
-    if (config.notifications.telegram_on_any_error && this.#o.errorLines !== undefined) {
-      const alerts = new ErrorAlerts(() => this.#notifier, wallClock);
-      this.#errorAlerts = alerts;
-      this.#unsubscribeErrors = this.#o.errorLines.subscribe((m, c) => alerts.report(m, c));
-    }
+    const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });
+    this.#alerts = alerts;
+    this.#notifier = alerts.notifier;
     this.#wireEvents(core);
 
     core.execution.start();
@@ -177,10 +167,7 @@ export class PaperTradingEngine {
       const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
-      if (this.#o.telegram !== undefined && this.#o.telegram !== null) {
-        this.#commands = new TelegramCommands({ env: this.#o.telegram, control: new ControlCommands(core.breakers, marketClock), views: commandViews(() => this.#build()), clock: wallClock, log: logger.child({ component: 'telegram' }) });
-        this.#commands.start();
-      }
+      alerts.startCommands(core.breakers, marketClock, commandViews(() => this.#build()));
     }
 
     core.runner.warmUp(replayed.length === 0 ? history : [...history, ...replayed]);
@@ -221,7 +208,7 @@ export class PaperTradingEngine {
     this.#log.info({ reason }, 'stopping');
     this.#feed?.stop();
     await this.#control?.stop();
-    await this.#commands?.stop();
+    await this.#alerts?.stopCommands();
     this.#snapshotTimer?.cancel();
     this.#core?.runner.stop();
     this.#core?.execution.stop();
@@ -230,13 +217,7 @@ export class PaperTradingEngine {
       this.#logPnl('final');
       this.#snapshot('stop', true);
     }
-    if (this.#ready && this.#core !== null) {
-      const p = this.#core.portfolio;
-      this.#notifier?.notify({ priority: AlertPriority.Info, text: `⏹ Daemon stopped (${reason}). P&L ${formatPnl(p.equity() - p.startingCash)} (realized ${formatPnl(p.realizedPnl())})` });
-    }
-    this.#unsubscribeErrors?.();
-    this.#errorAlerts?.flush();
-    await this.#notifier?.close();
+    await this.#alerts?.close(reason, this.#ready ? (this.#core?.portfolio ?? null) : null);
     this.#state = 'stopped';
     this.#log.info('stopped');
   }

@@ -5,20 +5,20 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 
 /** Completed bars kept per symbol and timeframe. */
 const KEPT = 500;
-/** Bars of the strategy's own timeframe kept per symbol, replayed into a timeframe asked for late. */
-const RECENT = 5_000;
 
 /**
  * A strategy's longer timeframes (a 15-minute strategy reading the daily trend), built from the bars
- * it receives by the same session-aligned aggregation as the live feed. A timeframe asked for the
- * first time is built from the last 5,000 bars received, then kept up to date.
+ * it receives by the same session-aligned aggregation as the live feed. A timeframe is built from the
+ * moment it is first asked for (the bar being processed included): ask from the first bar, warm-up
+ * included. Nothing is kept for timeframes nobody asked for: the per-bar cost is one map write.
  */
 export class HigherTimeframes {
   readonly #calendar: MarketCalendar;
   readonly #aggregators = new Map<string, BarAggregator>();
   readonly #bars = new Map<string, Bar[]>();
   #labels: string[] = [];
-  readonly #recent = new Map<string, Bar[]>();
+  /** The bar being processed, per symbol: a timeframe asked for during it starts with it. */
+  readonly #current = new Map<string, Bar>();
 
   constructor(calendar: MarketCalendar) {
     this.#calendar = calendar;
@@ -32,20 +32,14 @@ export class HigherTimeframes {
       const agg = new BarAggregator(tf, this.#calendar);
       this.#aggregators.set(tf.label, agg);
       this.#labels = [...this.#aggregators.keys()];
-      for (const [sym, recent] of this.#recent) for (const b of recent) this.#keep(`${sym}|${tf.label}`, agg.push(b));
+      for (const [sym, b] of this.#current) this.#keep(`${sym}|${tf.label}`, agg.push(b));
     }
     return this.#bars.get(`${symbol}|${tf.label}`) ?? [];
   }
 
   /** Every bar the strategy receives passes here first. */
   push(bar: Bar): void {
-    let recent = this.#recent.get(bar.symbol);
-    if (recent === undefined) {
-      recent = [];
-      this.#recent.set(bar.symbol, recent);
-    }
-    recent.push(bar);
-    if (recent.length > RECENT * 2) recent.splice(0, recent.length - RECENT);
+    this.#current.set(bar.symbol, bar);
     for (let i = 0; i < this.#labels.length; i++) {
       const label = this.#labels[i]!;
       this.#keep(`${bar.symbol}|${label}`, this.#aggregators.get(label)!.push(bar));
