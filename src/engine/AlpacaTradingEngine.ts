@@ -167,7 +167,9 @@ export class AlpacaTradingEngine {
       for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
       for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
       this.#lastBarTime = e.lastBarTime;
-      broker.restore(e.broker ?? { booked: [] }, e.execution.inFlight.map((o) => o.clientOrderId));
+      // Held orders were never sent: they stay held, not looked up.
+      const held = new Set(e.execution.held.map((h) => h.clientOrderId));
+      broker.restore(e.broker ?? { booked: [] }, e.execution.inFlight.filter((o) => !held.has(o.clientOrderId)));
       if (fresh.length > 0) this.#log.warn({ strategies: fresh }, `not in the restored state, starting fresh: ${fresh.join(', ')}`);
       if (dropped.length > 0) this.#log.warn({ strategies: dropped }, `in the restored state but not enabled in the configuration, dropped: ${dropped.join(', ')}`);
     }
@@ -257,10 +259,13 @@ export class AlpacaTradingEngine {
     this.#saveSoon?.cancel();
     this.#accountSoon?.cancel();
     this.#core?.runner.stop();
-    this.#core?.execution.stop();
+    this.#core?.execution.halt();
     // The account as the broker has it now, for the final state file.
     if (this.#ready) await Promise.race([this.#refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
+    // The broker stops booking before the ledgers stop listening: a fill heard in between would be
+    // in the broker's saved books but in no ledger, and a restart would never book it.
     this.#broker?.stop();
+    this.#core?.execution.stop();
     if (this.#ready) {
       if (this.#core !== null) logPnl(this.#log, this.#core, 'final', this.#account?.equity ?? null);
       this.#snapshot('stop', true);

@@ -37,6 +37,7 @@ export class ExecutionService {
   readonly #known: ReadonlySet<string>;
   #seq: number;
   #unsubscribe: (() => void) | null = null;
+  #halted = false;
   readonly #mayRelease: (request: OrderRequest) => boolean;
 
   constructor(deps: {
@@ -65,7 +66,13 @@ export class ExecutionService {
     this.#unsubscribe ??= this.#broker.onOrderEvent((e) => this.#onEvent(e));
   }
 
+  /** Sends nothing more (held orders stay held, for the state file) but still hears the broker. */
+  halt(): void {
+    this.#halted = true;
+  }
+
   stop(): void {
+    this.#halted = true;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
   }
@@ -158,6 +165,7 @@ export class ExecutionService {
   }
 
   #release(): void {
+    if (this.#halted) return;
     for (let i = 0; i < this.#held.length; ) {
       const r = this.#held[i]!;
       if (this.#opposite(r) !== undefined || !this.#mayRelease(r)) {

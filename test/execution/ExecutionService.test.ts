@@ -64,4 +64,16 @@ describe('ExecutionService', () => {
     execution.releaseHeld();
     expect(submitted).toEqual(['b-r-1 buy 5', 'a-r-2 sell 1']);
   });
+
+  it('halted (the daemon stopping): still hears fills, but a held order stays held for the state file', () => {
+    const { execution, submitted, step } = setUp();
+    step(0, 100);
+    execution.send('b', market('buy', 5));
+    execution.send('a', market('sell', 1));
+    execution.halt();
+    step(1, 100); // b's buy fills and is heard: no longer in flight
+    expect(submitted).toEqual(['b-r-1 buy 5']);
+    expect(execution.toData().inFlight.map((o) => o.clientOrderId)).toEqual(['a-r-2']);
+    expect(execution.toData().held.map((o) => o.clientOrderId)).toEqual(['a-r-2']);
+  });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
 import type { Fill } from '../../core/Fill.js';
-import type { Order, OrderRequest, Trail } from '../../core/Order.js';
+import type { Order, OrderRequest, OrderSide, Trail } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
 import type { Broker, BrokerAccount } from '../Broker.js';
@@ -25,6 +25,15 @@ export interface AlpacaBrokerOptions {
 /** The part of the broker's memory a restart needs (open orders and what of them is booked). */
 export interface BrokerBooks {
   readonly booked: ReadonlyArray<{ readonly orderId: string; readonly qty: number; readonly notional: number }>;
+}
+
+/** An order the state file had in flight: looked up by its client order id at the first connection. */
+export interface TrackedOrder {
+  readonly clientOrderId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly qty: number;
 }
 
 /** How much of an order has been booked: fills are derived from Alpaca's cumulative quantities, so none counts twice. */
@@ -70,8 +79,8 @@ export class AlpacaBroker implements Broker {
   /** Entries whose trailing stop goes out when they are filled. */
   readonly #trailAfterFill = new Map<string, { readonly trail: Trail; readonly strategyId: string }>();
   #mapping: Promise<void> | null = null;
-  /** Client order ids of a restored state, looked up at the first connection. */
-  readonly #tracked: string[] = [];
+  /** Orders in flight in a restored state, looked up at the first connection. */
+  readonly #tracked: TrackedOrder[] = [];
   #stopped = false;
 
   constructor(o: AlpacaBrokerOptions) {
@@ -113,6 +122,7 @@ export class AlpacaBroker implements Broker {
     await listening;
   }
 
+  /** Stops hearing and sending; events after this are left for the next start's catch-up. */
   stop(): void {
     this.#stopped = true;
     this.#stream?.disconnect();
@@ -293,6 +303,9 @@ export class AlpacaBroker implements Broker {
    * quantity is not booked yet, the final status once.
    */
   #apply(order: Order, time: number, exec: { id: string; qty: number | null; price: number | null } | undefined, reason: string | undefined): void {
+    // Once stopped, nothing more is booked here: the saved books then say exactly what the ledgers
+    // heard, and a restart books the rest from Alpaca's cumulative quantities.
+    if (this.#stopped) return;
     const legCid = this.#legs.get(order.id);
     if (legCid !== undefined) order = { ...order, clientOrderId: legCid };
     if (this.#bracketCids.has(order.clientOrderId)) this.#bracketParents.set(order.id, order.clientOrderId);
@@ -361,9 +374,15 @@ export class AlpacaBroker implements Broker {
    */
   async #resync(): Promise<void> {
     try {
-      for (const cid of this.#tracked.splice(0)) {
-        const order = await this.#lookup(cid);
+      for (const t of [...this.#tracked]) {
+        const order = await this.#lookup(t.clientOrderId);
+        this.#tracked.shift();
         if (order !== null) this.#apply(order, order.updatedAt, undefined, undefined);
+        else {
+          // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
+          this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
+          this.#reject({ ...t, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
+        }
       }
       for (const [id, b] of [...this.#booked]) {
         if (b.terminal) continue;
@@ -396,10 +415,11 @@ export class AlpacaBroker implements Broker {
   }
 
   /**
-   * A restart: the books of the open orders, and the client order ids in flight when the state was
-   * saved; they are looked up as the stream connects, and only fills not booked yet are reported.
+   * A restart: the books of the open orders, and the orders sent and in flight when the state was
+   * saved; they are looked up as the stream connects, only fills not booked yet are reported, and
+   * one Alpaca does not have is reported rejected.
    */
-  restore(d: BrokerBooks, inFlight: readonly string[]): void {
+  restore(d: BrokerBooks, inFlight: readonly TrackedOrder[]): void {
     for (const o of d.booked) this.#booked.set(o.orderId, { qty: o.qty, notional: o.notional, terminal: false, announced: true });
     this.#tracked.push(...inFlight);
   }

@@ -108,6 +108,49 @@ describe('AlpacaBroker through network trouble (emulator faults)', () => {
   });
 });
 
+describe('AlpacaBroker restarting', () => {
+  it('an order in flight in the restored state that Alpaca never got is reported rejected; one it got is booked once', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    // Sent by the previous run, filled since: its fill is caught up at the first connection.
+    t.emulator.venue.submit({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-old-1', extendedHours: false });
+    t.emulator.venue.matchNow('AAPL');
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const clock = new LiveClock();
+    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
+    const events: OrderEvent[] = [];
+    broker.onOrderEvent((x) => events.push(x));
+    broker.restore({ booked: [] }, [
+      { clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 },
+      { clientOrderId: 's1-old-2', strategyId: 's1', symbol: 'MSFT', side: 'sell', qty: 2 },
+    ]);
+    await broker.start();
+    expect(events.map((x) => [x.kind, x.order.clientOrderId, x.kind === 'fill' ? x.fill.qty : null])).toEqual([
+      ['new', 's1-old-1', null],
+      ['fill', 's1-old-1', 3],
+      ['rejected', 's1-old-2', null],
+    ]);
+    const rejected = events[2]!;
+    expect(rejected.kind === 'rejected' ? [rejected.order.symbol, rejected.order.side, rejected.order.qty, rejected.reason] : null).toEqual(['MSFT', 'sell', 2, 'never reached Alpaca (the daemon stopped before sending it)']);
+    await closeBroker(t, broker);
+  });
+});
+
+describe('AlpacaBroker stopping', () => {
+  it('books nothing once stopped: an answer arriving after stop() is left to the next start', async () => {
+    const { t, broker, events } = await openBroker();
+    const r = request();
+    broker.submit(r);
+    // The POST is on its way; its answer comes back after the stop.
+    broker.stop();
+    await until(() => t.emulator.venue.orderByClientId(r.clientOrderId) !== undefined, 3000, 'the order at the venue');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(events).toEqual([]);
+    expect(broker.toData().booked).toEqual([]);
+    await t.stop();
+    expect(t.contract.failures).toEqual([]);
+  });
+});
+
 describe('AlpacaBroker bracket entries on the emulator', () => {
   it('sends order_class bracket; the exits Alpaca opens are booked to the entry’s strategy (-sl / -tp)', async () => {
     const { t, broker, events } = await openBroker();
