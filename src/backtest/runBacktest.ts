@@ -88,8 +88,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     clock.advanceTo(bar.time);
     broker.onBar(bar);
     bus.emit('bar', bar);
-    portfolio.recordEquity(bar.time);
-    if (breakers !== null) breakers.onEquity(bar.time);
+    // Equity once every symbol of this moment is marked, as the live engine does after a minute's batch.
+    if (i + 1 === bars.length || bars[i + 1]!.time !== bar.time) {
+      portfolio.recordEquity(bar.time);
+      if (breakers !== null) breakers.onEquity(bar.time);
+    }
   }
   const elapsedMs = o.stopwatch() - started;
 

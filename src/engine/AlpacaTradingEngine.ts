@@ -11,7 +11,6 @@ import { breakerLimits, liveBreakerLimits } from '../config/breakerLimits.js';
 import type { DaemonConfig } from '../config/configSchema.js';
 import type { TelegramEnv } from '../config/env.js';
 import type { AlpacaEnv } from '../config/env.js';
-import type { Bar } from '../core/Bar.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { ConfigError } from '../core/errors.js';
 import { VenueClock } from '../core/VenueClock.js';
@@ -28,6 +27,7 @@ import { EngineAlerts } from './EngineAlerts.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
+import { OrderJournal } from '../persistence/OrderJournal.js';
 import { AlpacaCalendar, type CalendarDay } from '../risk/calendar/AlpacaCalendar.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
@@ -39,6 +39,7 @@ import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState, restoreEngineState } from './engineState.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
 import { enabledStrategies } from './StrategySpec.js';
+import { deliverBatch } from './deliverBatch.js';
 
 export interface AlpacaEngineOptions {
   readonly config: DaemonConfig;
@@ -66,6 +67,7 @@ export class AlpacaTradingEngine {
   readonly #log: Logger;
   readonly #runId: string;
   readonly #store: SnapshotStore;
+  readonly #journal: OrderJournal;
   #calendar: MarketCalendar = new StaticNyseCalendar();
   #core: TradingCore | null = null;
   #broker: AlpacaBroker | null = null;
@@ -94,6 +96,7 @@ export class AlpacaTradingEngine {
     this.#log = o.logger.child({ component: 'engine' });
     this.#runId = o.wallClock.now().toString(36);
     this.#store = new SnapshotStore(o.config.state.dir, o.config.state.max_backups);
+    this.#journal = new OrderJournal(join(o.config.state.dir, 'orders_journal.jsonl'));
   }
 
   get runId(): string {
@@ -153,16 +156,24 @@ export class AlpacaTradingEngine {
       onChange: () => this.#markDirty(),
       onFill: (id) => this.#fills.set(id, (this.#fills.get(id) ?? 0) + 1),
     });
-    // The client order id is in the state file before the POST leaves: after a crash, the order is
-    // looked up by it and its fills booked, never mistaken for someone else's.
-    core.bus.on('order.submitted', () => {
-      if (this.#ready) this.#snapshot('order', false);
+    // The client order id is in the order journal before the POST leaves (one write, no snapshot on
+    // the order path), and in the fsynced state file just after: after a crash, the order is looked
+    // up by it and its fills booked, never mistaken for someone else's.
+    core.bus.on('order.submitted', ({ strategyId, request }) => {
+      this.#journal.record({ clientOrderId: request.clientOrderId, strategyId, symbol: request.symbol, side: request.side, qty: request.qty });
+      this.#markDirty();
     });
     core.execution.start();
     core.runner.start();
 
-    if (restored !== null) {
-      const e = restored.snapshot.engine;
+    if (restored === null) this.#journal.clear();
+    else {
+      const saved = restored.snapshot.engine;
+      // Orders sent after the state file was written (the daemon died before the next one).
+      const known = new Set(saved.execution.inFlight.map((o) => o.clientOrderId));
+      const journaled = this.#journal.read((w) => this.#log.warn(`order journal: ${w}`)).filter((o) => !known.has(o.clientOrderId));
+      if (journaled.length > 0) this.#log.warn({ orders: journaled.map((o) => o.clientOrderId) }, `${journaled.length} order(s) sent after the last state file: looked up at Alpaca`);
+      const e = journaled.length === 0 ? saved : { ...saved, execution: { ...saved.execution, inFlight: [...saved.execution.inFlight, ...journaled] } };
       const { fresh, dropped } = restoreEngineState(core, null, e);
       for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
       for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
@@ -271,6 +282,7 @@ export class AlpacaTradingEngine {
       this.#snapshot('stop', true);
     }
     await this.#alerts?.close(reason, this.#ready ? (this.#core?.portfolio ?? null) : null);
+    this.#journal.close();
     this.#state = 'stopped';
     this.#log.info('stopped');
   }
@@ -279,22 +291,14 @@ export class AlpacaTradingEngine {
     const core = this.#core!;
     const previous = this.#lastBarTime;
     this.#clock!.sync(batch.time);
-    const bars: Bar[] = [];
-    for (const b of batch.bars) bars.push(...this.#aggregator!.push(b));
-    // Buckets over by now whose symbol had no trade in their last minute.
-    bars.push(...this.#aggregator!.flush(batch.time));
-    for (const bar of bars) {
-      core.bus.emit('bar', bar);
-      this.#lastBarTimes.set(bar.symbol, bar.time);
-    }
-    core.portfolio.recordEquity(batch.time);
-    core.breakers?.onEquity(batch.time);
+    deliverBatch(core, this.#aggregator!, batch, this.#lastBarTimes);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
       logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
       if (this.#o.config.notifications.daily_summary) sendDailySummary(this.#notifier, core, this.#build(), nyDateOf(previous));
     }
-    if (this.#dirty) this.#snapshot('change', false);
+    // Saved on the next turn: the orders of this minute are on the wire first.
+    if (this.#dirty) this.#markDirty();
   }
 
   /**
@@ -374,6 +378,8 @@ export class AlpacaTradingEngine {
 
   #afterSave(): void {
     this.#dirty = false;
+    // The state file holds every order sent so far.
+    this.#journal.clear();
   }
 
   #saveFailed(error: unknown): void {

@@ -33,6 +33,8 @@ export class ExecutionService {
   readonly #runId: string;
   readonly #log: Logger;
   readonly #inFlight = new Map<string, InFlight>();
+  /** The same orders by symbol: the wash-trade check asks per order, thousands of orders may be out. */
+  readonly #bySymbol = new Map<string, InFlight[]>();
   readonly #held: OrderRequest[] = [];
   readonly #known: ReadonlySet<string>;
   #seq: number;
@@ -93,22 +95,22 @@ export class ExecutionService {
   restore(d: ExecutionData): void {
     this.#seq = d.seq;
     this.#inFlight.clear();
-    for (const o of d.inFlight) this.#inFlight.set(o.clientOrderId, o);
+    this.#bySymbol.clear();
+    for (const o of d.inFlight) this.#track(o);
     this.#held.length = 0;
     this.#held.push(...d.held);
   }
 
   /** Orders of every strategy at the broker (or held back) on `symbol`. */
   openOrders(symbol: string): OpenOrderRef[] {
-    const out: OpenOrderRef[] = [];
-    for (const o of this.#inFlight.values()) if (o.symbol === symbol) out.push(o);
-    return out;
+    return [...(this.#bySymbol.get(symbol) ?? [])];
   }
 
   /** The oldest order of any strategy on `symbol` on the other side of `side` (at the broker or held). */
   opposite(symbol: string, side: OrderSide): OpenOrderRef | undefined {
-    if (this.#inFlight.size === 0) return undefined;
-    for (const o of this.#inFlight.values()) if (o.symbol === symbol && o.side !== side) return o;
+    const list = this.#bySymbol.get(symbol);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.side !== side) return list[i];
     return undefined;
   }
 
@@ -131,7 +133,7 @@ export class ExecutionService {
     };
     const blocker = this.#opposite(request);
     // Recorded before the broker hears of it, so an instant fill is attributed.
-    this.#inFlight.set(request.clientOrderId, { clientOrderId: request.clientOrderId, strategyId, symbol: request.symbol, side: request.side, qty: request.qty });
+    this.#track({ clientOrderId: request.clientOrderId, strategyId, symbol: request.symbol, side: request.side, qty: request.qty });
     if (blocker !== undefined) {
       this.#held.push(request);
       this.#log.info({ clientOrderId: request.clientOrderId, blocker: blocker.clientOrderId }, `${request.side} ${request.qty} ${request.symbol} held until ${blocker.clientOrderId} is done (Alpaca refuses opposite orders on a symbol)`);
@@ -149,10 +151,28 @@ export class ExecutionService {
 
   /** An order of the other side on the same symbol, at the broker (not held). */
   #opposite(r: OrderRequest): InFlight | undefined {
-    for (const o of this.#inFlight.values()) {
-      if (o.symbol === r.symbol && o.side !== r.side && !this.#isHeld(o.clientOrderId)) return o;
-    }
+    const list = this.#bySymbol.get(r.symbol);
+    if (list === undefined) return undefined;
+    for (const o of list) if (o.side !== r.side && !this.#isHeld(o.clientOrderId)) return o;
     return undefined;
+  }
+
+  #track(o: InFlight): void {
+    this.#inFlight.set(o.clientOrderId, o);
+    const list = this.#bySymbol.get(o.symbol);
+    if (list === undefined) this.#bySymbol.set(o.symbol, [o]);
+    else list.push(o);
+  }
+
+  /** Done (filled, canceled, expired, rejected): no longer in flight. */
+  #untrack(clientOrderId: string): boolean {
+    const o = this.#inFlight.get(clientOrderId);
+    if (o === undefined) return false;
+    this.#inFlight.delete(clientOrderId);
+    const list = this.#bySymbol.get(o.symbol)!;
+    list.splice(list.indexOf(o), 1);
+    if (list.length === 0) this.#bySymbol.delete(o.symbol);
+    return true;
   }
 
   #isHeld(clientOrderId: string): boolean {
@@ -184,7 +204,7 @@ export class ExecutionService {
       const parsed = strategyOfClientOrderId(cid);
       if (parsed !== null && this.#known.has(parsed)) owner = parsed;
     }
-    const done = isTerminal(event.order.status) && this.#inFlight.delete(cid);
+    const done = isTerminal(event.order.status) && this.#untrack(cid);
     if (owner === undefined) {
       this.#log.warn({ clientOrderId: cid, kind: event.kind, symbol: event.order.symbol }, 'broker event for an order no strategy owns');
       this.#bus.emit('order.unattributed', { event });

@@ -52,7 +52,7 @@ export class AlpacaData {
   #onGap: (gap: DataGap) => void = () => {};
   /** The end of the last minute delivered: nothing at or before it is delivered again. */
   #delivered = 0;
-  readonly #pending = new Map<number, Bar[]>();
+  readonly #pending = new Map<number, { readonly bars: Bar[]; readonly symbols: Set<string> }>();
   #timer: TimerHandle | null = null;
   #backfilling: Promise<void> | null = null;
   #stopping = false;
@@ -75,16 +75,18 @@ export class AlpacaData {
     for (const symbol of symbols) {
       const hit = cache.read(symbol, timeframe, from);
       const since = hit === null ? from : Math.max(from, hit.until);
-      if (hit !== null) out.push(...hit.bars.filter((b) => b.time <= since));
+      if (hit !== null) for (const b of hit.bars) if (b.time <= since) out.push(b);
       groups.set(since, [...(groups.get(since) ?? []), symbol]);
     }
     const settled = this.#o.now() - SETTLED_MS;
     for (const [since, list] of groups) {
       // Asked by bar start: a bar ending at `since` starts a minute (a day) before.
       const fresh = since >= to ? [] : (await this.history(list, timeframe, since, to)).filter((b) => b.time > since);
-      out.push(...fresh);
-      for (const symbol of list) {
-        const mine = out.filter((b) => b.symbol === symbol).sort((a, b) => a.time - b.time);
+      for (const b of fresh) out.push(b);
+      const bySymbol = new Map<string, Bar[]>(list.map((symbol) => [symbol, []]));
+      for (const b of out) bySymbol.get(b.symbol)?.push(b);
+      for (const [symbol, mine] of bySymbol) {
+        mine.sort((a, b) => a.time - b.time);
         cache.write(symbol, timeframe, from, Math.min(settled, Math.max(since, mine[mine.length - 1]?.time ?? since)), mine);
       }
     }
@@ -191,11 +193,19 @@ export class AlpacaData {
 
   #add(bar: Bar): void {
     // Earlier minutes still waiting are complete once a later one arrives.
-    for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) if (t < bar.time) this.#flush(t);
-    const list = this.#pending.get(bar.time) ?? [];
-    if (list.some((b) => b.symbol === bar.symbol)) return;
-    list.push(bar);
-    this.#pending.set(bar.time, list);
+    if (this.#pending.size > 1 || (this.#pending.size === 1 && !this.#pending.has(bar.time))) {
+      for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) if (t < bar.time) this.#flush(t);
+    }
+    let p = this.#pending.get(bar.time);
+    if (p === undefined) {
+      p = { bars: [], symbols: new Set() };
+      this.#pending.set(bar.time, p);
+    }
+    // A minute's bar is delivered once, whatever the stream repeats.
+    if (p.symbols.has(bar.symbol)) return;
+    p.symbols.add(bar.symbol);
+    p.bars.push(bar);
+    const list = p.bars;
     if (list.length === this.#symbols.length) this.#flush(bar.time);
     else if (this.#timer === null) {
       this.#timer = this.#o.clock.setTimeout(() => {
@@ -206,7 +216,7 @@ export class AlpacaData {
   }
 
   #flush(time: number): void {
-    const bars = this.#pending.get(time);
+    const bars = this.#pending.get(time)?.bars;
     this.#pending.delete(time);
     if (bars === undefined || time <= this.#delivered) return;
     this.#delivered = time;

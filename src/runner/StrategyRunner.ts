@@ -11,6 +11,7 @@ import type { RiskView } from '../risk/RiskView.js';
 import type { Strategy } from '../strategies/Strategy.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import { OpenOrders, type OpenOrder } from './OpenOrders.js';
 import { HigherTimeframes } from './HigherTimeframes.js';
 import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
 
@@ -25,11 +26,6 @@ export interface RunnerData {
   readonly denials: Readonly<Record<string, number>>;
 }
 
-interface OpenOrder {
-  readonly clientOrderId: string;
-  readonly intent: OrderIntent;
-  remaining: number;
-}
 
 export interface StrategyRunnerDeps {
   readonly id: string;
@@ -64,8 +60,8 @@ export class StrategyRunner {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #estimateCommission: (qty: number, price: number) => number;
-  /** Orders in flight. A strategy has few at a time, and most uses walk them all: an array. */
-  readonly #open: OpenOrder[] = [];
+  /** Orders in flight, by id and by symbol, and the cash the buys among them hold. */
+  readonly #open: OpenOrders;
   readonly #lastBars = new Map<string, Bar>();
   readonly #higher: HigherTimeframes;
   readonly #ctx: StrategyContext;
@@ -90,6 +86,7 @@ export class StrategyRunner {
     this.#clock = deps.clock;
     this.#log = deps.logger;
     this.#estimateCommission = deps.estimateCommission ?? (() => 0);
+    this.#open = new OpenOrders((s) => this.#lastBars.get(s)?.close, this.#estimateCommission);
     this.#ctx = this.#makeContext();
     this.#view = this.#makeView();
   }
@@ -108,14 +105,14 @@ export class StrategyRunner {
   }
 
   toData(): RunnerData {
-    return { status: this.#status, pauseReason: this.#pauseReason, open: this.#open.map((o) => ({ ...o })), denials: this.denials };
+    return { status: this.#status, pauseReason: this.#pauseReason, open: this.#open.list().map((o) => ({ ...o })), denials: this.denials };
   }
 
   restore(d: RunnerData): void {
     this.#status = d.status;
     this.#pauseReason = d.pauseReason;
-    this.#open.length = 0;
-    for (const o of d.open) this.#open.push({ ...o });
+    this.#open.clear();
+    for (const o of d.open) this.#open.add({ ...o });
     this.#denials.clear();
     for (const [rule, n] of Object.entries(d.denials)) this.#denials.set(rule, n);
   }
@@ -129,7 +126,7 @@ export class StrategyRunner {
   }
 
   get openOrderCount(): number {
-    return this.#open.length;
+    return this.#open.size;
   }
 
   /** Feeds history bars: indicators learn, intents are ignored, nothing is marked as traded. */
@@ -145,6 +142,7 @@ export class StrategyRunner {
   onBar(bar: Bar): void {
     this.#now = bar.time;
     this.#lastBars.set(bar.symbol, bar);
+    this.#open.onPrice(bar.symbol);
     this.#higher.push(bar);
     if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
     if (this.#status === RunnerStatus.Faulted) return;
@@ -158,8 +156,7 @@ export class StrategyRunner {
 
   onOrderUpdate(event: OrderEvent): void {
     const cid = event.order.clientOrderId;
-    const at = this.#openIndex(cid);
-    const open = at === -1 ? undefined : this.#open[at];
+    const open = this.#open.get(cid);
     switch (event.kind) {
       case 'new':
         return;
@@ -167,8 +164,8 @@ export class StrategyRunner {
       case 'partial_fill': {
         const booking = this.ledger.applyFill(event.fill);
         if (open !== undefined) {
-          open.remaining -= event.fill.qty;
-          if (event.kind === 'fill' || open.remaining <= 0) this.#dropOpen(at);
+          this.#open.filled(cid, event.fill.qty);
+          if (event.kind === 'fill' || open.remaining <= 0) this.#open.drop(cid);
         }
         const f = event.fill;
         if (this.ledger.cash < 0) {
@@ -199,8 +196,8 @@ export class StrategyRunner {
       case 'expired':
       case 'rejected': {
         // The other leg of a bracket, canceled when one exit filled: nothing the strategy asked for.
-        if (at === -1 && event.kind === 'canceled' && /-(sl|tp|ts)$/.test(cid)) return;
-        if (at !== -1) this.#dropOpen(at);
+        if (open === undefined && event.kind === 'canceled' && /-(sl|tp|ts)$/.test(cid)) return;
+        if (open !== undefined) this.#open.drop(cid);
         const intent: OrderIntent = open?.intent ?? {
           symbol: event.order.symbol,
           side: event.order.side,
@@ -247,7 +244,7 @@ export class StrategyRunner {
     if (this.#status === RunnerStatus.Faulted) return;
     const decision = this.#gate.submit(intent, this.#view);
     if (decision.allowed) {
-      this.#open.push({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
+      this.#open.add({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
       return;
     }
     // A paused breaker was announced when it tripped: what it then holds back is detail (and counted).
@@ -263,31 +260,8 @@ export class StrategyRunner {
     this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
   }
 
-  #openIndex(clientOrderId: string): number {
-    const open = this.#open;
-    for (let i = 0; i < open.length; i++) if (open[i]!.clientOrderId === clientOrderId) return i;
-    return -1;
-  }
-
-  /** Removes an open order, keeping the others in the order they were sent. */
-  #dropOpen(at: number): void {
-    this.#open.splice(at, 1);
-  }
-
   #pendingQty(symbol: string): number {
-    let q = 0;
-    for (const o of this.#open) if (o.intent.symbol === symbol) q += o.intent.side === 'buy' ? o.remaining : -o.remaining;
-    return q;
-  }
-
-  #reservedCash(): number {
-    let r = 0;
-    for (const o of this.#open) {
-      if (o.intent.side !== 'buy') continue;
-      const price = o.intent.limitPrice ?? o.intent.stopPrice ?? this.#lastBars.get(o.intent.symbol)?.close ?? 0;
-      r += o.remaining * price + this.#estimateCommission(o.remaining, price);
-    }
-    return r;
+    return this.#open.pendingQty(symbol);
   }
 
   #makeView(): RiskView {
@@ -302,7 +276,7 @@ export class StrategyRunner {
       get now() {
         return now();
       },
-      availableCash: () => this.ledger.cash - this.#reservedCash(),
+      availableCash: () => this.ledger.cash - this.#open.reservedCash,
       position: (s) => this.ledger.positionQty(s),
       pendingQty: (s) => this.#pendingQty(s),
       price: (s) => this.#lastBars.get(s)?.close,
@@ -337,11 +311,7 @@ export class StrategyRunner {
       cash: () => this.ledger.cash,
       equity: () => this.ledger.equity(),
       position: (s) => this.ledger.positionQty(s),
-      hasOpenOrder: (s) => {
-        const open = this.#open;
-        for (let i = 0; i < open.length; i++) if (open[i]!.intent.symbol === s) return true;
-        return false;
-      },
+      hasOpenOrder: (s) => this.#open.has(s),
       lastBar: (s) => this.#lastBars.get(s),
       bars: (s, tf) => this.#higher.bars(s, tf),
       submit: (intent) => this.#submit(intent),

@@ -1,36 +1,65 @@
-/** The last `size` values, oldest first: the highest, the lowest, the mean and the (population) deviation. */
+/**
+ * The last `size` values: the highest, the lowest, the mean and the (population) deviation. A ring
+ * buffer: pushing allocates nothing, and each figure is one pass over at most `size` values in the
+ * order they came (the same sums, to the last bit, as over an array of them).
+ */
 export class RollingWindow {
   readonly #size: number;
-  readonly #values: number[] = [];
+  readonly #values: Float64Array;
+  /** Where the next value goes; the oldest value once the window is full. */
+  #next = 0;
+  #count = 0;
 
   constructor(size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`window size must be an integer ≥ 1, got ${size}`);
     this.#size = size;
+    this.#values = new Float64Array(size);
   }
 
   push(x: number): void {
-    this.#values.push(x);
-    if (this.#values.length > this.#size) this.#values.shift();
+    this.#values[this.#next] = x;
+    this.#next = this.#next + 1 === this.#size ? 0 : this.#next + 1;
+    if (this.#count < this.#size) this.#count++;
   }
 
   get full(): boolean {
-    return this.#values.length === this.#size;
+    return this.#count === this.#size;
   }
 
   max(): number {
-    return Math.max(...this.#values);
+    const v = this.#values;
+    let m = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.#count; i++) if (v[i]! > m) m = v[i]!;
+    return m;
   }
 
   min(): number {
-    return Math.min(...this.#values);
+    const v = this.#values;
+    let m = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.#count; i++) if (v[i]! < m) m = v[i]!;
+    return m;
   }
 
   mean(): number {
-    return this.#values.reduce((a, b) => a + b, 0) / this.#values.length;
+    return this.#sum(0, 0) / this.#count;
   }
 
   stdev(): number {
     const m = this.mean();
-    return Math.sqrt(this.#values.reduce((a, b) => a + (b - m) * (b - m), 0) / this.#values.length);
+    return Math.sqrt(this.#sum(m, 1) / this.#count);
+  }
+
+  /** Σ x (power 0) or Σ (x − m)² (power 1), oldest value first. */
+  #sum(m: number, power: 0 | 1): number {
+    const v = this.#values;
+    const start = this.#count < this.#size ? 0 : this.#next;
+    let total = 0;
+    for (let k = 0; k < this.#count; k++) {
+      let i = start + k;
+      if (i >= this.#size) i -= this.#size;
+      const x = v[i]!;
+      total += power === 0 ? x : (x - m) * (x - m);
+    }
+    return total;
   }
 }

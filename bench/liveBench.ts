@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { WebSocket } from 'ws';
+import { alpacaEndpoints } from '../src/broker/alpaca/alpacaClient.js';
+import type { Broker } from '../src/broker/Broker.js';
+import type { AlpacaEnv } from '../src/config/env.js';
+import { parseConfig } from '../src/config/loadConfig.js';
+import type { Bar } from '../src/core/Bar.js';
+import { LiveClock } from '../src/core/LiveClock.js';
+import { SimClock } from '../src/core/SimClock.js';
+import { AlpacaEmulator } from '../src/emulator/AlpacaEmulator.js';
+import { emulatorDefaults } from '../src/emulator/EmulatorOptions.js';
+import type { MarketSeries } from '../src/emulator/market/MarketSeries.js';
+import { AlpacaTradingEngine } from '../src/engine/AlpacaTradingEngine.js';
+import { buildTradingCore } from '../src/engine/buildTradingCore.js';
+import { deliverBatch } from '../src/engine/deliverBatch.js';
+import { AlpacaData } from '../src/market-data/AlpacaData.js';
+import { BarAggregator } from '../src/market-data/BarAggregator.js';
+import { parseTimeframe } from '../src/market-data/Timeframe.js';
+import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
+import { builtInStrategies } from '../src/strategies/builtInStrategies.js';
+import { manySymbols, tenStrategies } from './portfolioBench.js';
+
+const OPEN = Date.parse('2019-02-11T14:30:00Z');
+const MINUTE = 60_000;
+const KEY = 'PKBENCH0000000000001';
+const SECRET = 'bench-secret';
+
+/** Minute bars labelled by their start (as the emulator reads its files) from the open, one series a symbol. */
+function emulatorSeries(symbols: readonly string[], minutes: number, price: (symbol: number, minute: number) => number): MarketSeries[] {
+  return symbols.map((symbol, s) => {
+    const minute: Bar[] = [];
+    for (let m = 0; m < minutes; m++) {
+      const open = price(s, m);
+      const close = price(s, m + 1);
+      minute.push({ symbol, time: OPEN + m * MINUTE, open, high: Math.max(open, close) + 0.01, low: Math.min(open, close) - 0.01, close, volume: 1000 });
+    }
+    return { symbol, minute, quarter: [], daily: [] };
+  });
+}
+
+async function emulator(series: readonly MarketSeries[], logger: Logger): Promise<{ emulator: AlpacaEmulator; env: AlpacaEnv }> {
+  const emulator = new AlpacaEmulator(
+    {
+      ...emulatorDefaults,
+      dataDir: '',
+      barLabel: 'start',
+      start: OPEN,
+      paused: true,
+      // The measure is the daemon's path, not Alpaca's limits.
+      rateLimit: 1_000_000,
+      symbolLimit: 100_000,
+      partialFillRate: 0,
+      updatedBarRate: 0,
+      credentials: { key: KEY, secret: SECRET },
+      faults: [],
+      wall: new LiveClock(),
+      logger,
+    },
+    series,
+  );
+  const urls = await emulator.start();
+  return { emulator, env: { keyId: KEY, secretKey: SECRET, baseUrl: urls.baseUrl, dataUrl: urls.dataUrl, dataStreamUrl: urls.dataStreamUrl, feed: 'iex', live: false } };
+}
+
+/** When the last frame of the market-data socket was read (the `ws` socket emits it as it is parsed off the wire). */
+function markDataFrames(): { last: () => number; restore: () => void } {
+  let last = 0;
+  const proto = WebSocket.prototype as unknown as { emit: (event: string, ...args: unknown[]) => boolean; url?: string };
+  const emit = proto.emit;
+  proto.emit = function (this: typeof proto, event: string, ...args: unknown[]): boolean {
+    if (event === 'message' && this.url?.includes('/v2/iex') === true) last = performance.now();
+    return emit.call(this, event, ...args);
+  };
+  return { last: () => last, restore: () => void (proto.emit = emit) };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const percentile = (xs: readonly number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] ?? Number.NaN;
+};
+const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `burst_10k_symbols_ms`: the emulator sends one minute's bars of 10,000 symbols in one msgpack
+ * frame; the daemon's AlpacaData (the official SDK's stream) reads it, batches the minute, and the
+ * engine's `deliverBatch` runs 10 strategies subscribed to all 10,000 symbols (100,000
+ * strategy-bars: indicators, RiskGate, ExecutionService, the orders handed to a broker that only
+ * counts them). Timed from the frame read off the socket to the end of the last strategy's
+ * reaction; the median of `bursts` minutes.
+ */
+export async function burstBench(logger: Logger, bursts: number): Promise<{ ms: number; orders: number; strategyBars: number }> {
+  // An hour of history for every symbol (the longest indicator needs 55 bars), then the live
+  // minutes go on from each symbol's last close, moving a few basis points a minute.
+  const history = manySymbols(10_000, 60);
+  const symbols = history.symbols;
+  const last = history.bars.slice(-10_000).map((b) => b.close);
+  const { emulator: emu, env } = await emulator(
+    emulatorSeries(symbols, bursts + 2, (s, m) => Math.round(last[s]! * (1 + 0.0005 * Math.sin(s + m)) * 100) / 100),
+    logger,
+  );
+  const frames = markDataFrames();
+  let orders = 0;
+  const broker: Broker = {
+    submit: () => void orders++,
+    cancel: () => {},
+    getAccount: () => Promise.resolve({ cash: 0, equity: 0, buyingPower: 0 }),
+    getPositions: () => Promise.resolve([]),
+    getOpenOrders: () => Promise.resolve([]),
+    onOrderEvent: () => () => {},
+  };
+  const calendar = new StaticNyseCalendar();
+  const clock = new SimClock(OPEN);
+  const strategies = tenStrategies(symbols, 1_000_000);
+  const core = buildTradingCore({ strategies, broker, clock, runId: 'burst', maxPositionPct: 0.25, estimateCommission: () => 0, logger, calendar, accountBuyingPower: () => 1e9 });
+  core.execution.start();
+  core.runner.start();
+  core.runner.warmUp(history.bars);
+  const aggregator = new BarAggregator(parseTimeframe('1M')!, calendar);
+  const data = new AlpacaData({ client: alpacaEndpoints(env).client, streamUrl: `${env.dataStreamUrl}/v2/iex`, feed: 'iex', calendar, clock: new LiveClock(), log: logger, now: () => emu.clock.now() });
+  const times: number[] = [];
+  let strategyBars = 0;
+  try {
+    await data.start(symbols, OPEN, (batch) => {
+      clock.advanceTo(batch.time);
+      strategyBars += deliverBatch(core, aggregator, batch, new Map()) * strategies.length;
+      times.push(performance.now() - frames.last());
+      if (process.env.BENCH_DEBUG) console.error('burst', times.at(-1), orders);
+    }, () => {});
+    for (let i = 0; i < bursts; i++) {
+      emu.step(MINUTE);
+      const want = i + 1;
+      for (let k = 0; k < 500 && times.length < want; k++) await settle(5);
+      if (times.length < want) throw new Error(`burst ${want}: the minute's bars did not arrive`);
+    }
+  } finally {
+    frames.restore();
+    data.stop();
+    await emu.stop();
+  }
+  return { ms: Math.round(median(times) * 100) / 100, orders, strategyBars: strategyBars / bursts };
+}
+
+/**
+ * `bar_to_order_p50_us` / `_p99_us`: the whole Alpaca-mode daemon (AlpacaTradingEngine: the SDK's
+ * streams, AlpacaData, the engine, runner, RiskGate, ExecutionService, AlpacaBroker) against the
+ * emulator, one symbol whose price zigzags so a 1/2-bar moving-average crossover buys or sells on
+ * every bar. Timed from the bar's frame read off the data socket to the order POST handed to
+ * `fetch` (the request written to the trading connection), in-process, `samples` orders.
+ */
+export async function barToOrderBench(logger: Logger, samples: number): Promise<{ p50Us: number; p99Us: number; orders: number }> {
+  const { emulator: emu, env } = await emulator(emulatorSeries(['PING'], 390, (_s, m) => (m % 2 === 0 ? 100 : 100.5)), logger);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-b2o-'));
+  const parsed = parseConfig(
+    JSON.stringify({
+      strategies: [{ id: 'ping', type: 'sma_cross', symbols: ['PING'], capital_allocation: 50_000, params: { fast: 1, slow: 2, qty: 1 } }],
+      data: { timeframe: '1M', history_days: 1 },
+      circuit_breakers: { max_drawdown_pct: 0.99, max_daily_loss_pct: 0.99, max_consecutive_losses: 100_000, max_trades_per_day: 100_000 },
+      risk: { max_position_pct: 1 },
+      state: { dir: join(dir, 'state'), snapshot_interval_s: 3600, max_backups: 1 },
+      notifications: { telegram_on_all_trades: false, telegram_on_any_error: false, daily_summary: false },
+      logging: { dir: join(dir, 'logs'), level: 'error' },
+    }),
+    'bench',
+    { strategyParams: Object.fromEntries(Object.entries(builtInStrategies).map(([k, f]) => [k, f.params])) },
+  );
+  // Above Alpaca's 200 requests a minute (the emulator allows it): the measure is the path, not the budget.
+  const config = { ...parsed, alpaca: { ...parsed.alpaca, requests_per_minute: 1_000_000 } };
+  const frames = markDataFrames();
+  const latencies: number[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    if (init?.method === 'POST' && String(input).endsWith('/v2/orders')) latencies.push(performance.now() - frames.last());
+    return realFetch(input, init);
+  };
+  const engine = new AlpacaTradingEngine({ config, env, logger, wallClock: new LiveClock() });
+  try {
+    await engine.start();
+    for (let minute = 0; latencies.length < samples && minute < 380; minute++) {
+      const before = latencies.length;
+      emu.step(MINUTE);
+      // The bar, its order, and the fill of the one before (at the next quote).
+      for (let k = 0; k < 100 && latencies.length === before; k++) await settle(2);
+      await settle(5);
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+    frames.restore();
+    await engine.stop('bench done');
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (latencies.length < samples / 2) throw new Error(`bar to order: only ${latencies.length} orders were sent`);
+  return { p50Us: Math.round(percentile(latencies, 0.5) * 1000), p99Us: Math.round(percentile(latencies, 0.99) * 1000), orders: latencies.length };
+}

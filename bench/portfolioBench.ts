@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { runBacktest } from '../src/backtest/runBacktest.js';
+import { noCommission } from '../src/broker/sim/CommissionModel.js';
+import { noSlippage } from '../src/broker/sim/SlippageModel.js';
+import type { Bar } from '../src/core/Bar.js';
+import type { StrategySpec } from '../src/engine/StrategySpec.js';
+import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
+import { syntheticBars } from './syntheticBars.js';
+
+/** Ten strategies of five built-in types, two parameter sets each. */
+export function tenStrategies(symbols: readonly string[], capital: number): StrategySpec[] {
+  const types: ReadonlyArray<readonly [string, Record<string, number>]> = [
+    ['sma_cross', { fast: 10, slow: 30, qty: 1 }],
+    ['sma_cross', { fast: 5, slow: 20, qty: 1 }],
+    ['rsi_reversion', { period: 14, lower: 30, upper: 70, qty: 1 }],
+    ['rsi_reversion', { period: 7, lower: 25, upper: 75, qty: 1 }],
+    ['macd_trend', { fast: 12, slow: 26, signal: 9, trend: 50, qty: 1 }],
+    ['macd_trend', { fast: 8, slow: 21, signal: 5, trend: 30, qty: 1 }],
+    ['bollinger_reversion', { period: 20, k: 2, qty: 1 }],
+    ['bollinger_reversion', { period: 10, k: 1.5, qty: 1 }],
+    ['donchian_breakout', { entry: 20, exit: 10, atr: 14, atrStop: 2, qty: 1 }],
+    ['donchian_breakout', { entry: 55, exit: 20, atr: 14, atrStop: 3, qty: 1 }],
+  ];
+  return types.map(([type, params], i) => ({ id: `${type}_${i}`, type, symbols, capital, params }));
+}
+
+/** `count` symbols' synthetic minute bars, merged in time then symbol order. */
+export function manySymbols(count: number, barsEach: number): { symbols: string[]; bars: Bar[] } {
+  const symbols = Array.from({ length: count }, (_, i) => `S${String(i).padStart(4, '0')}`);
+  const series = symbols.map((s, i) => syntheticBars(barsEach, s, 7 + i * 7919));
+  const bars: Bar[] = new Array<Bar>(count * barsEach);
+  let k = 0;
+  for (let j = 0; j < barsEach; j++) for (let i = 0; i < count; i++) bars[k++] = series[i]![j]!;
+  return { symbols, bars };
+}
+
+/**
+ * `backtest_portfolio_strategy_bars_per_second`: 10 strategies, each on the same 100 symbols,
+ * 2,000 minute bars a symbol (200,000 bars, 2,000,000 strategy-bars), through `runBacktest`
+ * end to end (set-up, the daemon's runners, RiskGate, ExecutionService, simulated venue, report).
+ */
+export function portfolioBench(logger: Logger, runs: number, collect: () => void): { strategyBarsPerSecond: number; fills: number } {
+  const { symbols, bars } = manySymbols(100, 2000);
+  const strategies = tenStrategies(symbols, 100_000);
+  let best = 0;
+  let fills = 0;
+  for (let i = 0; i <= runs; i++) {
+    collect();
+    const started = performance.now();
+    const r = runBacktest({
+      strategies,
+      bars,
+      startingCash: 1_000_000,
+      slippage: noSlippage,
+      commission: noCommission,
+      maxPositionPct: 0.25,
+      calendar: new StaticNyseCalendar(),
+      logger,
+      stopwatch: () => performance.now(),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    fills = r.fills.length;
+    // The first run warms the JIT up and is not counted.
+    if (i > 0) best = Math.max(best, (bars.length * strategies.length) / seconds);
+  }
+  return { strategyBarsPerSecond: Math.round(best), fills };
+}

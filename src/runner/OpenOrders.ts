@@ -1,0 +1,124 @@
+import type { OrderIntent } from '../core/Order.js';
+
+/** An order of the strategy at the broker, and how much of it is not filled yet. */
+export interface OpenOrder {
+  readonly clientOrderId: string;
+  readonly intent: OrderIntent;
+  remaining: number;
+}
+
+interface Entry {
+  readonly order: OpenOrder;
+  /** What this order holds of the strategy's cash (buys only): remaining × price + commission. */
+  reserved: number;
+}
+
+/**
+ * One strategy's open orders, found by client order id and by symbol, with the cash its open buys
+ * hold kept as a running total: a strategy with thousands of orders out (a burst over thousands of
+ * symbols) pays the same per order as one with a single order. A buy holds its limit (or stop)
+ * price, a market buy the symbol's last close, updated as closes come (`onPrice`).
+ */
+export class OpenOrders {
+  readonly #byId = new Map<string, Entry>();
+  readonly #bySymbol = new Map<string, Entry[]>();
+  readonly #price: (symbol: string) => number | undefined;
+  readonly #commission: (qty: number, price: number) => number;
+  #reserved = 0;
+
+  constructor(price: (symbol: string) => number | undefined, commission: (qty: number, price: number) => number) {
+    this.#price = price;
+    this.#commission = commission;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /** In the order they were sent. */
+  list(): OpenOrder[] {
+    const out: OpenOrder[] = [];
+    for (const e of this.#byId.values()) out.push(e.order);
+    return out;
+  }
+
+  get(clientOrderId: string): OpenOrder | undefined {
+    return this.#byId.get(clientOrderId)?.order;
+  }
+
+  has(symbol: string): boolean {
+    return this.#bySymbol.has(symbol);
+  }
+
+  add(order: OpenOrder): void {
+    const e: Entry = { order, reserved: 0 };
+    this.#byId.set(order.clientOrderId, e);
+    const list = this.#bySymbol.get(order.intent.symbol);
+    if (list === undefined) this.#bySymbol.set(order.intent.symbol, [e]);
+    else list.push(e);
+    this.#reprice(e);
+  }
+
+  /** Part of an order filled: it holds less. */
+  filled(clientOrderId: string, qty: number): OpenOrder | undefined {
+    const e = this.#byId.get(clientOrderId);
+    if (e === undefined) return undefined;
+    e.order.remaining -= qty;
+    this.#reprice(e);
+    return e.order;
+  }
+
+  drop(clientOrderId: string): void {
+    const e = this.#byId.get(clientOrderId);
+    if (e === undefined) return;
+    this.#byId.delete(clientOrderId);
+    const list = this.#bySymbol.get(e.order.intent.symbol)!;
+    list.splice(list.indexOf(e), 1);
+    if (list.length === 0) this.#bySymbol.delete(e.order.intent.symbol);
+    // Nothing open: the total restarts from an exact zero (no rounding carried along).
+    if (this.#byId.size === 0) this.#reserved = 0;
+    else this.#reserved -= e.reserved;
+  }
+
+  clear(): void {
+    this.#byId.clear();
+    this.#bySymbol.clear();
+    this.#reserved = 0;
+  }
+
+  /** Shares bought (+) or sold (−) by the open orders on `symbol`, not filled yet. */
+  pendingQty(symbol: string): number {
+    const list = this.#bySymbol.get(symbol);
+    if (list === undefined) return 0;
+    let q = 0;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!.order;
+      q += o.intent.side === 'buy' ? o.remaining : -o.remaining;
+    }
+    return q;
+  }
+
+  /** The cash the open buys will cost. */
+  get reservedCash(): number {
+    return this.#byId.size === 0 ? 0 : this.#reserved;
+  }
+
+  /** A new close of `symbol`: its open market buys hold that much now. */
+  onPrice(symbol: string): void {
+    const list = this.#bySymbol.get(symbol);
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) {
+      const i0 = list[i]!.order.intent;
+      if (i0.side === 'buy' && i0.limitPrice === undefined && i0.stopPrice === undefined) this.#reprice(list[i]!);
+    }
+  }
+
+  #reprice(e: Entry): void {
+    const o = e.order;
+    if (o.intent.side !== 'buy') return;
+    const price = o.intent.limitPrice ?? o.intent.stopPrice ?? this.#price(o.intent.symbol) ?? 0;
+    const reserved = o.remaining > 0 ? o.remaining * price + this.#commission(o.remaining, price) : 0;
+    this.#reserved += reserved - e.reserved;
+    e.reserved = reserved;
+  }
+}
