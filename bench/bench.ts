@@ -1,17 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
 import { noCommission } from '../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../src/broker/sim/SlippageModel.js';
 import { runBacktest } from '../src/backtest/runBacktest.js';
 import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
-import { snapshotBench } from './snapshotBench.js';
+import { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
+import { portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
 /**
- * `npm run bench`: performance figures as JSON on stdout. Each figure is the best of several runs
- * after a warm-up run (the machine is shared and noisy; the best run is the least disturbed one).
- * `bars_per_second` is end to end (set-up, replay, report objects and metrics); `loop_bars_per_second`
- * is the replay loop alone.
+ * `npm run bench` (`-- --pretty` for a table): performance figures as one JSON object on stdout.
+ * Throughputs are the best of several runs after a warm-up run (the machine is shared and noisy;
+ * the best run is the least disturbed one); latencies are medians and percentiles of many samples;
+ * memory and the state file are measured in a process of their own. Targets: README "Performance".
  */
 const BARS = 200_000;
 const RUNS = 10;
@@ -29,12 +33,14 @@ function best(run: () => number): number {
   return Math.round(top);
 }
 
-const bars = syntheticBars(BARS);
 const logger = pino({ level: 'silent' });
+const started = performance.now();
+
+const bars = syntheticBars(BARS);
 let fills = 0;
 let loop = 0;
 const smaCross = best(() => {
-  const started = performance.now();
+  const t0 = performance.now();
   const r = runBacktest({
     strategies: [{ id: 'bench', type: 'sma_cross', symbols: ['SYN'], capital: 100_000, params: { fast: 10, slow: 30, qty: 10 } }],
     bars,
@@ -49,26 +55,67 @@ const smaCross = best(() => {
   });
   fills = r.fills.length;
   loop = Math.max(loop, r.barsPerSecond);
-  return BARS / ((performance.now() - started) / 1000);
+  return BARS / ((performance.now() - t0) / 1000);
 });
 
 collect();
-const snapshot = snapshotBench(logger, RUNS);
+const portfolio = portfolioBench(logger, 3, collect);
+collect();
+const burst = await burstBench(logger, 7);
+collect();
+const b2o = await barToOrderBench(logger, 300);
+collect();
+const warm = await warmUpBench(logger);
+// Memory and the state file at scale: a fresh process, so nothing above counts.
+const scale = JSON.parse(
+  execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./scaleBench.ts', import.meta.url)), '5'], { encoding: 'utf8' }),
+) as Record<string, number>;
 
-process.stdout.write(
-  `${JSON.stringify(
-    {
-      node: process.version,
-      bars: BARS,
-      backtest_sma_cross_bars_per_second: smaCross,
-      backtest_sma_cross_fills: fills,
-      backtest_sma_cross_loop_bars_per_second: loop,
-      snapshot_write_ms: snapshot.writeMs,
-      restore_ms: snapshot.restoreMs,
-      snapshot_bytes: snapshot.bytes,
-      snapshot_fills: snapshot.fills,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const figures = {
+  node: process.version,
+  machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  backtest_sma_cross_bars_per_second: smaCross,
+  backtest_sma_cross_loop_bars_per_second: loop,
+  backtest_sma_cross_fills: fills,
+  backtest_portfolio_strategy_bars_per_second: portfolio.strategyBarsPerSecond,
+  backtest_portfolio_fills: portfolio.fills,
+  burst_10k_symbols_ms: burst.ms,
+  burst_10k_symbols_first_ms: burst.firstMs,
+  burst_orders_per_minute: burst.ordersPerBurst,
+  bar_to_order_p50_us: b2o.p50Us,
+  bar_to_order_p99_us: b2o.p99Us,
+  bar_to_order_samples: b2o.orders,
+  rss_mb_10x1000_100d_1h: scale.rss_mb_10x1000_100d_1h,
+  snapshot_write_ms: scale.snapshot_write_ms,
+  snapshot_latest_only_ms: scale.snapshot_latest_only_ms,
+  restore_ms: scale.restore_ms,
+  snapshot_bytes: scale.snapshot_bytes,
+  snapshot_fills: scale.fills,
+  history_warmup_requests: warm.requests,
+  history_warmup_ms: warm.ms,
+  history_warmup_bars: warm.bars,
+  bench_seconds: Math.round((performance.now() - started) / 100) / 10,
+};
+
+/** The targets of the performance issue, where a figure has one. */
+const targets: Record<string, [string, (v: number) => boolean]> = {
+  backtest_sma_cross_bars_per_second: ['≥ 1,500,000', (v) => v >= 1_500_000],
+  backtest_portfolio_strategy_bars_per_second: ['≥ 2,000,000', (v) => v >= 2_000_000],
+  burst_10k_symbols_ms: ['< 250', (v) => v < 250],
+  bar_to_order_p99_us: ['< 2,000', (v) => v < 2000],
+  rss_mb_10x1000_100d_1h: ['< 512', (v) => v < 512],
+  snapshot_write_ms: ['< 50', (v) => v < 50],
+  restore_ms: ['< 200', (v) => v < 200],
+  history_warmup_requests: ['≤ 40', (v) => v <= 40],
+};
+
+if (process.argv.includes('--pretty')) {
+  const rows = Object.entries(figures).map(([k, v]) => {
+    const t = targets[k];
+    const value = typeof v === 'number' ? v.toLocaleString('en-US') : v;
+    return [k, value, t === undefined ? '' : `${t[0]} ${typeof v === 'number' && t[1](v) ? '✓' : '✗'}`];
+  });
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => String(r[1]).length));
+  for (const [k, v, t] of rows) process.stdout.write(`${k!.padEnd(w0)}  ${String(v).padStart(w1)}  ${t}\n`);
+} else process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -40,7 +40,8 @@ export class SnapshotStore {
     if (backupAt === null) return;
     let name = `portfolio_state_${stamp(backupAt)}.json.gz`;
     for (let i = 1; existsSync(join(this.dir, name)); i++) name = `portfolio_state_${stamp(backupAt)}_${i}.json.gz`;
-    writeFileAtomic(join(this.dir, name), gzipSync(text));
+    // Level 1: a third faster than the default for a file about a fifth bigger; backups are many, reads rare.
+    writeFileAtomic(join(this.dir, name), gzipSync(text, { level: 1 }));
     this.#rotate();
   }
 
