@@ -57,6 +57,24 @@ export function hourlyBars(symbols: readonly string[], end: number, days: number
   return bars;
 }
 
+/** 80 days of warm-up, 20 of trading; the bars are garbage once it returns. */
+function warmAndTrade(run: ReturnType<typeof makeCore>, symbols: readonly string[], end: number): { lastTime: number; historyBars: number } {
+  const bars = hourlyBars(symbols, end, 100);
+  const cut = bars.findIndex((b) => b.time >= end - 20 * DAY);
+  run.core.runner.warmUp(bars.slice(0, cut));
+  for (let i = cut; i < bars.length; i++) {
+    const bar = bars[i]!;
+    run.clock.advanceTo(bar.time);
+    run.broker.onBar(bar);
+    run.core.bus.emit('bar', bar);
+    if (i + 1 === bars.length || bars[i + 1]!.time !== bar.time) {
+      run.core.portfolio.recordEquity(bar.time);
+      run.core.breakers!.onEquity(bar.time);
+    }
+  }
+  return { lastTime: bars[bars.length - 1]!.time, historyBars: bars.length };
+}
+
 function makeCore(logger: Logger, symbols: readonly string[]): { core: TradingCore; venue: MatchingEngine; clock: SimClock; broker: SimBroker } {
   const clock = new SimClock(0);
   const venue = new MatchingEngine({ clock, startingCash: 10_000_000, slippage: noSlippage, commission: noCommission, finishedOrdersKept: 0 });
@@ -95,23 +113,7 @@ export function scaleBench(runs: number): Record<string, number> {
   const run = makeCore(logger, symbols);
   let fills = 0;
   run.core.bus.on('fill.booked', () => fills++);
-  let bars: Bar[] | null = hourlyBars(symbols, end, 100);
-  const split = end - 20 * DAY;
-  const historyBars = bars.length;
-  const cut = bars.findIndex((b) => b.time >= split);
-  run.core.runner.warmUp(bars.slice(0, cut));
-  for (let i = cut; i < bars.length; i++) {
-    const bar = bars[i]!;
-    run.clock.advanceTo(bar.time);
-    run.broker.onBar(bar);
-    run.core.bus.emit('bar', bar);
-    if (i + 1 === bars.length || bars[i + 1]!.time !== bar.time) {
-      run.core.portfolio.recordEquity(bar.time);
-      run.core.breakers!.onEquity(bar.time);
-    }
-  }
-  const lastTime = bars[bars.length - 1]!.time;
-  bars = null;
+  const { lastTime, historyBars } = warmAndTrade(run, symbols, end);
   collect();
   collect();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
