@@ -7,7 +7,7 @@ import { noCommission } from '../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../src/broker/sim/SlippageModel.js';
 import { runBacktest } from '../src/backtest/runBacktest.js';
 import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
-import { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
+import type { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
 import { portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
@@ -60,16 +60,14 @@ const smaCross = best(() => {
 
 collect();
 const portfolio = portfolioBench(logger, 3, collect);
-collect();
-const burst = await burstBench(logger, 7);
-collect();
-const b2o = await barToOrderBench(logger, 300);
-collect();
-const warm = await warmUpBench(logger);
-// Memory and the state file at scale: a fresh process, so nothing above counts.
-const scale = JSON.parse(
-  execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./scaleBench.ts', import.meta.url)), '5'], { encoding: 'utf8' }),
-) as Record<string, number>;
+/** A measure in a fresh process (the daemon's own would not hold the garbage of the measures before): its JSON line. */
+const fresh = <T>(file: string, ...args: string[]): T =>
+  JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { encoding: 'utf8' })) as T;
+const burst = fresh<Awaited<ReturnType<typeof burstBench>>>('./liveBench.ts', 'burst', '7');
+const b2o = fresh<Awaited<ReturnType<typeof barToOrderBench>>>('./liveBench.ts', 'bar-to-order', '300');
+const warm = fresh<Awaited<ReturnType<typeof warmUpBench>>>('./liveBench.ts', 'warm-up');
+// Memory and the state file at scale.
+const scale = fresh<Record<string, number>>('./scaleBench.ts', '5');
 
 const figures = {
   node: process.version,

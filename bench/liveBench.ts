@@ -243,3 +243,12 @@ export async function warmUpBench(logger: Logger): Promise<{ requests: number; m
     await emu.stop();
   }
 }
+
+// Run as its own process by bench.ts: one JSON line on stdout.
+if (process.argv[1]?.endsWith('liveBench.ts')) {
+  const { pino } = await import('pino');
+  const log = pino({ level: 'silent' });
+  const [what, n] = [process.argv[2], Number(process.argv[3] ?? 0)];
+  const result = what === 'burst' ? await burstBench(log, n) : what === 'bar-to-order' ? await barToOrderBench(log, n) : await warmUpBench(log);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
