@@ -39,6 +39,7 @@ import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState, restoreEngineState } from './engineState.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
 import { enabledStrategies } from './StrategySpec.js';
+import { sentAfterState, strategyOfClientOrderId } from '../execution/clientOrderId.js';
 import { deliverBatch } from './deliverBatch.js';
 
 export interface AlpacaEngineOptions {
@@ -186,6 +187,15 @@ export class AlpacaTradingEngine {
     }
     // The trade stream first: fills of orders in flight at the last save are caught up before reconciling.
     await broker.start();
+    if (restored !== null) {
+      // Orders the restored file cannot know (it is older than the newest: that one was unreadable,
+      // or saves failed before a crash) are read back from Alpaca and booked once.
+      const s = restored.snapshot;
+      const since = (typeof s.marketTime === 'string' ? Date.parse(s.marketTime) : clock.now() - DAY) - 3_600_000;
+      const ours = new Set(enabled.map((x) => x.id));
+      const caught = await broker.catchUp(since, (cid) => ours.has(strategyOfClientOrderId(cid) ?? '') && sentAfterState(cid, s.runId, s.engine.execution.seq));
+      if (caught > 0) this.#log.warn({ orders: caught, stateFile: restored.file }, `${caught} order(s) sent after ${restored.file} was written: read back from Alpaca and booked`);
+    }
     broker.onConnectionChange((up) => {
       if (this.#state !== 'running') return;
       this.#notifier?.notify(
@@ -243,7 +253,8 @@ export class AlpacaTradingEngine {
       core.bus.emit('data.gap', gap);
       this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
     });
-    this.#snapshot('start', false);
+    // With a backup: a latest file that cannot be read later still has this one to fall back on.
+    this.#snapshot('start', true);
     this.#notifier.notify({
       priority: AlertPriority.Info,
       text: `🚀 Daemon started on Alpaca ${env.live ? 'LIVE' : 'paper'}${restored === null ? '' : ` (restored from ${restored.snapshot.timestamp})`}: ${enabled.length} strategies on ${symbols.length} symbols${this.#blocked === null ? '' : '; entries wait (unexplained positions)'}`,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { safeError } from './safeError.js';
 
 export interface LoggerOptions {
   /** Directory of `paper_engine.log`. */
@@ -54,6 +55,7 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths, censor: '[redacted]' },
+      serializers: { err: safeError, error: safeError },
       ...(o.onError === undefined
         ? {}
         : {
@@ -73,7 +75,7 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
   );
   const breakerFile = pino.destination({ dest: join(o.dir, 'circuit_breaker.log'), sync: true, mkdir: true });
   const breakerLog = pino(
-    { level: 'info', base: { component: 'circuit_breaker' }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: redactPaths, censor: '[redacted]' } },
+    { level: 'info', base: { component: 'circuit_breaker' }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: redactPaths, censor: '[redacted]' }, serializers: { err: safeError, error: safeError } },
     breakerFile,
   );
   let closed = false;

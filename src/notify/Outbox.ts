@@ -62,9 +62,12 @@ export class Outbox {
   /** Queues a message (split at 4,096 characters on line boundaries), on disk before this returns. */
   enqueue(priority: AlertPriority, text: string, photo?: string): void {
     const now = this.#o.clock.now();
+    const first = this.#nextId;
     if (photo !== undefined) this.#items.push({ id: this.#nextId++, priority, text, photo, queuedAt: now });
     else for (const part of splitMessage(text)) this.#items.push({ id: this.#nextId++, priority, text: part, queuedAt: now });
     this.#save();
+    // Ids in the log let a drill prove each alert was delivered once.
+    this.#o.log.debug({ ids: Array.from({ length: this.#nextId - first }, (_, i) => first + i), priority }, 'alert queued');
     this.#kick(0);
   }
 
@@ -128,6 +131,7 @@ export class Outbox {
       await this.#o.send(item);
       this.#lastSentAt = this.#o.clock.now();
       this.#remove(ids);
+      this.#o.log.debug({ ids }, 'alert delivered');
       this.#failures = 0;
     } catch (error) {
       const f = error as SendFailure;

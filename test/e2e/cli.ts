@@ -1,39 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The project root and its files, by absolute path, so children can run from a scratch directory. */
-export const root = join(import.meta.dirname, '..', '..');
-const main = join(root, 'src', 'main.ts');
-const tsx = import.meta.resolve('tsx');
+import { root, spawnMain, type Exit } from '../../drill/processes.js';
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export { root };
+export type CliResult = Exit;
 
 /**
  * Starts `main.ts <args>` as a user would (through tsx), in `cwd`, with an environment that holds no
  * Alpaca or Telegram settings unless given, so the developer's own `.env` never leaks in.
  */
 export function spawnCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const result = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, result };
+  const p = spawnMain(args, cwd, env);
+  return { child: p.child, result: p.exit };
 }
 
 export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {

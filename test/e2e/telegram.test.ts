@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeTelegram } from '../notify/fakeTelegram.js';
+import { FakeTelegram } from '../../drill/FakeTelegram.js';
 import { decodePng } from '../notify/decodePng.js';
 import { runCli, scratchDir, writeConfig } from './cli.js';
 

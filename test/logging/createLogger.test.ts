@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errors } from '@alpacahq/alpaca-trade-api';
 import { createLogger } from '../../src/logging/createLogger.js';
 
 const lines = (dir: string): Array<Record<string, unknown>> =>
@@ -44,5 +45,19 @@ describe('createLogger', () => {
       ['bus', 'one'],
       ['bus', 'two'],
     ]);
+  });
+
+  it('logs an SDK error that carries its fetch Response as plain data (walking the Response for redaction crashed the daemon)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'log-')), 'logs');
+    const { logger, close } = createLogger({ dir, level: 'info', console: false });
+    const response = new Response('{"code":42910000,"message":"rate limit exceeded"}', { status: 429, headers: { 'retry-after': '2' } });
+    const error = new errors.RateLimitError(response, 429, 42910000, 'rate limit exceeded', undefined, 2000, 'req-1');
+    expect(() => logger.warn({ err: error }, 'order POST refused')).not.toThrow();
+    expect(() => logger.warn({ error }, 'stream error')).not.toThrow();
+    await close();
+    const [first, second] = lines(dir);
+    expect(first).toMatchObject({ msg: 'order POST refused', err: { type: 'RateLimitError', status: 429, code: 42910000, retryAfterMs: 2000, message: 'rate limit exceeded' } });
+    expect((first!['err'] as Record<string, unknown>)['response']).toBeUndefined();
+    expect(second).toMatchObject({ msg: 'stream error', error: { type: 'RateLimitError', status: 429 } });
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveClock } from '../../src/core/LiveClock.js';
 import { AlertPriority } from '../../src/notify/Notifier.js';
 import { TelegramNotifier } from '../../src/notify/TelegramNotifier.js';
-import { FakeTelegram } from './fakeTelegram.js';
+import { FakeTelegram } from '../../drill/FakeTelegram.js';
 
 const TOKEN = '123456:abcdefghijklmnopqrstuvwxyz';
 

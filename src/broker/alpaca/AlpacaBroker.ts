@@ -395,6 +395,36 @@ export class AlpacaBroker implements Broker {
     }
   }
 
+  /**
+   * After a restore from an older state file (the newest was unreadable, or saves failed before a
+   * crash): every order Alpaca has since `since` (venue time) that `sentAfter` says the state file
+   * cannot know, with its bracket legs, is applied as new, so fills made while its books were
+   * stale are booked once, to the strategy the client order id names. Returns how many.
+   */
+  async catchUp(since: number, sentAfter: (clientOrderId: string) => boolean): Promise<number> {
+    let after = new Date(since).toISOString();
+    let applied = 0;
+    for (let page = 0; page < 100; page++) {
+      const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after, direction: 'asc', limit: 500, nested: true }));
+      for (const raw of list) {
+        const order = orderFromAlpaca(raw);
+        if (!sentAfter(order.clientOrderId) || this.#booked.has(order.id)) continue;
+        for (const leg of raw.legs ?? []) if (leg.id !== undefined) this.#legs.set(leg.id, `${order.clientOrderId}-${leg.type === 'stop' ? 'sl' : 'tp'}`);
+        this.#apply(order, order.updatedAt, undefined, undefined);
+        applied++;
+        for (const leg of raw.legs ?? []) {
+          const l = orderFromAlpaca(leg);
+          if (!this.#booked.has(l.id)) this.#apply(l, l.updatedAt, undefined, undefined);
+        }
+      }
+      const last = list[list.length - 1];
+      if (list.length < 500 || last?.submittedAt === undefined || last.submittedAt === null) break;
+      // Orders of the same millisecond as the last one are asked again; those applied are skipped.
+      after = new Date(new Date(last.submittedAt).getTime() - 1).toISOString();
+    }
+    return applied;
+  }
+
   /** The legs of every bracket entry sent: nested under the entry in GET /v2/orders/{id}?nested=true. */
   async #mapLegs(): Promise<void> {
     for (const [parentId, cid] of this.#bracketParents) {

@@ -55,6 +55,27 @@ export function adminRoutes(d: AdminDeps): Route[] {
         return ok(d.status());
       },
     },
+    {
+      method: 'GET',
+      pattern: /^\/admin\/books$/,
+      // Every order with what of it filled, the positions and the cash: what a drill checks the daemon's books against.
+      handle: () =>
+        ok({
+          orders: d.venue.orders().map((r) => ({
+            id: r.order.id,
+            client_order_id: r.order.clientOrderId,
+            symbol: r.order.symbol,
+            side: r.order.side,
+            qty: r.order.qty,
+            status: r.status,
+            filled_qty: r.order.filledQty,
+            filled_avg_price: r.order.filledAvgPrice,
+            created_at: new Date(r.createdAt).toISOString(),
+          })),
+          positions: d.venue.positions().map((p) => ({ symbol: p.symbol, qty: p.qty })),
+          cash: d.venue.account().cash,
+        }),
+    },
     { method: 'GET', pattern: /^\/admin\/faults$/, handle: () => ok({ applied: d.faults.history() }) },
     {
       method: 'POST',

@@ -18,13 +18,19 @@ const request = (over: Partial<OrderRequest> = {}): OrderRequest => ({ symbol: '
 /** AlpacaBroker (the official SDK) on a fresh emulator at 09:30:20, no random partial fills. */
 async function openBroker(): Promise<{ t: TestEmulator; broker: AlpacaBroker; events: OrderEvent[] }> {
   const t = await startEmulator({ start: T0, partialFillRate: 0 });
+  const { broker, events } = brokerOn(t);
+  await broker.start();
+  return { t, broker, events };
+}
+
+/** An AlpacaBroker on `t`, not started yet, and the events it emits. */
+function brokerOn(t: TestEmulator): { broker: AlpacaBroker; events: OrderEvent[] } {
   const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
   const clock = new LiveClock();
   const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
   const events: OrderEvent[] = [];
   broker.onOrderEvent((x) => events.push(x));
-  await broker.start();
-  return { t, broker, events };
+  return { broker, events };
 }
 
 async function closeBroker(t: TestEmulator, broker: AlpacaBroker): Promise<void> {
@@ -114,11 +120,7 @@ describe('AlpacaBroker restarting', () => {
     // Sent by the previous run, filled since: its fill is caught up at the first connection.
     t.emulator.venue.submit({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-old-1', extendedHours: false });
     t.emulator.venue.matchNow('AAPL');
-    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
-    const clock = new LiveClock();
-    const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(clock, 190), clock, log: pino({ level: 'silent' }) });
-    const events: OrderEvent[] = [];
-    broker.onOrderEvent((x) => events.push(x));
+    const { broker, events } = brokerOn(t);
     broker.restore({ booked: [] }, [
       { clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 },
       { clientOrderId: 's1-old-2', strategyId: 's1', symbol: 'MSFT', side: 'sell', qty: 2 },
@@ -131,6 +133,31 @@ describe('AlpacaBroker restarting', () => {
     ]);
     const rejected = events[2]!;
     expect(rejected.kind === 'rejected' ? [rejected.order.symbol, rejected.order.side, rejected.order.qty, rejected.reason] : null).toEqual(['MSFT', 'sell', 2, 'never reached Alpaca (the daemon stopped before sending it)']);
+    await closeBroker(t, broker);
+  });
+});
+
+describe('AlpacaBroker catching up after an older state file', () => {
+  it('books once the orders sent after it (by their client order ids), and none it holds', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    // While the daemon was down: orders the state file holds (run r1 up to 4), sent after it (r1-5, a later run r2), and a stranger's.
+    for (const cid of ['s1-r1-4', 's1-r1-5', 's1-r2-1', 'by-hand-1']) {
+      t.emulator.venue.submit({ symbol: 'AAPL', qty: 2, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: cid, extendedHours: false });
+      t.emulator.venue.matchNow('AAPL');
+    }
+    const { broker, events } = brokerOn(t);
+    await broker.start();
+    const sentAfter = (cid: string): boolean => cid === 's1-r1-5' || cid === 's1-r2-1';
+    expect(await broker.catchUp(T0 - 3_600_000, sentAfter)).toBe(2);
+    expect(events.map((e) => [e.kind, e.order.clientOrderId, e.kind === 'fill' ? e.fill.qty : null])).toEqual([
+      ['new', 's1-r1-5', null],
+      ['fill', 's1-r1-5', 2],
+      ['new', 's1-r2-1', null],
+      ['fill', 's1-r2-1', 2],
+    ]);
+    // Asked again (another restart): nothing twice.
+    expect(await broker.catchUp(T0 - 3_600_000, sentAfter)).toBe(0);
+    expect(events).toHaveLength(4);
     await closeBroker(t, broker);
   });
 });
