@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../src/core/seededRandom.js';
-import { alertsOnce, breakersPreserved, fillsBookedOnce, ledgersSumToVenue, uniqueIntendedOrders, type Check } from './checkBooks.js';
+import { alertsOnce, breakersPreserved, fillsBookedOnce, ledgersSumToVenue, uniqueIntendedOrders, type Check, type VenueBooks } from './checkBooks.js';
 import { DrillRun, STARTING_CASH } from './DrillRun.js';
 import { scenarios, type Scenario } from './scenarios.js';
 
@@ -21,6 +21,24 @@ function noCrash(d: DrillRun): Check {
   return { pass: problems.length === 0, detail: problems.length === 0 ? `${d.exits.length} runs (${d.exits.filter((e) => e.killed).length} killed), none failed` : problems.join('; ') };
 }
 
+/** A failed fill check names, for each symbol it mentions, the venue's orders and the fills the daemon booked (its trade log). */
+function explainFills(c: Check, venue: VenueBooks, log: ReadonlyArray<Record<string, unknown>>): Check {
+  if (c.pass) return c;
+  const symbols = new Set([...c.detail.matchAll(/ ([A-Z][A-Z0-9.]*): ledger/g)].map((m) => m[1]!));
+  const lines = [...symbols].flatMap((symbol) => [
+    `${symbol} at the venue: ${venue.orders
+      .filter((o) => o.symbol === symbol)
+      .map((o) => `${o.client_order_id} ${o.side} ${o.status} ${o.filled_qty}@${o.filled_avg_price ?? '-'}`)
+      .join(', ')}`,
+    `${symbol} booked: ${log
+      .filter((l) => l['component'] === 'trades' && l['symbol'] === symbol)
+      .map((l) => `${String(l['clientOrderId'])} ${String(l['side'])} ${String(l['qty'])}@${String(l['price'])}`)
+      .join(', ')}`,
+    ...log.filter((l) => JSON.stringify(l).includes(symbol) && typeof l['level'] === 'number' && l['level'] >= 40).map((l) => `log: ${String(l['msg']).slice(0, 200)}`),
+  ]);
+  return { pass: false, detail: `${c.detail} [${lines.join(' | ')}]` };
+}
+
 /** Runs one scenario in a world of its own, then the same checks for all. */
 export async function runScenario(s: Scenario, short: boolean, seed: number): Promise<DrillRow> {
   const t0 = performance.now();
@@ -33,7 +51,7 @@ export async function runScenario(s: Scenario, short: boolean, seed: number): Pr
     const venue = await d.books();
     const ids = new Set(Object.keys(after.strategies));
     const reconciled = settle.stdout.includes('books reconciled with the broker');
-    const fills = fillsBookedOnce(venue, after);
+    const fills = explainFills(fillsBookedOnce(venue, after), venue, d.log());
     const checks: Check[] = [
       uniqueIntendedOrders(venue, ids),
       reconciled ? fills : { pass: false, detail: `the restart did not reconcile: ${/entries wait: [^\n]*/.exec(settle.stdout)?.[0] ?? settle.stdout.slice(-400)}; ${fills.detail}` },

@@ -31,7 +31,8 @@ function faultWhileTrading(o: { seconds: number; before: number; hold: number; a
     await o.apply(d);
     await sleep(o.hold * 1000);
     await (o.clear ?? ((x: DrillRun) => x.clearFaults()))(d);
-    const recoveryMs = await d.nextOrderWithin(await d.orderCount(), 30_000);
+    // Long enough for the longest bound (a refused stream's back-off reaches 90 s).
+    const recoveryMs = await d.nextOrderWithin(await d.orderCount(), 110_000);
     await p.exit;
     return { recoveryMs, restarts: [] };
   };

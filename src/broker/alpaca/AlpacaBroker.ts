@@ -339,16 +339,24 @@ export class AlpacaBroker implements Broker {
       };
       const done = order.status === 'filled';
       this.#emit({ kind: done ? 'fill' : 'partial_fill', order, fill, time });
-      if (done) {
-        this.#finish(order.id, b);
-        const t = this.#trailAfterFill.get(order.clientOrderId);
-        if (t !== undefined) {
-          this.#trailAfterFill.delete(order.clientOrderId);
-          this.submit({ symbol: order.symbol, side: 'sell', qty: order.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: `${order.clientOrderId}-ts`, strategyId: t.strategyId, trail: t.trail, reason: 'trailing stop of the entry' });
-        }
+      // A cancel, expiry or rejection that also carries fills not heard yet: both are reported.
+      if (!done) {
+        this.#ended(order, b, time, reason);
+        return;
+      }
+      this.#finish(order.id, b);
+      const t = this.#trailAfterFill.get(order.clientOrderId);
+      if (t !== undefined) {
+        this.#trailAfterFill.delete(order.clientOrderId);
+        this.submit({ symbol: order.symbol, side: 'sell', qty: order.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: `${order.clientOrderId}-ts`, strategyId: t.strategyId, trail: t.trail, reason: 'trailing stop of the entry' });
       }
       return;
     }
+    this.#ended(order, b, time, reason);
+  }
+
+  /** The final status of an order that ended unfilled (or partly filled): once. */
+  #ended(order: Order, b: Booked, time: number, reason: string | undefined): void {
     const status = order.status;
     if (status === 'canceled' || status === 'expired' || status === 'rejected') {
       this.#finish(order.id, b);

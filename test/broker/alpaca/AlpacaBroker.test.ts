@@ -137,6 +137,30 @@ describe('AlpacaBroker restarting', () => {
   });
 });
 
+describe('AlpacaBroker hearing an order end with fills it had not heard', () => {
+  it('books the fills and reports the cancel: the strategy does not wait for an order that is over', async () => {
+    // Every fill partial; the trade stream mute while the order half fills, back for its cancel.
+    const t = await startEmulator({ start: T0, partialFillRate: 1 });
+    const { broker, events } = brokerOn(t);
+    await broker.start();
+    await admin(t.urls.adminUrl, '/faults', { type: 'silence_stream', stream: 'trading', seconds: 0.3 });
+    const rec = t.emulator.venue.submit({ symbol: 'AAPL', qty: 10, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-r1-1', extendedHours: false });
+    t.emulator.venue.matchNow('AAPL');
+    const filled = t.emulator.venue.orderByClientId('s1-r1-1')!.order.filledQty;
+    expect([filled > 0, filled < 10]).toEqual([true, true]);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(events).toEqual([]);
+    t.emulator.venue.cancel(rec.order.id);
+    await until(() => events.length >= 3, 3000, 'the cancel');
+    expect(events.map((e) => [e.kind, e.kind === 'partial_fill' ? e.fill.qty : null])).toEqual([
+      ['new', null],
+      ['partial_fill', filled],
+      ['canceled', null],
+    ]);
+    await closeBroker(t, broker);
+  });
+});
+
 describe('AlpacaBroker catching up after an older state file', () => {
   it('books once the orders sent after it (by their client order ids), and none it holds', async () => {
     const t = await startEmulator({ start: T0, partialFillRate: 0 });
