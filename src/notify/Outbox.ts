@@ -130,8 +130,10 @@ export class Outbox {
     try {
       await this.#o.send(item);
       this.#lastSentAt = this.#o.clock.now();
-      this.#remove(ids);
+      // Logged before the outbox forgets them: a crash in between sends them again, and the log
+      // then shows the delivery twice (Telegram has no idempotency key; this window is the only one).
       this.#o.log.debug({ ids }, 'alert delivered');
+      this.#remove(ids);
       this.#failures = 0;
     } catch (error) {
       const f = error as SendFailure;
