@@ -90,8 +90,12 @@ export class DrillRun {
     ended.catch(() => {});
   }
 
+  /** performance.now() of each kill -9. */
+  readonly kills: number[] = [];
+
   async kill(p: MainProcess): Promise<void> {
     this.#killed.add(p);
+    this.kills.push(performance.now());
     p.child.kill('SIGKILL');
     await p.exit;
   }

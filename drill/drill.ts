@@ -57,7 +57,7 @@ export async function runScenario(s: Scenario, short: boolean, seed: number): Pr
       reconciled ? fills : { pass: false, detail: `the restart did not reconcile: ${/entries wait: [^\n]*/.exec(settle.stdout)?.[0] ?? settle.stdout.slice(-400)}; ${fills.detail}` },
       ledgersSumToVenue(venue, after, STARTING_CASH),
       [...result.restarts, [before, after] as const].map(([a, b]) => breakersPreserved(a, b)).find((c) => !c.pass) ?? breakersPreserved(before, after),
-      alertsOnce(d.log(), d.telegram.received.length, d.outboxPending()),
+      alertsOnce(d.log(), d.telegram.received.map((m) => m.at), d.outboxPending(), d.kills),
       result.recoveryMs === null
         ? { pass: false, detail: `not trading again within the wait` }
         : { pass: result.recoveryMs <= s.recoveryBoundMs, detail: `${(result.recoveryMs / 1000).toFixed(1)} s (bound ${s.recoveryBoundMs / 1000} s)` },
