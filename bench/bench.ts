@@ -3,12 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
-import { noCommission } from '../src/broker/sim/CommissionModel.js';
-import { noSlippage } from '../src/broker/sim/SlippageModel.js';
-import { runBacktest } from '../src/backtest/runBacktest.js';
-import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
 import type { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
-import { portfolioBench } from './portfolioBench.js';
+import { benchBacktest, portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
 /**
@@ -41,18 +37,7 @@ let fills = 0;
 let loop = 0;
 const smaCross = best(() => {
   const t0 = performance.now();
-  const r = runBacktest({
-    strategies: [{ id: 'bench', type: 'sma_cross', symbols: ['SYN'], capital: 100_000, params: { fast: 10, slow: 30, qty: 10 } }],
-    bars,
-    startingCash: 100_000,
-    slippage: noSlippage,
-    commission: noCommission,
-    maxPositionPct: 0.25,
-    // The same rules as `npm run backtest`: market hours included.
-    calendar: new StaticNyseCalendar(),
-    logger,
-    stopwatch: () => performance.now(),
-  });
+  const r = benchBacktest([{ id: 'bench', type: 'sma_cross', symbols: ['SYN'], capital: 100_000, params: { fast: 10, slow: 30, qty: 10 } }], bars, 100_000, logger);
   fills = r.fills.length;
   loop = Math.max(loop, r.barsPerSecond);
   return BARS / ((performance.now() - t0) / 1000);

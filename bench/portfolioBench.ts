@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import type { BacktestResult } from '../src/backtest/BacktestResult.js';
 import { runBacktest } from '../src/backtest/runBacktest.js';
 import { noCommission } from '../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../src/broker/sim/SlippageModel.js';
@@ -7,6 +8,11 @@ import type { Bar } from '../src/core/Bar.js';
 import type { StrategySpec } from '../src/engine/StrategySpec.js';
 import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
 import { syntheticBars } from './syntheticBars.js';
+
+/** `runBacktest` as `npm run backtest` runs it (market hours included), no costs, timed by `performance.now()`. */
+export function benchBacktest(strategies: readonly StrategySpec[], bars: readonly Bar[], startingCash: number, logger: Logger): BacktestResult {
+  return runBacktest({ strategies, bars, startingCash, slippage: noSlippage, commission: noCommission, maxPositionPct: 0.25, calendar: new StaticNyseCalendar(), logger, stopwatch: () => performance.now() });
+}
 
 /** Ten strategies of five built-in types, two parameter sets each. */
 export function tenStrategies(symbols: readonly string[], capital: number): StrategySpec[] {
@@ -48,17 +54,7 @@ export function portfolioBench(logger: Logger, runs: number, collect: () => void
   for (let i = 0; i <= runs; i++) {
     collect();
     const started = performance.now();
-    const r = runBacktest({
-      strategies,
-      bars,
-      startingCash: 1_000_000,
-      slippage: noSlippage,
-      commission: noCommission,
-      maxPositionPct: 0.25,
-      calendar: new StaticNyseCalendar(),
-      logger,
-      stopwatch: () => performance.now(),
-    });
+    const r = benchBacktest(strategies, bars, 1_000_000, logger);
     const seconds = (performance.now() - started) / 1000;
     fills = r.fills.length;
     // The first run warms the JIT up and is not counted.

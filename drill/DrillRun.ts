@@ -100,10 +100,6 @@ export class DrillRun {
     await p.exit;
   }
 
-  async finished(p: MainProcess): Promise<Exit> {
-    return p.exit;
-  }
-
   async admin(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<unknown> {
     const r = await fetch(`${this.urls.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     if (!r.ok) throw new Error(`admin ${method} ${path}: ${r.status} ${await r.text()}`);

@@ -32,6 +32,7 @@ import { AlpacaCalendar, type CalendarDay } from '../risk/calendar/AlpacaCalenda
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
@@ -68,6 +69,7 @@ export class AlpacaTradingEngine {
   readonly #log: Logger;
   readonly #runId: string;
   readonly #store: SnapshotStore;
+  readonly #writer: StateWriter;
   readonly #journal: OrderJournal;
   #calendar: MarketCalendar = new StaticNyseCalendar();
   #core: TradingCore | null = null;
@@ -97,6 +99,7 @@ export class AlpacaTradingEngine {
     this.#log = o.logger.child({ component: 'engine' });
     this.#runId = o.wallClock.now().toString(36);
     this.#store = new SnapshotStore(o.config.state.dir, o.config.state.max_backups);
+    this.#writer = new StateWriter({ store: this.#store, wallClock: o.wallClock, log: this.#log, notifier: () => this.#notifier });
     this.#journal = new OrderJournal(join(o.config.state.dir, 'orders_journal.jsonl'));
   }
 
@@ -357,17 +360,12 @@ export class AlpacaTradingEngine {
   }
 
   #snapshot(why: string, backup: boolean): void {
-    const core = this.#core;
-    if (core === null) return;
-    const snapshot = this.#build();
-    try {
-      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
-      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
-      this.#afterSave();
-      this.#log.debug({ why, file: this.statePath }, 'state saved');
-    } catch (error) {
-      this.#saveFailed(error);
-    }
+    if (this.#core === null) return;
+    if (this.#writer.save(this.#build(), why, backup)) {
+      this.#dirty = false;
+      // The state file holds every order sent so far.
+      this.#journal.clear();
+    } else this.#dirty = true;
   }
 
   /** The state file's content now. */
@@ -387,16 +385,7 @@ export class AlpacaTradingEngine {
     });
   }
 
-  #afterSave(): void {
-    this.#dirty = false;
-    // The state file holds every order sent so far.
-    this.#journal.clear();
-  }
 
-  #saveFailed(error: unknown): void {
-    this.#dirty = true;
-    this.#log.error({ err: error, file: this.statePath }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);
-  }
 
 
   #openState(): LoadedSnapshot | null {

@@ -25,6 +25,7 @@ import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
+import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
@@ -71,11 +72,11 @@ export class PaperTradingEngine {
   readonly #lastBarTimes = new Map<string, number>();
   readonly #calendar = new StaticNyseCalendar();
   readonly #store: SnapshotStore;
+  readonly #writer: StateWriter;
   /** Something worth saving happened (a fill, a breaker change) since the last save. */
   #dirty = false;
   /** Start completed: from here on the state is the daemon's to save. */
   #ready = false;
-  #saveFailures = 0;
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | null = null;
 
@@ -84,6 +85,7 @@ export class PaperTradingEngine {
     this.#log = options.logger.child({ component: 'engine' });
     this.#runId = options.wallClock.now().toString(36);
     this.#store = new SnapshotStore(options.config.state.dir, options.config.state.max_backups);
+    this.#writer = new StateWriter({ store: this.#store, wallClock: options.wallClock, log: this.#log, notifier: () => this.#notifier });
   }
 
   get runId(): string {
@@ -264,17 +266,10 @@ export class PaperTradingEngine {
 
   /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (interval and stop). */
   #snapshot(why: string, backup: boolean): void {
-    const core = this.#core;
-    if (core === null) return;
-    const snapshot = this.#build();
-    try {
-      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
-      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#o.wallClock.now() : null);
-      this.#afterSave();
-      this.#log.debug({ why, file: this.statePath }, 'state saved');
-    } catch (error) {
-      this.#saveFailed(error);
-    }
+    if (this.#core === null) return;
+    if (this.#writer.save(this.#build(), why, backup)) {
+      this.#dirty = false;
+    } else this.#dirty = true;
   }
 
   /** The state file's content now. */
@@ -294,21 +289,7 @@ export class PaperTradingEngine {
     });
   }
 
-  #afterSave(): void {
-    this.#dirty = false;
-    if (this.#saveFailures > 0) this.#log.info({ file: this.statePath }, `state saved again after ${this.#saveFailures} failed attempts`);
-    this.#saveFailures = 0;
-  }
 
-  /** The previous latest_state.json is intact (atomic write); the next save tries again. */
-  #saveFailed(error: unknown): void {
-    this.#dirty = true;
-    this.#saveFailures++;
-    this.#log.error({ err: error, file: this.statePath, attempt: this.#saveFailures }, `state could not be saved (attempt ${this.#saveFailures}): ${error instanceof Error ? error.message : String(error)}`);
-    if (this.#saveFailures === 1 || this.#saveFailures % 100 === 0) {
-      this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${this.statePath} (attempt ${this.#saveFailures}); the last good state is kept` });
-    }
-  }
 
 
   #openState(): LoadedSnapshot | null {

@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/Clock.js';
+import { AlertPriority, type Notifier } from '../notify/Notifier.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import type { SnapshotStore } from '../persistence/SnapshotStore.js';
+
+/**
+ * Writes an engine's state file, and says so when it cannot: each failure logged with its count,
+ * alerted on the first and every 100th (the previous latest_state.json stays intact: the write is
+ * atomic), and the first success after failures logged. The engine tries again at its next save.
+ */
+export class StateWriter {
+  readonly #store: SnapshotStore;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #notifier: () => Notifier | null;
+  #failures = 0;
+
+  constructor(o: { store: SnapshotStore; wallClock: Clock; log: Logger; notifier: () => Notifier | null }) {
+    this.#store = o.store;
+    this.#clock = o.wallClock;
+    this.#log = o.log;
+    this.#notifier = o.notifier;
+  }
+
+  /** `latest_state.json`, and a gzipped backup when `backup`; true when written. */
+  save(snapshot: PortfolioSnapshot, why: string, backup: boolean): boolean {
+    const file = this.#store.latestPath;
+    try {
+      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
+      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#clock.now() : null);
+    } catch (error) {
+      this.#failures++;
+      this.#log.error({ err: error, file, attempt: this.#failures }, `state could not be saved (attempt ${this.#failures}): ${error instanceof Error ? error.message : String(error)}`);
+      if (this.#failures === 1 || this.#failures % 100 === 0) {
+        this.#notifier()?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${file} (attempt ${this.#failures}); the last good state is kept` });
+      }
+      return false;
+    }
+    if (this.#failures > 0) this.#log.info({ file }, `state saved again after ${this.#failures} failed attempts`);
+    this.#failures = 0;
+    this.#log.debug({ why, file }, 'state saved');
+    return true;
+  }
+}
