@@ -36,6 +36,8 @@ function explainFills(c: Check, venue: VenueBooks, log: ReadonlyArray<Record<str
       .join(', ')}`,
     ...log.filter((l) => JSON.stringify(l).includes(symbol) && typeof l['level'] === 'number' && l['level'] >= 40).map((l) => `log: ${String(l['msg']).slice(0, 200)}`),
   ]);
+  // Errors of any kind (a failed catch-up names no symbol).
+  lines.push(...log.filter((l) => typeof l['level'] === 'number' && l['level'] >= 50 && !JSON.stringify(l).includes('entries wait')).map((l) => `error: ${String(l['msg']).slice(0, 200)}`));
   return { pass: false, detail: `${c.detail} [${lines.join(' | ')}]` };
 }
 

@@ -381,27 +381,38 @@ export class AlpacaBroker implements Broker {
    * ones of this run, and those in flight in the restored state) is asked for by id and applied.
    */
   async #resync(): Promise<void> {
-    try {
-      for (const t of [...this.#tracked]) {
-        const order = await this.#lookup(t.clientOrderId);
-        this.#tracked.shift();
-        if (order !== null) this.#apply(order, order.updatedAt, undefined, undefined);
-        else {
-          // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
-          this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
-          this.#reject({ ...t, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
-        }
+    // Trading resumes only once this is done: failures (a 429, a 5xx, a cut connection) are waited out.
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      try {
+        await this.#catchUpOnce();
+        return;
+      } catch (error) {
+        if (error instanceof errors.RateLimitError) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+        this.#log.warn({ err: error, attempt }, 'catching up on orders after a (re)connection failed; trying again');
+        await this.#sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
       }
-      for (const [id, b] of [...this.#booked]) {
-        if (b.terminal) continue;
-        const raw = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: id }));
-        const order = orderFromAlpaca(raw);
-        this.#apply(order, order.updatedAt, undefined, undefined);
-      }
-    } catch (error) {
-      this.#log.error({ err: error }, 'catching up on orders after a reconnection failed');
     }
   }
+
+  async #catchUpOnce(): Promise<void> {
+    for (const t of [...this.#tracked]) {
+      const order = await this.#lookup(t.clientOrderId);
+      this.#tracked.shift();
+      if (order !== null) this.#apply(order, order.updatedAt, undefined, undefined);
+      else {
+        // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
+        this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
+        this.#reject({ ...t, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
+      }
+    }
+    for (const [id, b] of [...this.#booked]) {
+      if (b.terminal) continue;
+      const raw = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: id }));
+      const order = orderFromAlpaca(raw);
+      this.#apply(order, order.updatedAt, undefined, undefined);
+    }
+  }
+
 
   /**
    * After a restore from an older state file (the newest was unreadable, or saves failed before a

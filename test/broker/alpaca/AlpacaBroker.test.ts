@@ -186,6 +186,23 @@ describe('AlpacaBroker catching up after an older state file', () => {
   });
 });
 
+describe('AlpacaBroker restarting through errors', () => {
+  it('waits out 5xx answers while catching up: the restored order is booked, not left unexplained', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    t.emulator.venue.submit({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-old-1', extendedHours: false });
+    t.emulator.venue.matchNow('AAPL');
+    await admin(t.urls.adminUrl, '/faults', { type: 'http_errors', api: 'trading', status: 503, count: 2 });
+    const { broker, events } = brokerOn(t);
+    broker.restore({ booked: [] }, [{ clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 }]);
+    await broker.start();
+    expect(events.map((x) => [x.kind, x.order.clientOrderId])).toEqual([
+      ['new', 's1-old-1'],
+      ['fill', 's1-old-1'],
+    ]);
+    await closeBroker(t, broker);
+  });
+});
+
 describe('AlpacaBroker stopping', () => {
   it('books nothing once stopped: an answer arriving after stop() is left to the next start', async () => {
     const { t, broker, events } = await openBroker();
