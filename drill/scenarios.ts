@@ -136,7 +136,16 @@ export const scenarios: readonly Scenario[] = [
         async (x, pid) => {
           // The save's temp file path taken by a directory: every save fails (as on a full or read-only disk, even for root).
           blocker = join(x.dir, 'state', `.latest_state.json.${pid}.tmp`);
-          mkdirSync(blocker);
+          for (let tries = 0; ; tries++) {
+            try {
+              mkdirSync(blocker);
+              break;
+            } catch (error) {
+              // The daemon was saving at that instant (its temp file is there): again in a moment.
+              if (tries === 50) throw error;
+              await sleep(20);
+            }
+          }
           await sleep(4000);
         },
         () => rmSync(blocker, { recursive: true, force: true }),

@@ -31,7 +31,8 @@ export class StateWriter {
       this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#clock.now() : null);
     } catch (error) {
       this.#failures++;
-      this.#log.error({ err: error, file, attempt: this.#failures }, `state could not be saved (attempt ${this.#failures}): ${error instanceof Error ? error.message : String(error)}`);
+      // The same text every attempt (the count is a field): error alerts then collapse repeats into one.
+      this.#log.error({ err: error, file, attempt: this.#failures }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);
       if (this.#failures === 1 || this.#failures % 100 === 0) {
         this.#notifier()?.notify({ priority: AlertPriority.Error, text: `❌ State could not be saved to ${file} (attempt ${this.#failures}); the last good state is kept` });
       }

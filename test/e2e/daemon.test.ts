@@ -91,10 +91,10 @@ describe('the daemon offline, end to end', () => {
     }
     const r = await result;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/state could not be saved \(attempt 1\)/);
+    expect(r.stdout).toMatch(/state could not be saved: .*"attempt":1[,}]/);
     expect(r.stdout).toContain('❌ State could not be saved to');
-    expect(r.stdout).toMatch(/state could not be saved \(attempt [2-9]\d*\)/);
+    expect(r.stdout).toMatch(/state could not be saved: .*"attempt":[2-9]\d*[,}]/);
     // It kept trading after the first failure.
-    expect(r.stdout.slice(r.stdout.indexOf('(attempt 1)'))).toMatch(/(Bought|Sold) \d+ [A-Z]+ @ \$/);
+    expect(r.stdout.slice(r.stdout.indexOf('"attempt":1'))).toMatch(/(Bought|Sold) \d+ [A-Z]+ @ \$/);
   });
 });
