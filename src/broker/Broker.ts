@@ -1,4 +1,4 @@
-import type { Order, OrderRequest } from '../core/Order.js';
+import type { OrderRequest } from '../core/Order.js';
 import type { OrderEvent } from '../core/OrderEvent.js';
 import type { Position } from '../core/Position.js';
 
@@ -8,6 +8,21 @@ export interface BrokerAccount {
   /** cash + market value of positions. */
   readonly equity: number;
   readonly buyingPower: number;
+}
+
+/**
+ * An open order as the venue lists it, whatever its shape: the daemon's own, or one placed by hand
+ * or by another program (a stop-limit, a notional or multi-leg order…), which is reported, never
+ * traded on. Fields the venue left empty are empty strings or null.
+ */
+export interface VenueOrderSummary {
+  readonly id: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly type: string;
+  readonly qty: number | null;
+  readonly status: string;
 }
 
 /**
@@ -21,7 +36,7 @@ export interface Broker {
   cancel(orderId: string): void;
   getAccount(): Promise<BrokerAccount>;
   getPositions(): Promise<Position[]>;
-  getOpenOrders(): Promise<Order[]>;
+  getOpenOrders(): Promise<VenueOrderSummary[]>;
   /** Subscribes to order events; returns the function that unsubscribes. */
   onOrderEvent(listener: (event: OrderEvent) => void): () => void;
 }

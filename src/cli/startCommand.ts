@@ -70,8 +70,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
 
   const engine =
     alpaca === null
-      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines })
-      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines });
+      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config })
+      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

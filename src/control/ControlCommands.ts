@@ -8,7 +8,7 @@ export interface ControlReply {
   readonly message: string;
 }
 
-const USAGE = 'commands: status | pause <strategy|account|all> | resume <strategy|account|all>';
+const USAGE = 'commands: status | pause <strategy|account|all> | resume <strategy|account|all> | flatten <strategy>';
 
 /**
  * The owner's commands to a running daemon, from `npm run ctl` (and later from Telegram): pause or
@@ -18,10 +18,13 @@ const USAGE = 'commands: status | pause <strategy|account|all> | resume <strateg
 export class ControlCommands {
   readonly #breakers: CircuitBreakers;
   readonly #clock: Clock;
+  readonly #flatten: ((strategyId: string, reason: string) => number) | null;
 
-  constructor(breakers: CircuitBreakers, clock: Clock) {
+  /** `flatten` cancels a strategy's orders and closes its positions (the trading core's); without it the command is not offered. */
+  constructor(breakers: CircuitBreakers, clock: Clock, flatten: ((strategyId: string, reason: string) => number) | null = null) {
     this.#breakers = breakers;
     this.#clock = clock;
+    this.#flatten = flatten;
   }
 
   run(words: readonly string[], by: string): ControlReply {
@@ -38,7 +41,25 @@ export class ControlCommands {
       const verb = command === 'pause' ? 'paused' : 'resumed';
       return { ok: true, message: changed.length === 0 ? `nothing to do: ${target} is already ${command === 'pause' ? 'paused' : 'armed'}` : `${verb}: ${changed.join(', ')}` };
     }
+    if (command === 'flatten' && target !== undefined && rest.length === 0 && this.#flatten !== null) return this.#flattenOne(target, by);
     return { ok: false, message: USAGE };
+  }
+
+  /**
+   * Retires a strategy's exposure: its breaker paused by hand first (no new entries), then every
+   * order of it canceled and each position closed at market (exits pass a paused breaker, unless
+   * its action is halt_all).
+   */
+  #flattenOne(target: string, by: string): ControlReply {
+    const b = this.#breakers.get(target);
+    if (b === undefined || target === ACCOUNT) {
+      return { ok: false, message: `flatten takes one strategy (known: ${this.#breakers.strategies.map((x) => x.scope).join(', ')})` };
+    }
+    const now = this.#clock.now();
+    b.pause(now, by);
+    const canceled = this.#flatten!(target, `flatten by hand (${by})`);
+    const halted = b.limits.action === 'halt_all' ? '; its breaker action is halt_all, so the closing orders wait until it is resumed' : '';
+    return { ok: true, message: `${target}: paused, ${canceled} open order(s) canceled, positions being closed at market${halted}` };
   }
 
   #scopes(target: string): CircuitBreaker[] | null {

@@ -21,6 +21,8 @@ export interface DaemonEvents {
   };
   /** A broker event for an order this daemon sent, attributed to its strategy. */
   'order.update': { readonly strategyId: string; readonly event: OrderEvent };
+  /** An order ended (or was canceled before it went out): held orders may go now. Emitted after its `order.update`, so the ledgers have booked it. */
+  'orders.settled': Readonly<Record<string, never>>;
   /** A broker event for an order no strategy owns: reported, never absorbed. */
   'order.unattributed': { readonly event: OrderEvent };
   /** Live market data had a hole (a reconnection, a missing minute): `backfilled` bars were fetched over REST and delivered first. */

@@ -50,7 +50,21 @@ export interface OrderIntent {
   readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number; readonly trail?: Trail };
   /** A trailing stop (a sell whose stop follows the highest price since it was placed). */
   readonly trail?: Trail;
+  /**
+   * Close the position: a sell of whatever the strategy holds in the symbol when the order goes
+   * out, after its other orders there (entries, exits, protective legs) are canceled and done. It
+   * can never sell more than is held, so it never opens a short.
+   */
+  readonly closeAll?: boolean;
 }
+
+/**
+ * The protective exits of an entry: a bracket's stop-loss (`sl`) and take-profit (`tp`), opened by
+ * the venue once the entry fills, and a trailing stop (`ts`) the daemon sends once it fills (Alpaca's
+ * brackets take no trailing stop). Their client order ids are the entry's with the suffix.
+ */
+export const LegKind = { StopLoss: 'sl', TakeProfit: 'tp', TrailingStop: 'ts' } as const;
+export type LegKind = (typeof LegKind)[keyof typeof LegKind];
 
 /** How far a trailing stop stays under the high-water mark: a fraction (`percent`: 0.05 = 5 %) or dollars (`price`). */
 export interface Trail {
@@ -63,6 +77,9 @@ export interface OrderRequest extends OrderIntent {
   readonly clientOrderId: string;
   readonly strategyId: string;
   readonly timeInForce: TimeInForce;
+  /** A protective exit: the entry it protects (client order id) and which exit it is. */
+  readonly parent?: string;
+  readonly leg?: LegKind;
 }
 
 /** The broker's view of an order. */

@@ -37,7 +37,10 @@ import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
-import { captureEngineState, restoreEngineState } from './engineState.js';
+import { captureEngineState } from './engineState.js';
+import { restoreState } from './restoreState.js';
+import type { EngineState } from '../persistence/engineStateSchema.js';
+import { requestOfJournalEntry } from '../persistence/OrderJournal.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
 import { enabledStrategies } from './StrategySpec.js';
 import { sentAfterState, strategyOfClientOrderId } from '../execution/clientOrderId.js';
@@ -54,6 +57,8 @@ export interface AlpacaEngineOptions {
   readonly telegram?: TelegramEnv | null;
   /** Error-level log lines, alerted (throttled) when `notifications.telegram_on_any_error`. */
   readonly errorLines?: ErrorLines;
+  /** The configuration's file name, for messages. */
+  readonly configFile?: string;
 }
 
 const DAY = 86_400_000;
@@ -87,6 +92,10 @@ export class AlpacaTradingEngine {
   #lastBarTime: number | null = null;
   readonly #lastBarTimes = new Map<string, number>();
   readonly #fills = new Map<string, number>();
+  /** Capital moved into or out of strategies by configuration changes, for the state file. */
+  #flows: EngineState['capitalFlows'] = [];
+  /** What the configuration changed at this restore (for the start alert). */
+  #changes: readonly string[] = [];
   #dirty = false;
   #saveSoon: TimerHandle | null = null;
   #accountSoon: TimerHandle | null = null;
@@ -163,8 +172,8 @@ export class AlpacaTradingEngine {
     // The client order id is in the order journal before the POST leaves (one write, no snapshot on
     // the order path), and in the fsynced state file just after: after a crash, the order is looked
     // up by it and its fills booked, never mistaken for someone else's.
-    core.bus.on('order.submitted', ({ strategyId, request }) => {
-      this.#journal.record({ clientOrderId: request.clientOrderId, strategyId, symbol: request.symbol, side: request.side, qty: request.qty });
+    core.bus.on('order.submitted', ({ request }) => {
+      this.#journal.record(request);
       this.#markDirty();
     });
     core.execution.start();
@@ -172,24 +181,28 @@ export class AlpacaTradingEngine {
 
     if (restored === null) this.#journal.clear();
     else {
-      const saved = restored.snapshot.engine;
-      // Orders sent after the state file was written (the daemon died before the next one).
-      const known = new Set(saved.execution.inFlight.map((o) => o.clientOrderId));
-      const journaled = this.#journal.read((w) => this.#log.warn(`order journal: ${w}`)).filter((o) => !known.has(o.clientOrderId));
+      const fitted = restoreState({ core, venue: null, loaded: restored, strategies: enabled, configFile: this.#o.configFile ?? 'the configuration', time: clock.now(), unallocatedCash: () => null, log: this.#log });
+      const e = fitted.state;
+      // Orders sent after the state file was written (the daemon died before the next one): in
+      // flight again with their protective exits, and looked up at Alpaca.
+      const journaled = this.#journal.read((w) => this.#log.warn(`order journal: ${w}`)).filter((o) => !core.execution.isInFlight(o.clientOrderId));
+      for (const entry of journaled) core.execution.adopt(requestOfJournalEntry(entry));
       if (journaled.length > 0) this.#log.warn({ orders: journaled.map((o) => o.clientOrderId) }, `${journaled.length} order(s) sent after the last state file: looked up at Alpaca`);
-      const e = journaled.length === 0 ? saved : { ...saved, execution: { ...saved.execution, inFlight: [...saved.execution.inFlight, ...journaled] } };
-      const { fresh, dropped } = restoreEngineState(core, null, e);
       for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
       for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
       this.#lastBarTime = e.lastBarTime;
+      this.#flows = [...e.capitalFlows];
       // Held orders were never sent: they stay held, not looked up.
-      const held = new Set(e.execution.held.map((h) => h.clientOrderId));
-      broker.restore(e.broker ?? { booked: [] }, e.execution.inFlight.filter((o) => !held.has(o.clientOrderId)));
-      if (fresh.length > 0) this.#log.warn({ strategies: fresh }, `not in the restored state, starting fresh: ${fresh.join(', ')}`);
-      if (dropped.length > 0) this.#log.warn({ strategies: dropped }, `in the restored state but not enabled in the configuration, dropped: ${dropped.join(', ')}`);
+      const data = core.execution.toData();
+      const held = new Set(data.held.map((h) => h.request.clientOrderId));
+      broker.restore(e.broker ?? { booked: [], legs: [] }, data.inFlight.filter((o) => !held.has(o.clientOrderId)));
+      if (fitted.fresh.length > 0) this.#log.warn({ strategies: fitted.fresh }, `not in the restored state, starting fresh: ${fitted.fresh.join(', ')}`);
+      this.#changes = fitted.changes;
     }
     // The trade stream first: fills of orders in flight at the last save are caught up before reconciling.
     await broker.start();
+    // Cancels asked for before a crash may never have reached Alpaca.
+    core.execution.resumeCancels();
     if (restored !== null) {
       // Orders the restored file cannot know (it is older than the newest: that one was unreadable,
       // or saves failed before a crash) are read back from Alpaca and booked once.
@@ -220,7 +233,7 @@ export class AlpacaTradingEngine {
 
     if (core.breakers !== null) {
       mkdirSync(config.state.dir, { recursive: true });
-      const control = new ControlServer(socket, new ControlCommands(core.breakers, clock), logger.child({ component: 'control' }));
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, clock, core.flatten), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
       alerts.startCommands(core.breakers, clock, commandViews(() => this.#build()));
@@ -260,7 +273,7 @@ export class AlpacaTradingEngine {
     this.#snapshot('start', true);
     this.#notifier.notify({
       priority: AlertPriority.Info,
-      text: `🚀 Daemon started on Alpaca ${env.live ? 'LIVE' : 'paper'}${restored === null ? '' : ` (restored from ${restored.snapshot.timestamp})`}: ${enabled.length} strategies on ${symbols.length} symbols${this.#blocked === null ? '' : '; entries wait (unexplained positions)'}`,
+      text: `🚀 Daemon started on Alpaca ${env.live ? 'LIVE' : 'paper'}${restored === null ? '' : ` (restored from ${restored.snapshot.timestamp})`}: ${enabled.length} strategies on ${symbols.length} symbols${this.#blocked === null ? '' : '; entries wait (unexplained positions)'}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
     this.#log.info({ strategies: enabled.map((s) => s.id), symbols }, `trading on Alpaca (${env.baseUrl}): ${enabled.length} strategies, ${symbols.length} symbols`);
   }
@@ -372,7 +385,7 @@ export class AlpacaTradingEngine {
   #build(): PortfolioSnapshot {
     const core = this.#core!;
     return buildSnapshot({
-      engine: captureEngineState(core, null, this.#lastBarTime, this.#lastBarTimes, this.#fills, this.#broker?.toData() ?? null),
+      engine: captureEngineState(core, null, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: this.#broker?.toData() ?? null, unallocatedCash: null, capitalFlows: this.#flows }),
       mode: 'alpaca',
       runId: this.#runId,
       wallTime: this.#o.wallClock.now(),

@@ -19,7 +19,9 @@ import { commandViews } from '../notify/commandViews.js';
 import { EngineAlerts } from './EngineAlerts.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
-import { captureEngineState, reconcileWithVenue, restoreEngineState } from './engineState.js';
+import { captureEngineState, reconcileWithVenue } from './engineState.js';
+import { restoreState } from './restoreState.js';
+import type { EngineState } from '../persistence/engineStateSchema.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
@@ -46,6 +48,8 @@ export interface EngineOptions {
   readonly telegram?: TelegramEnv | null;
   /** Error-level log lines, alerted (throttled) when `notifications.telegram_on_any_error`. */
   readonly errorLines?: ErrorLines;
+  /** The configuration's file name, for messages. */
+  readonly configFile?: string;
 }
 
 /**
@@ -69,6 +73,12 @@ export class PaperTradingEngine {
   #marketClock: SimClock | null = null;
   #lastBarTime: number | null = null;
   readonly #fills = new Map<string, number>();
+  /** The simulated account's cash no strategy holds. */
+  #unallocated = 0;
+  /** Capital moved into or out of strategies by configuration changes, for the state file. */
+  #flows: EngineState['capitalFlows'] = [];
+  /** What the configuration changed at this restore (for the start alert). */
+  #changes: readonly string[] = [];
   readonly #lastBarTimes = new Map<string, number>();
   readonly #calendar = new StaticNyseCalendar();
   readonly #store: SnapshotStore;
@@ -143,22 +153,37 @@ export class PaperTradingEngine {
     core.execution.start();
     core.runner.start();
     if (restored === null) {
+      this.#unallocated = sim.starting_cash - enabled.reduce((a, s) => a + s.capital, 0);
       for (const bar of history) {
         marketClock.advanceTo(bar.time);
         broker.onBar(bar);
       }
     } else {
       // Crash-only start: the books, orders, breakers and the simulated account come from the
-      // snapshot and are reconciled; the indicators re-learn the same bars, in the same order.
-      const e = restored.snapshot.engine;
-      const { fresh, dropped } = restoreEngineState(core, venue, e);
-      reconcileWithVenue(core, venue, sim.starting_cash - enabled.reduce((a, s) => a + s.capital, 0));
+      // snapshot, fitted to the configuration, and are reconciled; the indicators re-learn the same bars, in the same order.
+      const e0 = restored.snapshot.engine;
+      const allocated = (caps: readonly number[]): number => caps.reduce((a, c) => a + c, 0);
+      const fitted = restoreState({
+        core,
+        venue,
+        loaded: restored,
+        strategies: enabled,
+        configFile: this.#o.configFile ?? 'the configuration',
+        time: e0.lastBarTime ?? marketClock.now(),
+        // A version-2 file: the account's starting cash less the capitals it was saved with.
+        unallocatedCash: (saved) => sim.starting_cash - allocated(Object.values(saved.runners).map((r) => r.ledger.capital)),
+        log: this.#log,
+      });
+      const e = fitted.state;
+      this.#unallocated = e.unallocatedCash ?? sim.starting_cash - allocated(enabled.map((x) => x.capital));
+      this.#flows = [...e.capitalFlows];
+      this.#changes = fitted.changes;
+      reconcileWithVenue(core, venue, this.#unallocated);
       for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
       for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
       this.#lastBarTime = e.lastBarTime;
       marketClock.advanceTo(e.lastBarTime ?? marketClock.now());
-      if (fresh.length > 0) this.#log.warn({ strategies: fresh }, `not in the restored state, starting fresh: ${fresh.join(', ')}`);
-      if (dropped.length > 0) this.#log.warn({ strategies: dropped }, `in the restored state but not enabled in the configuration, dropped: ${dropped.join(', ')}`);
+      if (fitted.fresh.length > 0) this.#log.warn({ strategies: fitted.fresh }, `not in the restored state, starting fresh: ${fitted.fresh.join(', ')}`);
       this.#log.info(
         { file: restored.file, snapshotTime: restored.snapshot.timestamp, marketTime: e.lastBarTime === null ? null : new Date(e.lastBarTime).toISOString() },
         `restored from ${restored.file} (saved ${restored.snapshot.timestamp}); books match the simulated account; resuming after ${e.lastBarTime === null ? 'the start' : new Date(e.lastBarTime).toISOString()}`,
@@ -166,7 +191,7 @@ export class PaperTradingEngine {
     }
     if (core.breakers !== null) {
       mkdirSync(config.state.dir, { recursive: true });
-      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock), logger.child({ component: 'control' }));
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock, core.flatten), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
       alerts.startCommands(core.breakers, marketClock, commandViews(() => this.#build()));
@@ -181,7 +206,7 @@ export class PaperTradingEngine {
     this.#ready = true;
     this.#notifier.notify({
       priority: AlertPriority.Info,
-      text: `🚀 Daemon started (offline simulation${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${new Set(enabled.flatMap((s) => s.symbols)).size} symbols`,
+      text: `🚀 Daemon started (offline simulation${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${new Set(enabled.flatMap((s) => s.symbols)).size} symbols${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
     this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000);
     const intervalMs = config.data.timeframe.ms / sim.speed;
@@ -276,7 +301,7 @@ export class PaperTradingEngine {
   #build(): PortfolioSnapshot {
     const core = this.#core!;
     return buildSnapshot({
-      engine: captureEngineState(core, this.#venue, this.#lastBarTime, this.#lastBarTimes, this.#fills),
+      engine: captureEngineState(core, this.#venue, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: null, unallocatedCash: this.#unallocated, capitalFlows: this.#flows }),
       mode: 'sim',
       runId: this.#runId,
       wallTime: this.#o.wallClock.now(),

@@ -4,7 +4,7 @@ import { computeMetrics } from '../portfolio/metrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
 import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 import type { CircuitBreakers } from '../risk/CircuitBreakers.js';
-import type { EngineState } from '../persistence/engineStateSchema.js';
+import { STATE_VERSION, type EngineState } from '../persistence/engineStateSchema.js';
 
 export interface SnapshotInputs {
   readonly mode: 'sim' | 'alpaca';
@@ -44,7 +44,7 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
     };
   }
   return {
-    version: 2,
+    version: STATE_VERSION,
     timestamp: new Date(i.wallTime).toISOString(),
     mode: i.mode,
     runId: i.runId,

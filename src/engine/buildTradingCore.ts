@@ -26,6 +26,8 @@ export interface TradingCore {
   readonly portfolio: Portfolio;
   /** Null when the run has no circuit breakers (a single-strategy backtest from the command line). */
   readonly breakers: CircuitBreakers | null;
+  /** Cancels every order of a strategy and closes its positions (see StrategyRunner.flatten); the number of orders canceled. */
+  flatten(strategyId: string, reason: string): number;
 }
 
 export interface TradingCoreOptions {
@@ -57,9 +59,12 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
   const busLog = o.logger.child({ component: 'bus' });
   const bus = new EventBus<DaemonEvents>((error, type) => busLog.error({ err: error, event: String(type) }, 'event handler failed'));
   const breakers = o.breakers === undefined ? null : new CircuitBreakers({ ...o.breakers, bus });
+  // The runners are made below; the ExecutionService asks them what a strategy holds when a held sell goes out.
+  const byId = new Map<string, StrategyRunner>();
   const execution = new ExecutionService({
     // A held exit goes out only while its breakers let exits through (not under halt_all).
     ...(breakers === null ? {} : { mayRelease: (r: OrderRequest) => breakers.check(r.strategyId, o.clock.now(), false) === null }),
+    position: (strategyId, symbol) => byId.get(strategyId)?.ledger.positionQty(symbol) ?? 0,
     broker: o.broker,
     bus,
     clock: o.clock,
@@ -77,7 +82,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     ...(o.accountBuyingPower === undefined ? {} : { accountBuyingPower: o.accountBuyingPower }),
     ...(o.venueNotReady === undefined ? {} : { venueNotReady: o.venueNotReady }),
   });
-  const riskGate = new RiskGate(rules, execution);
+  const riskGate = new RiskGate(rules, execution, breakers === null ? undefined : (strategyId, time) => breakers.onOrderSent(strategyId, time));
   const create =
     o.createStrategy ??
     ((spec: StrategySpec): Strategy => {
@@ -100,6 +105,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
       ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     });
   });
+  for (const r of runners) byId.set(r.id, r);
   const runner = new MultiStrategyRunner(runners, bus);
   const portfolio = new Portfolio(new Map(runners.map((r) => [r.id, r.ledger])));
   if (breakers !== null) {
@@ -108,11 +114,27 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
       () => portfolio.equity(),
     );
     bus.on('breaker.resumed', () => execution.releaseHeld());
-    // `flatten`: a trip also closes the positions of its scope (exits pass a paused breaker).
+    // A trip cancels the scope's resting entries (a paused strategy must not grow), except the day's
+    // order limit: the orders it let through were allowed. `flatten` also cancels every other order
+    // of the scope and closes its positions (exits pass a paused breaker).
     bus.on('breaker.tripped', (e) => {
-      if (e.action !== 'flatten' || e.rule === 'manual') return;
-      for (const r of runners) if (e.scope === ACCOUNT || e.scope === r.id) r.flatten(`circuit breaker ${e.scope}: ${e.rule}`);
+      const flatten = e.action === 'flatten' && e.rule !== 'manual';
+      if (!flatten && e.rule === 'max_trades_per_day') return;
+      for (const r of runners) {
+        if (e.scope !== ACCOUNT && e.scope !== r.id) continue;
+        const why = `circuit breaker ${e.scope}: ${e.rule}`;
+        const canceled = flatten ? execution.cancelAll(r.id) : execution.cancelEntries(r.id);
+        if (canceled > 0) busLog.info({ strategy: r.id, orders: canceled }, `${why}: ${canceled} open ${flatten ? 'order(s)' : 'entry order(s)'} of ${r.id} canceled`);
+        if (flatten) r.flatten(why);
+      }
     });
   }
-  return { bus, execution, riskGate, runner, portfolio, breakers };
+  const flatten = (strategyId: string, reason: string): number => {
+    const r = byId.get(strategyId);
+    if (r === undefined) return 0;
+    const canceled = execution.cancelAll(strategyId);
+    r.flatten(reason);
+    return canceled;
+  };
+  return { bus, execution, riskGate, runner, portfolio, breakers, flatten };
 }

@@ -3,34 +3,41 @@ import { InvariantError } from '../core/errors.js';
 import type { EngineState } from '../persistence/engineStateSchema.js';
 import type { TradingCore } from './buildTradingCore.js';
 
+/** What an engine keeps beside its core, for the state file. */
+export interface EngineExtras {
+  readonly lastBarTime: number | null;
+  readonly lastBarTimes: ReadonlyMap<string, number>;
+  readonly fills: ReadonlyMap<string, number>;
+  /** Alpaca mode: the broker's books of open orders and legs; null offline. */
+  readonly broker: EngineState['broker'];
+  /** Offline mode: the account's cash outside the strategies; null in Alpaca mode. */
+  readonly unallocatedCash: number | null;
+  readonly capitalFlows: EngineState['capitalFlows'];
+}
+
 /** Everything a restart needs from the running core (and the offline venue), as plain data. */
-export function captureEngineState(
-  core: TradingCore,
-  venue: MatchingEngine | null,
-  lastBarTime: number | null,
-  lastBarTimes: ReadonlyMap<string, number>,
-  fills: ReadonlyMap<string, number>,
-  broker: EngineState['broker'] = null,
-): EngineState {
+export function captureEngineState(core: TradingCore, venue: MatchingEngine | null, x: EngineExtras): EngineState {
   return {
-    broker,
-    lastBarTime,
-    lastBarTimes: Object.fromEntries(lastBarTimes),
-    fills: Object.fromEntries(fills),
+    broker: x.broker,
+    lastBarTime: x.lastBarTime,
+    lastBarTimes: Object.fromEntries(x.lastBarTimes),
+    fills: Object.fromEntries(x.fills),
     venue: venue?.toData() ?? null,
     execution: core.execution.toData(),
     runners: Object.fromEntries(core.runner.runners.map((r) => [r.id, { runner: r.toData(), ledger: r.ledger.toData() }])),
     breakers: core.breakers?.toData() ?? null,
     curves: core.portfolio.curvesData(),
+    unallocatedCash: x.unallocatedCash,
+    capitalFlows: x.capitalFlows,
   };
 }
 
 /**
- * Puts a saved state back into a freshly built core. Strategies of the configuration that the state
- * does not know start fresh (and are named in the returned list); strategies of the state that the
- * configuration no longer has are dropped (also named).
+ * Puts a saved state back into a freshly built core. The state has been fitted to the
+ * configuration first (`applyConfigChange`): every strategy of the core is either in it or new.
+ * Returns the strategies that start fresh.
  */
-export function restoreEngineState(core: TradingCore, venue: MatchingEngine | null, s: EngineState): { fresh: string[]; dropped: string[] } {
+export function restoreEngineState(core: TradingCore, venue: MatchingEngine | null, s: EngineState): { fresh: string[] } {
   if (venue !== null && s.venue !== null) venue.restore(s.venue);
   core.execution.restore(s.execution);
   const fresh: string[] = [];
@@ -45,8 +52,7 @@ export function restoreEngineState(core: TradingCore, venue: MatchingEngine | nu
   }
   if (core.breakers !== null && s.breakers !== null) core.breakers.restore(s.breakers);
   core.portfolio.restoreCurves(s.curves);
-  const known = new Set(core.runner.runners.map((r) => r.id));
-  return { fresh, dropped: Object.keys(s.runners).filter((id) => !known.has(id)) };
+  return { fresh };
 }
 
 /**

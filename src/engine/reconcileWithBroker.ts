@@ -1,4 +1,4 @@
-import type { Order } from '../core/Order.js';
+import type { VenueOrderSummary } from '../broker/Broker.js';
 import type { Position } from '../core/Position.js';
 import type { TradingCore } from './buildTradingCore.js';
 
@@ -8,7 +8,7 @@ import type { TradingCore } from './buildTradingCore.js';
  * left over is "external" (bought by hand, another program, an earlier run whose state is gone) and
  * listed, one line per symbol or order.
  */
-export function reconcileWithBroker(core: TradingCore, positions: readonly Position[], openOrders: readonly Order[]): string[] {
+export function reconcileWithBroker(core: TradingCore, positions: readonly Position[], openOrders: readonly VenueOrderSummary[]): string[] {
   const books = new Map<string, number>();
   for (const r of core.runner.runners) for (const p of r.ledger.positions()) books.set(p.symbol, (books.get(p.symbol) ?? 0) + p.qty);
   const broker = new Map(positions.map((p) => [p.symbol, p.qty]));
@@ -18,7 +18,9 @@ export function reconcileWithBroker(core: TradingCore, positions: readonly Posit
     const a = broker.get(symbol) ?? 0;
     if (Math.abs(a - b) > 1e-9) out.push(`${symbol}: broker ${a} shares, strategies ${b}`);
   }
-  const known = new Set(core.execution.toData().inFlight.map((o) => o.clientOrderId));
-  for (const o of openOrders) if (!known.has(o.clientOrderId)) out.push(`open order ${o.clientOrderId} (${o.side} ${o.qty} ${o.symbol}) is not the daemon's`);
+  for (const o of openOrders) {
+    if (core.execution.isInFlight(o.clientOrderId)) continue;
+    out.push(`open order ${o.clientOrderId || o.id} (${[o.side, o.qty ?? '', o.symbol, o.type].filter((x) => x !== '').join(' ')}, ${o.status}) is not the daemon's`);
+  }
   return out;
 }

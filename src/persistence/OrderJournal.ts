@@ -1,16 +1,27 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import type { OrderRequest } from '../core/Order.js';
+import { requestSchema } from './engineStateSchema.js';
 
-/** An order about to be sent: enough to look it up and attribute it after a crash. */
-export const journalEntrySchema = z.strictObject({
+/**
+ * An order about to be sent: the whole request (its strategy, its protective exits, a trailing
+ * stop to send once it fills), so a restart after a crash looks it up, attributes it and its exits,
+ * and sends what it still owes. Lines written before state version 3 hold only the first five
+ * fields; they are still read.
+ */
+export const journalEntrySchema = requestSchema.partial().required({ clientOrderId: true, strategyId: true, symbol: true, side: true, qty: true }).extend({
   clientOrderId: z.string().min(1),
   strategyId: z.string().min(1),
   symbol: z.string().min(1),
-  side: z.enum(['buy', 'sell']),
   qty: z.number().positive(),
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
+
+/** The request a journal line stands for (an old line's order type and duration were not recorded: market, day). */
+export function requestOfJournalEntry(e: JournalEntry): OrderRequest {
+  return { ...e, type: e.type ?? 'market', timeInForce: e.timeInForce ?? 'day' };
+}
 
 /**
  * The orders sent since the last state file, one JSON line each, written before the order leaves.
@@ -31,7 +42,7 @@ export class OrderJournal {
     return this.#path;
   }
 
-  record(e: JournalEntry): void {
+  record(e: OrderRequest): void {
     if (this.#fd === null) {
       mkdirSync(dirname(this.#path), { recursive: true });
       this.#fd = openSync(this.#path, 'a');

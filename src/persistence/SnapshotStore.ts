@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import { restorableSnapshotSchema, type RestorableSnapshot } from './engineStateSchema.js';
+import { upgradeState } from './migrations/upgradeState.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const LATEST = 'latest_state.json';
@@ -95,7 +96,8 @@ function read(file: string): RestorableSnapshot | string {
   } catch {
     return `is not complete JSON (${text.length} bytes; truncated or corrupted)`;
   }
-  const parsed = restorableSnapshotSchema.safeParse(json);
+  // Files of earlier versions are upgraded first; the result is validated like a current one.
+  const parsed = restorableSnapshotSchema.safeParse(upgradeState(json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return `does not match the state schema: ${formatIssuePath(issue.path)}: ${issue.message}`;

@@ -2,13 +2,21 @@ import { z } from 'zod';
 
 /**
  * The exact state a restart needs, validated on load (zod, strict): the venue's account in offline
- * mode, orders in flight, each runner's open orders and ledger, the circuit breakers, the equity
- * curves, and where the replay stood. Numbers are finite; "not known yet" is null.
+ * mode, orders in flight (protective exits included), held orders, each runner's open orders and
+ * ledger, the circuit breakers, the equity curves, capital moved in or out, and where the replay
+ * stood. Numbers are finite; "not known yet" is null.
+ *
+ * Version 3 (this one). Older files are upgraded on load (persistence/migrations): version 2 kept
+ * no protective exits in flight, no capital per ledger and held orders as bare requests.
  */
+export const STATE_VERSION = 3;
 const num = z.number().finite();
 const side = z.enum(['buy', 'sell']);
 const orderType = z.enum(['market', 'limit', 'stop']);
 const tif = z.enum(['day', 'gtc']);
+const legKind = z.enum(['sl', 'tp', 'ts']);
+const trail = z.strictObject({ percent: num.optional(), price: num.optional() });
+const bracket = z.strictObject({ stopLoss: num.optional(), takeProfit: num.optional(), trail: trail.optional() });
 
 const order = z.strictObject({
   id: z.string(),
@@ -27,7 +35,8 @@ const order = z.strictObject({
   updatedAt: num,
 });
 
-const intent = z.strictObject({
+/** What a strategy asked for: every field an intent can carry (a restart must restore each one it wrote). */
+export const intentSchema = z.strictObject({
   symbol: z.string(),
   side,
   qty: num,
@@ -36,9 +45,26 @@ const intent = z.strictObject({
   stopPrice: num.optional(),
   timeInForce: tif.optional(),
   reason: z.string().optional(),
+  bracket: bracket.optional(),
+  trail: trail.optional(),
+  closeAll: z.boolean().optional(),
 });
+const intent = intentSchema;
 
-const request = intent.extend({ timeInForce: tif, strategyId: z.string(), clientOrderId: z.string() });
+export const requestSchema = intent.extend({ timeInForce: tif, strategyId: z.string(), clientOrderId: z.string(), parent: z.string().optional(), leg: legKind.optional() });
+const request = requestSchema;
+
+const inFlight = z.strictObject({
+  clientOrderId: z.string(),
+  strategyId: z.string(),
+  symbol: z.string(),
+  side,
+  qty: num,
+  orderId: z.string().nullable(),
+  parent: z.string().nullable(),
+  leg: legKind.nullable(),
+  cancel: z.boolean(),
+});
 
 const closedTrade = z.strictObject({
   symbol: z.string(),
@@ -70,7 +96,7 @@ const lot = z.strictObject({
   pendingEntryCommission: num,
 });
 
-const ledger = z.strictObject({ cash: num, realized: num, commissions: num, lots: z.array(lot), trades: z.array(closedTrade) });
+const ledger = z.strictObject({ capital: num, cash: num, realized: num, commissions: num, lots: z.array(lot), trades: z.array(closedTrade) });
 
 const runner = z.strictObject({
   status: z.enum(['active', 'paused', 'faulted']),
@@ -140,23 +166,34 @@ export const engineStateSchema = z.strictObject({
           order,
           session: z.number().int(),
           triggered: z.boolean().optional(),
-          bracket: z.strictObject({ stopLoss: num.optional(), takeProfit: num.optional(), trail: z.strictObject({ percent: num.optional(), price: num.optional() }).optional() }).optional(),
+          bracket: bracket.optional(),
           sibling: z.string().optional(),
           trail: z.strictObject({ percent: num.optional(), price: num.optional(), hwm: num }).optional(),
+          /** A bracket entry's exits, created with it and held until it is completely filled. */
+          heldLegs: z.array(z.strictObject({ order })).optional(),
         }),
       ),
     })
     .nullable(),
-  /** Alpaca mode: how much of each open order at the broker is booked (a restart books only the rest). */
+  /**
+   * Alpaca mode: how much of each open order at the broker is booked (a restart books only the
+   * rest), and Alpaca's ids of the protective exits (legs) with the client order ids they stand for.
+   */
   broker: z
-    .strictObject({ booked: z.array(z.strictObject({ orderId: z.string(), qty: num, notional: num })) })
-    .nullable()
-    .optional(),
+    .strictObject({
+      booked: z.array(z.strictObject({ orderId: z.string(), qty: num, notional: num })),
+      legs: z.array(z.strictObject({ orderId: z.string(), clientOrderId: z.string() })),
+    })
+    .nullable(),
   execution: z.strictObject({
     seq: z.number().int().positive(),
-    inFlight: z.array(z.strictObject({ clientOrderId: z.string(), strategyId: z.string(), symbol: z.string(), side, qty: num })),
-    held: z.array(request),
+    inFlight: z.array(inFlight),
+    held: z.array(z.strictObject({ request, waitFor: z.array(z.string()), after: z.string().nullable() })),
   }),
+  /** Offline mode: the account's cash no strategy holds (null: the configuration's starting cash less the capitals). */
+  unallocatedCash: num.nullable(),
+  /** Capital moved into or out of strategies between runs (a configuration change): cash, never P&L. */
+  capitalFlows: z.array(z.strictObject({ time: num, strategyId: z.string(), amount: num, why: z.string() })),
   runners: z.record(z.string(), z.strictObject({ runner, ledger })),
   breakers: z.strictObject({ account: breaker, strategies: z.record(z.string(), breaker) }).nullable(),
   curves: z.strictObject({ total: curve.nullable(), strategies: z.record(z.string(), curve) }),
@@ -168,7 +205,7 @@ export type EngineState = DeepReadonly<z.output<typeof engineStateSchema>>;
 
 /** What a snapshot must hold to be restored from; the rest of the file is for people and `npm run status`. */
 export const restorableSnapshotSchema = z.looseObject({
-  version: z.literal(2),
+  version: z.literal(STATE_VERSION),
   timestamp: z.string(),
   runId: z.string(),
   mode: z.enum(['sim', 'alpaca']),

@@ -31,6 +31,8 @@ export interface FillBooking {
 
 /** Everything a ledger holds, for the state file (restored exactly). */
 export interface LedgerData {
+  /** The capital the strategy had when saved (a restart with another allocation moves the difference as cash). */
+  readonly capital: number;
   readonly cash: number;
   readonly realized: number;
   readonly commissions: number;
@@ -220,6 +222,7 @@ export class Ledger {
 
   toData(): LedgerData {
     return {
+      capital: this.startingCash,
       cash: this.#cash,
       realized: this.#realized,
       commissions: this.#commissions,

@@ -31,10 +31,6 @@ export class CircuitBreakers {
     };
     for (const [id, limits] of o.strategies) this.#byId.set(id, new CircuitBreaker(id, limits, emit));
     this.account = new CircuitBreaker(ACCOUNT, o.account, emit);
-    o.bus.on('order.submitted', (e) => {
-      this.#byId.get(e.strategyId)?.onOrderSent(e.time);
-      this.account.onOrderSent(e.time);
-    });
     o.bus.on('fill.booked', (e) => {
       if (e.closedTrade === null) return;
       this.#byId.get(e.strategyId)?.onClosedTrade(e.fill.time, e.closedTrade.netPnl);
@@ -56,6 +52,15 @@ export class CircuitBreakers {
     const sources = this.#sources;
     for (let i = 0; i < sources.length; i++) sources[i]!.breaker.onEquity(time, sources[i]!.equity());
     this.account.onEquity(time, this.#total());
+  }
+
+  /**
+   * An order of `strategyId` was allowed: counted at once, in the decision that sends it, so a
+   * limit of N orders a day lets exactly N through even when several are decided on one bar.
+   */
+  onOrderSent(strategyId: string, time: number): void {
+    this.#byId.get(strategyId)?.onOrderSent(time);
+    this.account.onOrderSent(time);
   }
 
   /** Before an order of `strategyId`: null when it may go, else why not (the account is asked first). */

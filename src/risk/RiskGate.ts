@@ -15,10 +15,13 @@ export type RiskDecision =
 export class RiskGate {
   readonly #rules: readonly RiskRule[];
   readonly #execution: ExecutionService;
+  readonly #allowed: (strategyId: string, time: number) => void;
 
-  constructor(rules: readonly RiskRule[], execution: ExecutionService) {
+  /** `allowed` hears every order let through, before it is sent (the circuit breakers count them). */
+  constructor(rules: readonly RiskRule[], execution: ExecutionService, allowed: (strategyId: string, time: number) => void = () => {}) {
     this.#rules = rules;
     this.#execution = execution;
+    this.#allowed = allowed;
   }
 
   get ruleNames(): RiskRuleName[] {
@@ -30,6 +33,7 @@ export class RiskGate {
       const reason = rule.check(intent, view);
       if (reason !== null) return { allowed: false, rule: rule.name, reason };
     }
+    this.#allowed(view.strategyId, view.now);
     return { allowed: true, request: this.#execution.send(view.strategyId, intent) };
   }
 }

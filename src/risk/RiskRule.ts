@@ -10,6 +10,8 @@ export interface RiskRule {
 
 /** An order that adds to the absolute exposure in its symbol (exits and reductions do not). */
 export function increasesExposure(intent: OrderIntent, view: RiskView): boolean {
+  // Closing a position sells what is held when it goes out, never more.
+  if (intent.closeAll === true) return false;
   const before = view.position(intent.symbol) + view.pendingQty(intent.symbol);
   const after = before + (intent.side === 'buy' ? intent.qty : -intent.qty);
   return Math.abs(after) > Math.abs(before);

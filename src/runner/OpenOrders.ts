@@ -46,6 +46,11 @@ export class OpenOrders {
     return this.#byId.get(clientOrderId)?.order;
   }
 
+  /** Symbols with an open order. */
+  symbols(): string[] {
+    return [...this.#bySymbol.keys()];
+  }
+
   has(symbol: string): boolean {
     return this.#bySymbol.has(symbol);
   }

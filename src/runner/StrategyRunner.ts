@@ -117,12 +117,15 @@ export class StrategyRunner {
     for (const [rule, n] of Object.entries(d.denials)) this.#denials.set(rule, n);
   }
 
-  /** Sends orders that close every position (through the RiskGate: exits pass a paused breaker). */
+  /**
+   * Closes everything (a breaker's `flatten`, the owner's flatten command): every symbol with shares
+   * held or an order open gets a closing sell, which goes once the strategy's other orders there
+   * are canceled and done, for what it then holds. Through the RiskGate (exits pass a paused
+   * breaker); a faulted strategy is flattened too.
+   */
   flatten(reason: string): void {
-    for (const p of this.ledger.positions()) {
-      if (this.#pendingQty(p.symbol) !== 0) continue;
-      this.#submit({ symbol: p.symbol, side: p.qty > 0 ? 'sell' : 'buy', qty: Math.abs(p.qty), type: 'market', limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, reason });
-    }
+    const symbols = new Set([...this.ledger.positions().map((p) => p.symbol), ...this.#open.symbols()]);
+    for (const s of [...symbols].sort()) this.#close(s, reason, true);
   }
 
   get openOrderCount(): number {
@@ -239,9 +242,21 @@ export class StrategyRunner {
     }
   }
 
-  #submit(intent: OrderIntent): void {
+  /**
+   * The order that brings `symbol` back to flat: a sell of whatever is held when it goes out, after
+   * the strategy's other orders there (a resting buy, protective exits) are canceled. Its quantity
+   * here is the most it can be (held plus buys still open); the ExecutionService sizes it.
+   */
+  #close(symbol: string, reason: string | undefined, force: boolean): void {
+    const held = this.ledger.positionQty(symbol);
+    const qty = held + Math.max(0, this.#open.pendingQty(symbol));
+    if (qty <= 0) return;
+    this.#submit({ symbol, side: 'sell', qty, type: 'market', limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, reason, bracket: undefined, closeAll: true }, force);
+  }
+
+  #submit(intent: OrderIntent, force = false): void {
     if (this.#warmingUp) return;
-    if (this.#status === RunnerStatus.Faulted) return;
+    if (this.#status === RunnerStatus.Faulted && !force) return;
     const decision = this.#gate.submit(intent, this.#view);
     if (decision.allowed) {
       this.#open.add({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
@@ -298,6 +313,7 @@ export class StrategyRunner {
         timeInForce: undefined,
         reason: o?.reason,
         bracket: o?.stopLoss === undefined && o?.takeProfit === undefined && o?.trailingStop === undefined ? undefined : { stopLoss: o.stopLoss, takeProfit: o.takeProfit, trail: o.trailingStop },
+        closeAll: undefined,
       });
     return {
       strategyId: this.id,
@@ -317,11 +333,7 @@ export class StrategyRunner {
       submit: (intent) => this.#submit(intent),
       buy: (s, q, o) => order(s, 'buy', q, o),
       sell: (s, q, o) => order(s, 'sell', q, o),
-      closePosition: (s, reason) => {
-        const held = this.ledger.positionQty(s);
-        if (held > 0) order(s, 'sell', held, { reason });
-        else if (held < 0) order(s, 'buy', -held, { reason });
-      },
+      closePosition: (s, reason) => this.#close(s, reason, false),
     };
   }
 }

@@ -122,7 +122,7 @@ describe.each([
     v.broker.submit(r);
     await until(() => kinds(r.clientOrderId).includes('new'), 3000, 'new');
     const open = await v.broker.getOpenOrders();
-    expect(open.map((o) => [o.clientOrderId, o.status, o.limitPrice, o.qty])).toEqual([[r.clientOrderId, 'new', 100, 10]]);
+    expect(open.map((o) => [o.clientOrderId, o.status, o.type, o.qty])).toEqual([[r.clientOrderId, 'new', 'limit', 10]]);
     v.broker.cancel(open[0]!.id);
     await until(() => kinds(r.clientOrderId).includes('canceled'), 3000, 'canceled');
     expect(kinds(r.clientOrderId)).toEqual(['new', 'canceled']);

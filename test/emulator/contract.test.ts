@@ -39,9 +39,20 @@ describe('REST responses match the official OpenAPI specs', () => {
     await run('POST', '/v2/orders', { symbol: 'AAPL', qty: '5', side: 'buy', type: 'market', time_in_force: 'day', client_order_id: 'c-1' });
     await run('POST', '/v2/orders', { symbol: 'SPY', qty: '1', side: 'buy', type: 'limit', limit_price: '250', time_in_force: 'gtc', client_order_id: 'c-2' });
     await run('POST', '/v2/orders', { symbol: 'SPY', qty: '1', side: 'buy', type: 'stop', stop_price: '290', time_in_force: 'day' });
+    // Brackets and OTOs: the answer carries the exits under `legs` (held until the entry fills; active once it has).
+    const bracket = { order_class: 'bracket', take_profit: { limit_price: '180' }, stop_loss: { stop_price: '160' } };
+    await run('POST', '/v2/orders', { symbol: 'SPY', qty: '1', side: 'buy', type: 'limit', limit_price: '250', time_in_force: 'gtc', client_order_id: 'c-b', order_class: 'bracket', take_profit: { limit_price: '260' }, stop_loss: { stop_price: '240' } });
+    await run('POST', '/v2/orders', { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', client_order_id: 'c-b2', ...bracket });
+    await run('POST', '/v2/orders', { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', order_class: 'oto', stop_loss: { stop_price: '160' } });
     await new Promise((r) => setTimeout(r, 50));
-    await run('GET', '/v2/orders?status=all&limit=10');
+    await run('GET', '/v2/orders?status=all&limit=20');
+    await run('GET', '/v2/orders?status=all&limit=20&nested=true');
+    await run('GET', '/v2/orders?status=closed&nested=true');
     await run('GET', '/v2/orders:by_client_order_id?client_order_id=c-2');
+    await run('GET', '/v2/orders:by_client_order_id?client_order_id=c-b');
+    const bracketId = t.emulator.venue.orderByClientId('c-b2')!.order.id;
+    await run('GET', `/v2/orders/${bracketId}?nested=true`);
+    const legStatuses = ['c-b', 'c-b2'].map((cid) => t.emulator.venue.orderByClientId(cid)!.legs.map((l) => t.emulator.venue.order(l)!.status));
     const id = t.emulator.venue.orderByClientId('c-2')!.order.id;
     await run('GET', `/v2/orders/${id}`);
     await run('PATCH', `/v2/orders/${id}`, { limit_price: '251' });
@@ -75,8 +86,15 @@ describe('REST responses match the official OpenAPI specs', () => {
       ['POST /v2/orders', 200],
       ['POST /v2/orders', 200],
       ['POST /v2/orders', 200],
+      ['POST /v2/orders', 200],
+      ['POST /v2/orders', 200],
+      ['POST /v2/orders', 200],
+      ['GET /v2/orders', 200],
+      ['GET /v2/orders', 200],
       ['GET /v2/orders', 200],
       ['GET /v2/orders:by_client_order_id', 200],
+      ['GET /v2/orders:by_client_order_id', 200],
+      [`GET /v2/orders/${bracketId}`, 200],
       [`GET /v2/orders/${id}`, 200],
       [`PATCH /v2/orders/${id}`, 200],
       ['GET /v2/positions', 200],
@@ -101,6 +119,11 @@ describe('REST responses match the official OpenAPI specs', () => {
     ]);
     expect(t.contract.failures).toEqual([]);
     expect(t.contract.checked).toBe(statuses.length);
+    // The bracket answers carried legs, held and active (so the spec checked both).
+    expect(legStatuses).toEqual([
+      ['held', 'held'],
+      ['new', 'new'],
+    ]);
     // What the spec leaves unmodelled (bodies checked against its Error{code, message} instead).
     expect([...t.contract.missing].sort()).toEqual([
       'DELETE /v2/orders/{order_id} 422: no schema for this status',

@@ -74,6 +74,6 @@ describe('ExecutionService', () => {
     step(1, 100); // b's buy fills and is heard: no longer in flight
     expect(submitted).toEqual(['b-r-1 buy 5']);
     expect(execution.toData().inFlight.map((o) => o.clientOrderId)).toEqual(['a-r-2']);
-    expect(execution.toData().held.map((o) => o.clientOrderId)).toEqual(['a-r-2']);
+    expect(execution.toData().held.map((o) => o.request.clientOrderId)).toEqual(['a-r-2']);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SnapshotStore } from '../../src/persistence/SnapshotStore.js';
 
 const T = Date.parse('2026-11-25T12:00:00Z');
-function snapshot(runId: string, version = 2): string {
+function snapshot(runId: string, version = 3): string {
   return JSON.stringify({
     version,
     timestamp: '2026-11-25T12:00:00.000Z',
@@ -17,10 +17,13 @@ function snapshot(runId: string, version = 2): string {
       lastBarTimes: {},
       fills: {},
       venue: null,
+      broker: null,
       execution: { seq: 1, inFlight: [], held: [] },
       runners: {},
       breakers: null,
       curves: { total: null, strategies: {} },
+      unallocatedCash: null,
+      capitalFlows: [],
     },
   });
 }
@@ -43,16 +46,16 @@ describe('SnapshotStore', () => {
     const full = snapshot('newest');
     writeFileSync(s.latestPath, full.slice(0, full.length / 2));
     const [b1, b2, b3] = s.backups();
-    // The newest backup has bad bytes; the middle one has a schema version this daemon does not read.
+    // The newest backup has bad bytes; the middle one has a schema version this daemon does not read (a newer one).
     writeFileSync(join(s.dir, b3!), Buffer.from('not gzip at all'));
-    writeFileSync(join(s.dir, b2!), gzipSync(snapshot('middle', 1)));
+    writeFileSync(join(s.dir, b2!), gzipSync(snapshot('middle', 4)));
     const loaded = s.loadNewest((w) => warnings.push(w));
     expect(loaded?.snapshot.runId).toBe('oldest');
     expect(loaded?.file).toBe(join(s.dir, b1!));
     expect(warnings).toEqual([
       `${s.latestPath}: is not complete JSON (${Math.floor(full.length / 2)} bytes; truncated or corrupted)`,
       `${join(s.dir, b3!)}: cannot be read (incorrect header check)`,
-      `${join(s.dir, b2!)}: does not match the state schema: version: Invalid input: expected 2`,
+      `${join(s.dir, b2!)}: does not match the state schema: version: Invalid input: expected 3`,
     ]);
   });
 
@@ -69,7 +72,7 @@ describe('SnapshotStore', () => {
   it('returns null when nothing can be restored', () => {
     const s = store();
     expect(s.loadNewest(() => {})).toBeNull();
-    writeFileSync(s.latestPath, '{"version": 2}');
+    writeFileSync(s.latestPath, '{"version": 3}');
     const warnings: string[] = [];
     expect(s.loadNewest((w) => warnings.push(w))).toBeNull();
     expect(warnings).toHaveLength(1);

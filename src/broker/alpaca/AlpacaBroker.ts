@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
 import type { Fill } from '../../core/Fill.js';
-import type { Order, OrderRequest, OrderSide, Trail } from '../../core/Order.js';
+import type { LegKind, Order, OrderRequest, OrderSide } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
-import type { Broker, BrokerAccount } from '../Broker.js';
+import type { Broker, BrokerAccount, VenueOrderSummary } from '../Broker.js';
 import { orderFromRequest } from '../orderFromRequest.js';
-import { orderFromAlpaca } from './orderFromAlpaca.js';
+import { LegMap, type WithLegs } from './LegMap.js';
+import { orderFromAlpaca, summarizeAlpacaOrder } from './orderFromAlpaca.js';
 import { RequestPriority, type RequestBudget } from './RequestBudget.js';
 
 export interface AlpacaBrokerOptions {
@@ -22,18 +23,25 @@ export interface AlpacaBrokerOptions {
   readonly maxAttempts?: number;
 }
 
-/** The part of the broker's memory a restart needs (open orders and what of them is booked). */
+/** The part of the broker's memory a restart needs: what of each open order is booked, and the names of the legs. */
 export interface BrokerBooks {
   readonly booked: ReadonlyArray<{ readonly orderId: string; readonly qty: number; readonly notional: number }>;
+  readonly legs: ReadonlyArray<{ readonly orderId: string; readonly clientOrderId: string }>;
 }
 
-/** An order the state file had in flight: looked up by its client order id at the first connection. */
+/**
+ * An order the state file had in flight: looked up at the first connection, by its Alpaca id when
+ * known, else by its client order id; a bracket's leg through its entry (Alpaca names legs itself).
+ */
 export interface TrackedOrder {
   readonly clientOrderId: string;
   readonly strategyId: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly qty: number;
+  readonly orderId?: string | null;
+  readonly parent?: string | null;
+  readonly leg?: LegKind | null;
 }
 
 /** How much of an order has been booked: fills are derived from Alpaca's cumulative quantities, so none counts twice. */
@@ -70,17 +78,14 @@ export class AlpacaBroker implements Broker {
   #stream: streaming.TradingStream | null = null;
   #connected = false;
   #statusListeners: ReadonlyArray<(connected: boolean) => void> = [];
-  /** Client order ids of the bracket entries sent, and their order ids once known. */
-  readonly #bracketCids = new Set<string>();
-  readonly #bracketParents = new Map<string, string>();
   /** A bracket's exits (Alpaca's leg ids) → the entry's client order id with `-sl` / `-tp`, so they belong to its strategy. */
-  readonly #legs = new Map<string, string>();
+  readonly #legs = new LegMap();
   readonly #waitingLegs: streaming.TradeUpdate[] = [];
-  /** Entries whose trailing stop goes out when they are filled. */
-  readonly #trailAfterFill = new Map<string, { readonly trail: Trail; readonly strategyId: string }>();
   #mapping: Promise<void> | null = null;
   /** Orders in flight in a restored state, looked up at the first connection. */
   readonly #tracked: TrackedOrder[] = [];
+  #resyncing: Promise<void> | null = null;
+  #resyncAgain = false;
   #stopped = false;
 
   constructor(o: AlpacaBrokerOptions) {
@@ -164,9 +169,25 @@ export class AlpacaBroker implements Broker {
     });
   }
 
-  async getOpenOrders(): Promise<Order[]> {
-    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'open', limit: 500, direction: 'asc' }));
-    return list.map(orderFromAlpaca);
+  /**
+   * Every open order, whatever its shape, with a bracket's legs named as the daemon names them
+   * (the entry's client order id with `-sl` / `-tp`): listed nested, legs appear under their entry
+   * (and, as Alpaca also lists them, at the top level: once each).
+   */
+  async getOpenOrders(): Promise<VenueOrderSummary[]> {
+    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'open', limit: 500, direction: 'asc', nested: true }));
+    const out = new Map<string, VenueOrderSummary>();
+    const add = (raw: unknown): void => {
+      const s = summarizeAlpacaOrder(raw);
+      const cid = this.#legs.cidOf(s.id);
+      out.set(s.id || `${out.size}`, cid === undefined ? s : { ...s, clientOrderId: cid });
+    };
+    for (const raw of list) {
+      this.#legs.learn(raw);
+      add(raw);
+      for (const leg of raw.legs ?? []) add(leg);
+    }
+    return [...out.values()];
   }
 
   onOrderEvent(listener: (event: OrderEvent) => void): () => void {
@@ -200,14 +221,12 @@ export class AlpacaBroker implements Broker {
             ...(r.bracket.stopLoss === undefined ? {} : { stopLoss: { stopPrice: String(r.bracket.stopLoss) } }),
           }),
     } as const;
-    if (r.bracket?.stopLoss !== undefined || r.bracket?.takeProfit !== undefined) this.#bracketCids.add(r.clientOrderId);
-    // Alpaca's brackets take no trailing stop: it is sent on its own once the entry is filled.
-    if (r.bracket?.trail !== undefined) this.#trailAfterFill.set(r.clientOrderId, { trail: r.bracket.trail, strategyId: r.strategyId });
+    if (r.bracket?.stopLoss !== undefined || r.bracket?.takeProfit !== undefined) this.#legs.expect(r.clientOrderId);
     const attempts = this.#o.maxAttempts ?? 6;
     for (let attempt = 1; attempt <= attempts && !this.#stopped; attempt++) {
       try {
         const placed = await this.#o.budget.run(priority, () => this.#o.client.trading.orders.postOrder({ postOrderRequest: body }));
-        this.#accepted(orderFromAlpaca(placed));
+        this.#accepted(placed);
         return;
       } catch (error) {
         if (error instanceof errors.RateLimitError) {
@@ -216,7 +235,7 @@ export class AlpacaBroker implements Broker {
           continue;
         }
         if (error instanceof errors.ApiError && error.status < 500) {
-          const existing = error.status === 422 ? await this.#lookup(r.clientOrderId) : null;
+          const existing = error.status === 422 ? await this.#lookupRaw(r.clientOrderId) : null;
           // 422 for a client order id Alpaca already has: an earlier attempt got through.
           if (existing !== null) {
             this.#accepted(existing);
@@ -238,11 +257,10 @@ export class AlpacaBroker implements Broker {
     if (!this.#stopped) this.#reject(r, `not sent: no answer from Alpaca after ${attempts} attempts`);
   }
 
-  /** The order with this client order id, null when Alpaca has none; network errors propagate. */
-  async #lookup(clientOrderId: string): Promise<Order | null> {
+  /** The order with this client order id as the SDK gives it, null when Alpaca has none; network errors propagate. */
+  async #lookupRaw(clientOrderId: string): Promise<WithLegs | null> {
     try {
-      const o = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByClientOrderId({ clientOrderId }));
-      return orderFromAlpaca(o);
+      return await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByClientOrderId({ clientOrderId }));
     } catch (error) {
       if (error instanceof errors.ApiError && error.status === 404) return null;
       throw error;
@@ -250,11 +268,11 @@ export class AlpacaBroker implements Broker {
   }
 
   /** Looks up until Alpaca answers (network errors and 5xx are waited out). */
-  async #lookupPatiently(clientOrderId: string): Promise<Order | null> {
+  async #lookupPatiently(clientOrderId: string): Promise<WithLegs | null> {
     for (let attempt = 0; ; attempt++) {
       if (this.#stopped) return null;
       try {
-        return await this.#lookup(clientOrderId);
+        return await this.#lookupRaw(clientOrderId);
       } catch (error) {
         if (error instanceof errors.RateLimitError) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
         else this.#log.warn({ err: error, clientOrderId }, 'order lookup failed; trying again');
@@ -263,31 +281,52 @@ export class AlpacaBroker implements Broker {
     }
   }
 
+  /** An order by Alpaca's id, with its legs nested. */
+  #byId(orderId: string): Promise<WithLegs> {
+    return this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId, nested: true }));
+  }
+
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.#o.clock.setTimeout(resolve, ms));
   }
 
-  /** Alpaca has the order: announce it once, and book any fill it already carries. */
-  #accepted(order: Order): void {
+  /**
+   * Alpaca has the order (a POST answer, a lookup): announce it once, book any fill it already
+   * carries, and the same for its legs (Alpaca returns a bracket's legs with the entry).
+   */
+  #accepted(raw: WithLegs): void {
+    this.#legs.learn(raw);
+    const order = this.#read(raw);
+    if (order === null) return;
     this.#apply(order, order.updatedAt, undefined, undefined);
+    for (const leg of raw.legs ?? []) {
+      const l = this.#read(leg);
+      if (l !== null && this.#legs.has(l.id)) this.#apply(l, l.updatedAt, undefined, undefined);
+    }
+  }
+
+  /** Alpaca's order as the daemon's, or null (logged with what it is) when its shape is not one the daemon trades. */
+  #read(raw: unknown): Order | null {
+    try {
+      return orderFromAlpaca(raw);
+    } catch (error) {
+      const s = summarizeAlpacaOrder(raw);
+      this.#log.warn({ err: error, order: s }, `an order the daemon cannot read is left alone: ${s.clientOrderId || s.id} ${s.side} ${s.qty ?? ''} ${s.symbol} (${s.type}, ${s.status}): ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 
   #onUpdate(u: streaming.TradeUpdate, mapped = false): void {
-    let order: Order;
-    try {
-      order = orderFromAlpaca(u.order);
-    } catch (error) {
-      this.#log.error({ err: error, event: u.event }, 'unusable trade update');
-      return;
-    }
+    const order = this.#read(u.order);
+    if (order === null) return;
     // An exit of a bracket not mapped yet: ask Alpaca for the entries' legs, then hear it again.
     const orderClass = (u.order as { orderClass?: string }).orderClass;
-    if (!mapped && (orderClass === 'bracket' || orderClass === 'oto') && !this.#legs.has(order.id) && !this.#bracketCids.has(order.clientOrderId)) {
+    if (!mapped && (orderClass === 'bracket' || orderClass === 'oto') && !this.#legs.has(order.id) && !this.#legs.isParent(order.clientOrderId)) {
       this.#waitingLegs.push(u);
       if (this.#mapping === null) {
         this.#mapping = this.#mapLegs().finally(() => {
           this.#mapping = null;
-          // Legs of an entry this run did not send (a restart, a hand-made bracket) are heard as they are.
+          // Legs of an entry this run did not send (a hand-made bracket) are heard as they are.
           for (const w of this.#waitingLegs.splice(0)) this.#onUpdate(w, true);
         });
       }
@@ -306,9 +345,8 @@ export class AlpacaBroker implements Broker {
     // Once stopped, nothing more is booked here: the saved books then say exactly what the ledgers
     // heard, and a restart books the rest from Alpaca's cumulative quantities.
     if (this.#stopped) return;
-    const legCid = this.#legs.get(order.id);
+    const legCid = this.#legs.cidOf(order.id);
     if (legCid !== undefined) order = { ...order, clientOrderId: legCid };
-    if (this.#bracketCids.has(order.clientOrderId)) this.#bracketParents.set(order.id, order.clientOrderId);
     let b = this.#booked.get(order.id);
     if (b === undefined) {
       b = { qty: 0, notional: 0, terminal: false, announced: false };
@@ -344,12 +382,7 @@ export class AlpacaBroker implements Broker {
         this.#ended(order, b, time, reason);
         return;
       }
-      this.#finish(order.id, b);
-      const t = this.#trailAfterFill.get(order.clientOrderId);
-      if (t !== undefined) {
-        this.#trailAfterFill.delete(order.clientOrderId);
-        this.submit({ symbol: order.symbol, side: 'sell', qty: order.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: `${order.clientOrderId}-ts`, strategyId: t.strategyId, trail: t.trail, reason: 'trailing stop of the entry' });
-      }
+      this.#finish(order, b);
       return;
     }
     this.#ended(order, b, time, reason);
@@ -359,14 +392,16 @@ export class AlpacaBroker implements Broker {
   #ended(order: Order, b: Booked, time: number, reason: string | undefined): void {
     const status = order.status;
     if (status === 'canceled' || status === 'expired' || status === 'rejected') {
-      this.#finish(order.id, b);
+      this.#finish(order, b);
       if (status === 'rejected') this.#emit({ kind: 'rejected', order, reason: reason ?? 'rejected by Alpaca', time });
       else this.#emit({ kind: status, order, time });
     }
   }
 
-  #finish(orderId: string, b: Booked): void {
+  #finish(order: Order, b: Booked): void {
+    const orderId = order.id;
     b.terminal = true;
+    this.#legs.forget(orderId, order.clientOrderId, order.filledQty === 0);
     // Finished orders are forgotten after a while; the ids of the last 10,000 are enough to drop repeats.
     if (this.#booked.size > 10_000) {
       for (const [id, x] of this.#booked) {
@@ -378,9 +413,26 @@ export class AlpacaBroker implements Broker {
 
   /**
    * After a (re)connection: every order that may have moved while the stream was away (the open
-   * ones of this run, and those in flight in the restored state) is asked for by id and applied.
+   * ones of this run, and those in flight in the restored state) is asked for and applied. One
+   * catch-up at a time; a reconnection during one makes it run again.
    */
-  async #resync(): Promise<void> {
+  #resync(): Promise<void> {
+    if (this.#resyncing !== null) {
+      this.#resyncAgain = true;
+      return this.#resyncing;
+    }
+    this.#resyncing = (async () => {
+      do {
+        this.#resyncAgain = false;
+        await this.#resyncOnce();
+      } while (this.#resyncAgain && !this.#stopped);
+    })().finally(() => {
+      this.#resyncing = null;
+    });
+    return this.#resyncing;
+  }
+
+  async #resyncOnce(): Promise<void> {
     // Trading resumes only once this is done: failures (a 429, a 5xx, a cut connection) are waited out.
     for (let attempt = 0; !this.#stopped; attempt++) {
       try {
@@ -395,24 +447,46 @@ export class AlpacaBroker implements Broker {
   }
 
   async #catchUpOnce(): Promise<void> {
+    // The restored orders: each is dropped from the list only once it has been applied.
     for (const t of [...this.#tracked]) {
-      const order = await this.#lookup(t.clientOrderId);
-      this.#tracked.shift();
-      if (order !== null) this.#apply(order, order.updatedAt, undefined, undefined);
+      if (this.#stopped) return;
+      if (t.leg === 'sl' || t.leg === 'tp') await this.#catchUpLeg(t);
       else {
-        // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
-        this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
-        this.#reject({ ...t, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
+        const raw = t.orderId !== null && t.orderId !== undefined ? await this.#byId(t.orderId) : await this.#lookupRaw(t.clientOrderId);
+        if (this.#stopped) return;
+        if (raw !== null) this.#accepted(raw);
+        else {
+          // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
+          this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
+          this.#reject({ symbol: t.symbol, side: t.side, qty: t.qty, clientOrderId: t.clientOrderId, strategyId: t.strategyId, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
+        }
       }
+      const at = this.#tracked.indexOf(t);
+      if (at !== -1) this.#tracked.splice(at, 1);
     }
     for (const [id, b] of [...this.#booked]) {
-      if (b.terminal) continue;
-      const raw = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: id }));
-      const order = orderFromAlpaca(raw);
-      this.#apply(order, order.updatedAt, undefined, undefined);
+      if (b.terminal || this.#stopped) continue;
+      this.#accepted(await this.#byId(id));
     }
   }
 
+  /**
+   * A bracket's leg of the restored state: by its Alpaca id when known, else through its entry
+   * (by client order id, then nested by id), which names every leg; a leg Alpaca has not opened
+   * yet is heard when it opens.
+   */
+  async #catchUpLeg(t: TrackedOrder): Promise<void> {
+    if (t.parent === null || t.parent === undefined) return;
+    this.#legs.expect(t.parent);
+    if (t.orderId !== null && t.orderId !== undefined) {
+      if (!this.#legs.has(t.orderId)) this.#legs.restore([{ orderId: t.orderId, clientOrderId: t.clientOrderId }]);
+      this.#accepted(await this.#byId(t.orderId));
+      return;
+    }
+    const entry = await this.#lookupRaw(t.parent);
+    if (entry === null || entry.id === undefined || this.#stopped) return;
+    this.#accepted(entry.legs === undefined || entry.legs === null ? await this.#byId(entry.id) : entry);
+  }
 
   /**
    * After a restore from an older state file (the newest was unreadable, or saves failed before a
@@ -426,15 +500,11 @@ export class AlpacaBroker implements Broker {
     for (let page = 0; page < 100; page++) {
       const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after, direction: 'asc', limit: 500, nested: true }));
       for (const raw of list) {
-        const order = orderFromAlpaca(raw);
-        if (!sentAfter(order.clientOrderId) || this.#booked.has(order.id)) continue;
-        for (const leg of raw.legs ?? []) if (leg.id !== undefined) this.#legs.set(leg.id, `${order.clientOrderId}-${leg.type === 'stop' ? 'sl' : 'tp'}`);
-        this.#apply(order, order.updatedAt, undefined, undefined);
+        const cid = raw.clientOrderId ?? '';
+        if (!sentAfter(cid) || (raw.id !== undefined && this.#booked.has(raw.id))) continue;
+        if ((raw.legs ?? []).length > 0) this.#legs.expect(cid);
+        this.#accepted(raw);
         applied++;
-        for (const leg of raw.legs ?? []) {
-          const l = orderFromAlpaca(leg);
-          if (!this.#booked.has(l.id)) this.#apply(l, l.updatedAt, undefined, undefined);
-        }
       }
       const last = list[list.length - 1];
       if (list.length < 500 || last?.submittedAt === undefined || last.submittedAt === null) break;
@@ -444,32 +514,34 @@ export class AlpacaBroker implements Broker {
     return applied;
   }
 
-  /** The legs of every bracket entry sent: nested under the entry in GET /v2/orders/{id}?nested=true. */
+  /** The legs of the bracket entries whose legs are not named yet: nested under the entry in GET /v2/orders/{id}?nested=true. */
   async #mapLegs(): Promise<void> {
-    for (const [parentId, cid] of this.#bracketParents) {
+    for (const [cid, id] of this.#legs.unnamed()) {
       try {
-        const parent = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId: parentId, nested: true }));
-        for (const leg of parent.legs ?? []) {
-          if (leg.id !== undefined) this.#legs.set(leg.id, `${cid}-${leg.type === 'stop' ? 'sl' : 'tp'}`);
-        }
+        const entry = id !== null ? await this.#byId(id) : await this.#lookupRaw(cid);
+        if (entry === null) continue;
+        this.#legs.learn(entry.legs === undefined || entry.legs === null || entry.id === undefined ? entry : entry);
+        if ((entry.legs ?? []).length === 0 && entry.id !== undefined && id === null) this.#legs.learn(await this.#byId(entry.id));
       } catch (error) {
-        this.#log.warn({ err: error, parentId }, 'could not read the legs of a bracket order');
+        this.#log.warn({ err: error, clientOrderId: cid }, 'could not read the legs of a bracket order');
       }
     }
   }
 
-  /** What a restart needs: how much of each open order is booked already. */
+  /** What a restart needs: how much of each open order is booked already, and the legs' names. */
   toData(): BrokerBooks {
-    return { booked: [...this.#booked].filter(([, b]) => !b.terminal).map(([orderId, b]) => ({ orderId, qty: b.qty, notional: b.notional })) };
+    return { booked: [...this.#booked].filter(([, b]) => !b.terminal).map(([orderId, b]) => ({ orderId, qty: b.qty, notional: b.notional })), legs: this.#legs.toData() };
   }
 
   /**
-   * A restart: the books of the open orders, and the orders sent and in flight when the state was
-   * saved; they are looked up as the stream connects, only fills not booked yet are reported, and
-   * one Alpaca does not have is reported rejected.
+   * A restart: the books of the open orders, the legs' names, and the orders sent and in flight
+   * when the state was saved; they are looked up as the stream connects, only fills not booked yet
+   * are reported, and one Alpaca does not have is reported rejected.
    */
   restore(d: BrokerBooks, inFlight: readonly TrackedOrder[]): void {
     for (const o of d.booked) this.#booked.set(o.orderId, { qty: o.qty, notional: o.notional, terminal: false, announced: true });
+    this.#legs.restore(d.legs);
+    for (const t of inFlight) if (t.leg === 'sl' || t.leg === 'tp') this.#legs.expect(t.parent ?? '');
     this.#tracked.push(...inFlight);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BrokerPayloadError } from '../../core/errors.js';
 import type { Order, OrderStatus } from '../../core/Order.js';
+import type { VenueOrderSummary } from '../Broker.js';
 
 /** A decimal string from Alpaca (money and quantities are strings on the trading API), as a finite number. */
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string').transform(Number);
@@ -77,5 +78,27 @@ export function orderFromAlpaca(raw: unknown): Order {
     filledAvgPrice: o.filledAvgPrice ?? null,
     submittedAt: submitted,
     updatedAt: o.updatedAt?.getTime() ?? submitted,
+  };
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+/**
+ * Any order Alpaca lists (hand-placed, another program's, a shape the daemon never sends) as a
+ * summary for reports; never throws.
+ */
+export function summarizeAlpacaOrder(raw: unknown): VenueOrderSummary {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const qty = typeof o['qty'] === 'string' && /^-?\d+(\.\d+)?$/.test(o['qty']) ? Number(o['qty']) : null;
+  const notional = text(o['notional']);
+  const orderClass = text(o['orderClass']);
+  return {
+    id: text(o['id']),
+    clientOrderId: text(o['clientOrderId']),
+    symbol: text(o['symbol']),
+    side: text(o['side']),
+    type: [text(o['type']) || '(no type)', orderClass !== '' && orderClass !== 'simple' ? orderClass : '', qty === null && notional !== '' ? `notional $${notional}` : ''].filter((x) => x !== '').join(' '),
+    qty,
+    status: text(o['status']),
   };
 }

@@ -34,6 +34,12 @@ export interface MatchingEngineOptions {
   readonly ids?: { readonly order: () => string; readonly execution: () => string };
   /** Client order id of a bracket's exit; default the entry's with `-sl` / `-tp` (Alpaca gives legs ids of their own). */
   readonly legClientOrderId?: (entry: Order, leg: 'sl' | 'tp' | 'ts') => string;
+  /**
+   * Time in force of a bracket's exits: `entry` gives them the entry's, as Alpaca does (a day
+   * bracket's exits expire at the close); `gtc` (the default, the offline venue's rule so far) keeps
+   * them until filled or canceled.
+   */
+  readonly legTimeInForce?: 'entry' | 'gtc';
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -44,9 +50,16 @@ interface Working {
   session: number;
   /** A stop order whose stop price the quotes have reached: it now trades as a market order. */
   triggered: boolean;
-  /** Exits to open once this entry is completely filled. */
+  /** The exits this entry asked for (stop-loss / take-profit prices, or a trailing stop opened at the fill). */
   readonly bracket?: OrderRequest['bracket'];
-  /** The other exit of a bracket: canceled when this one fills. */
+  /**
+   * A bracket / OTO entry's exits, created with it (Alpaca's `held` legs): off the book (they neither
+   * trade nor count against the position or buying power) until the entry is completely filled.
+   */
+  held?: Working[];
+  /** The entry a held exit waits for (cleared when the exit becomes active). */
+  entry?: Working;
+  /** The other exit of a bracket (one-cancels-other): canceled when this one fills or is canceled. */
   sibling?: Working;
   /** A trailing stop: its stop follows the high-water mark. */
   trail?: { readonly percent?: number | undefined; readonly price?: number | undefined; hwm: number };
@@ -79,6 +92,11 @@ export interface VenueData {
     /** The other exit of a bracket (order id). */
     readonly sibling?: string;
     readonly trail?: { readonly percent?: number | undefined; readonly price?: number | undefined; readonly hwm: number };
+    /**
+     * A bracket / OTO entry's exits, held until it is completely filled (optional: a state written
+     * before held legs existed has none, and restore() creates them from `bracket`).
+     */
+    readonly heldLegs?: ReadonlyArray<{ readonly order: Order }>;
   }>;
 }
 
@@ -111,6 +129,7 @@ export class MatchingEngine {
   readonly #quoteLiquidity: (order: Order) => number;
   readonly #orderId: () => string;
   readonly #legId: (entry: Order, leg: 'sl' | 'tp' | 'ts') => string;
+  readonly #legTif: 'entry' | 'gtc';
   readonly #executionId: () => string;
   /** Replaced, never mutated, on (un)subscribe: an emit walks it without a copy. */
   #listeners: ReadonlyArray<(event: OrderEvent) => void> = [];
@@ -121,6 +140,8 @@ export class MatchingEngine {
   #finishedHead = 0;
   readonly #kept: number;
   readonly #working: Working[] = [];
+  /** Held exits by order id (they are not in #working). */
+  readonly #held = new Map<string, Working>();
   readonly #scratch: Working[] = [];
   readonly #positions = new Map<string, { qty: number; cost: number }>();
   readonly #marks = new Map<string, number>();
@@ -138,6 +159,7 @@ export class MatchingEngine {
     this.#orderId = o.ids?.order ?? (() => `sim-${this.#orderSeq}`);
     this.#executionId = o.ids?.execution ?? (() => `sim-exec-${this.#execSeq}`);
     this.#legId = o.legClientOrderId ?? ((entry, leg) => `${entry.clientOrderId}-${leg}`);
+    this.#legTif = o.legTimeInForce ?? 'gtc';
     this.#kept = o.finishedOrdersKept ?? FINISHED_KEPT;
     if (!(Number.isInteger(this.#kept) && this.#kept >= 0)) throw new RangeError(`finishedOrdersKept must be an integer ≥ 0, got ${this.#kept}`);
     this.#cash = o.startingCash;
@@ -150,22 +172,44 @@ export class MatchingEngine {
     };
   }
 
-  /** Accepts an order (and reports `new`) or throws BrokerRejectError saying why not. */
+  /**
+   * Accepts an order (and reports `new`) or throws BrokerRejectError saying why not. A bracket / OTO
+   * entry's exits are created with it, held (see heldLegs), and reported `new` only when they become
+   * active: once the entry is completely filled.
+   */
   submit(r: OrderRequest): Order {
     this.#validate(r);
     const now = this.#clock.now();
-    const snapshot = this.#open(r, now);
+    const w = this.#open(r, now);
+    this.#holdLegs(w);
+    const snapshot = copyOrder(w.order);
     this.#emit({ kind: 'new', order: snapshot, time: now });
     return snapshot;
   }
 
-  /** Cancels a working order (or expires it: a day order at the close); false when it is unknown or already final. */
+  /**
+   * Cancels a working order (or expires it: a day order at the close); false when it is unknown or
+   * already final. As at Alpaca, canceling one order of a bracket cancels the rest of the group:
+   * an entry takes its held exits with it (no event for them: they were never reported), a held exit
+   * cancels its entry, an active exit its sibling.
+   */
   cancel(orderId: string, status: 'canceled' | 'expired' = 'canceled'): boolean {
+    const held = this.#held.get(orderId);
+    if (held?.entry !== undefined) return this.cancel(held.entry.order.id, status);
     const w = this.#working.find((x) => x.order.id === orderId);
     if (w === undefined) return false;
     this.#remove(w);
+    this.#dropHeld(w, status);
     this.#finish(w.order, status);
+    const s = w.sibling;
+    if (s !== undefined && !isTerminal(s.order.status)) this.cancel(s.order.id, status);
     return true;
+  }
+
+  /** A bracket / OTO entry's exits while they are held (empty once they are active, or for any other order). */
+  heldLegs(entryId: string): Order[] {
+    const w = this.#working.find((x) => x.order.id === entryId);
+    return w?.held === undefined ? [] : w.held.map((l) => copyOrder(l.order));
   }
 
   /**
@@ -177,9 +221,11 @@ export class MatchingEngine {
     const at = this.#working.findIndex((x) => x.order.id === orderId);
     if (at === -1) refuse(`order ${orderId} is not open`);
     const w = this.#working[at]!;
+    const sibling = w.sibling !== undefined && !isTerminal(w.sibling.order.status) ? w.sibling : undefined;
     this.#working.splice(at, 1);
     try {
-      this.#validate(r);
+      // An exit of a bracket is checked as one of its pair: the pair holds its shares once.
+      this.#validate(r, sibling);
     } catch (error) {
       this.#working.splice(at, 0, w);
       throw error;
@@ -189,7 +235,22 @@ export class MatchingEngine {
     this.#remove(w);
     w.order.status = 'canceled';
     w.order.updatedAt = now;
-    return { old: copyOrder(w.order), replacement: this.#open(r, now) };
+    const next = this.#open(w.bracket !== undefined && r.bracket === undefined ? { ...r, bracket: w.bracket } : r, now);
+    // The group stays whole: a replaced entry keeps its held exits (sized to it), a replaced exit its sibling.
+    if (w.held !== undefined) {
+      next.held = w.held;
+      w.held = undefined;
+      for (const leg of next.held) {
+        leg.entry = next;
+        leg.order.qty = next.order.qty;
+        leg.order.updatedAt = now;
+      }
+    }
+    if (sibling !== undefined) {
+      next.sibling = sibling;
+      sibling.sibling = next;
+    }
+    return { old: copyOrder(w.order), replacement: copyOrder(next.order) };
   }
 
   /**
@@ -227,6 +288,7 @@ export class MatchingEngine {
       if (w.session === -1) w.session = day;
       else if (o.timeInForce === 'day' && o.type !== 'market' && day !== w.session) {
         this.#remove(w);
+        this.#dropHeld(w, 'expired');
         this.#finish(o, 'expired');
         continue;
       }
@@ -273,6 +335,7 @@ export class MatchingEngine {
         ...(w.bracket === undefined ? {} : { bracket: w.bracket }),
         ...(w.sibling === undefined ? {} : { sibling: w.sibling.order.id }),
         ...(w.trail === undefined ? {} : { trail: { ...w.trail } }),
+        ...(w.held === undefined ? {} : { heldLegs: w.held.map((l) => ({ order: copyOrder(l.order) })) }),
       })),
     };
   }
@@ -287,11 +350,28 @@ export class MatchingEngine {
     this.#marks.clear();
     for (const m of d.marks) this.#marks.set(m.symbol, m.price);
     this.#working.length = 0;
+    this.#held.clear();
     for (const w of d.working) {
       const order: Mutable<Order> = { ...w.order };
       this.#orders.set(order.id, order);
       this.#byClientId.set(order.clientOrderId, order.id);
-      this.#working.push({ order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }), ...(w.trail === undefined ? {} : { trail: { ...w.trail } }) });
+      const entry: Working = { order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }), ...(w.trail === undefined ? {} : { trail: { ...w.trail } }) };
+      this.#working.push(entry);
+      if (w.heldLegs !== undefined) {
+        const legs = w.heldLegs.map((l): Working => {
+          const leg: Mutable<Order> = { ...l.order };
+          this.#orders.set(leg.id, leg);
+          this.#byClientId.set(leg.clientOrderId, leg.id);
+          const lw: Working = { order: leg, session: -1, triggered: false, entry };
+          this.#held.set(leg.id, lw);
+          return lw;
+        });
+        this.#link(legs);
+        if (legs.length > 0) entry.held = legs;
+      } else {
+        // A state written before exits were created with their entry: hold them now.
+        this.#holdLegs(entry);
+      }
     }
     for (const w of d.working) {
       if (w.sibling === undefined) continue;
@@ -315,15 +395,74 @@ export class MatchingEngine {
     return this.#marks.get(symbol);
   }
 
-  /** Opens an accepted order on the book (checked already) and returns its snapshot. */
-  #open(r: OrderRequest, now: number, hwm = r.trail === undefined ? undefined : this.#marks.get(r.symbol)): Order {
+  /** Opens an accepted order on the book (checked already). */
+  #open(r: OrderRequest, now: number, hwm = r.trail === undefined ? undefined : this.#marks.get(r.symbol)): Working {
     this.#orderSeq++;
     const trail = r.trail === undefined || hwm === undefined ? undefined : { percent: r.trail.percent, price: r.trail.price, hwm };
     const order: Mutable<Order> = orderFromRequest(trail === undefined ? r : { ...r, stopPrice: trailStop(trail, trail.hwm) }, this.#orderId(), 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
-    this.#working.push({ order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }), ...(trail === undefined ? {} : { trail }) });
-    return copyOrder(order);
+    const w: Working = { order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }), ...(trail === undefined ? {} : { trail }) };
+    this.#working.push(w);
+    return w;
+  }
+
+  /**
+   * A bracket's exits (a stop and a take-profit limit) or an OTO's one exit, created with the entry
+   * as Alpaca creates them: sells of the entry's quantity, with ids and client order ids of their
+   * own (the entry's with `-sl` / `-tp` by default, so the exits belong to the entry's strategy),
+   * submitted with it, held until it is completely filled. A trailing-stop exit (not an Alpaca
+   * bracket) is opened at the fill instead: it trails from the entry's price.
+   */
+  #holdLegs(entry: Working): void {
+    const b = entry.bracket;
+    if (b === undefined || (b.stopLoss === undefined && b.takeProfit === undefined)) return;
+    const o = entry.order;
+    const legs: Working[] = [];
+    for (const [suffix, type, price] of [
+      ['sl', 'stop', b.stopLoss],
+      ['tp', 'limit', b.takeProfit],
+    ] as const) {
+      if (price === undefined) continue;
+      this.#orderSeq++;
+      const timeInForce = this.#legTif === 'entry' ? o.timeInForce : 'gtc';
+      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.qty, type, timeInForce, clientOrderId: this.#legId(o, suffix), strategyId: '', ...(type === 'stop' ? { stopPrice: price } : { limitPrice: price }) };
+      const leg: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', o.submittedAt);
+      this.#orders.set(leg.id, leg);
+      this.#byClientId.set(leg.clientOrderId, leg.id);
+      const w: Working = { order: leg, session: -1, triggered: false, entry };
+      this.#held.set(leg.id, w);
+      legs.push(w);
+    }
+    this.#link(legs);
+    entry.held = legs;
+  }
+
+  /** A bracket's two exits are one-cancels-other. */
+  #link(legs: readonly Working[]): void {
+    if (legs.length !== 2) return;
+    legs[0]!.sibling = legs[1]!;
+    legs[1]!.sibling = legs[0]!;
+  }
+
+  /**
+   * An entry ended before it was completely filled (canceled, expired, rejected): its held exits
+   * end with it, untraded and unreported. Alpaca activates a bracket's exits only once the entry is
+   * completely filled, and canceling one order of the group cancels the rest: shares bought by a
+   * partly filled entry stay without exits.
+   */
+  #dropHeld(w: Working, status: 'canceled' | 'expired'): void {
+    const legs = w.held;
+    if (legs === undefined) return;
+    w.held = undefined;
+    const now = this.#clock.now();
+    for (const leg of legs) {
+      this.#held.delete(leg.order.id);
+      leg.entry = undefined;
+      leg.order.status = status;
+      leg.order.updatedAt = now;
+      this.#remove(leg);
+    }
   }
 
   /** A trailing stop's high-water mark moves up to `price` (never down), its stop with it. */
@@ -335,41 +474,29 @@ export class MatchingEngine {
   }
 
   /**
-   * A bracket's exits, once its entry is completely filled: a stop and a take-profit limit for the
-   * filled quantity, good till canceled, linked so that one filling cancels the other. Client ids are
-   * the entry's with `-sl` / `-tp`, so the exits belong to the entry's strategy. When both could trade
-   * on one bar, the stop (opened first) goes first: the pessimistic reading of a bar.
+   * The entry is completely filled: its held exits go on the book (`new`), linked so that one filling
+   * cancels the other. When both could trade on one bar, the stop (first) goes first: the
+   * pessimistic reading of a bar. A trailing-stop exit opens now, trailing from the entry's price.
    */
-  #openBracket(entry: Working, time: number): void {
-    const b = entry.bracket!;
+  #activateLegs(entry: Working, time: number): void {
     const o = entry.order;
-    if (b.trail !== undefined) {
-      // A trailing stop alone, trailing from the entry's price.
-      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: this.#legId(o, 'ts'), strategyId: '', trail: b.trail };
-      const leg = this.#open(r, time, o.filledAvgPrice ?? 0);
-      this.#emit({ kind: 'new', order: leg, time });
+    const legs = entry.held;
+    if (legs !== undefined) {
+      entry.held = undefined;
+      for (const leg of legs) {
+        this.#held.delete(leg.order.id);
+        leg.entry = undefined;
+        leg.order.updatedAt = time;
+        this.#working.push(leg);
+      }
+      for (const leg of legs) this.#emit({ kind: 'new', order: copyOrder(leg.order), time });
       return;
     }
-    const legs: Working[] = [];
-    for (const [suffix, type, price] of [
-      ['sl', 'stop', b.stopLoss],
-      ['tp', 'limit', b.takeProfit],
-    ] as const) {
-      if (price === undefined) continue;
-      this.#orderSeq++;
-      const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type, timeInForce: 'gtc', clientOrderId: this.#legId(o, suffix), strategyId: '', ...(type === 'stop' ? { stopPrice: price } : { limitPrice: price }) };
-      const leg: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', time);
-      this.#orders.set(leg.id, leg);
-      this.#byClientId.set(leg.clientOrderId, leg.id);
-      const w: Working = { order: leg, session: -1, triggered: false };
-      this.#working.push(w);
-      legs.push(w);
-    }
-    if (legs.length === 2) {
-      legs[0]!.sibling = legs[1]!;
-      legs[1]!.sibling = legs[0]!;
-    }
-    for (const w of legs) this.#emit({ kind: 'new', order: copyOrder(w.order), time });
+    const trail = entry.bracket?.trail;
+    if (trail === undefined) return;
+    const r: OrderRequest = { symbol: o.symbol, side: 'sell', qty: o.filledQty, type: 'stop', timeInForce: 'gtc', clientOrderId: this.#legId(o, 'ts'), strategyId: '', trail };
+    const leg = this.#open(r, time, o.filledAvgPrice ?? 0);
+    this.#emit({ kind: 'new', order: copyOrder(leg.order), time });
   }
 
   /** The working orders, copied into a reused array: events may add or cancel orders during a walk. */
@@ -395,6 +522,7 @@ export class MatchingEngine {
     const commission = this.#commission.commission(qty, price);
     if (o.side === 'buy' && qty * price + commission > this.#cash + 1e-9) {
       this.#remove(w);
+      this.#dropHeld(w, 'canceled');
       this.#reject(o, `insufficient cash at fill: ${qty} ${o.symbol} @ ${price} costs ${(qty * price + commission).toFixed(2)}, cash is ${this.#cash.toFixed(2)}`);
       return;
     }
@@ -419,7 +547,7 @@ export class MatchingEngine {
     if (done) this.#remove(w);
     this.#emit({ kind: done ? 'fill' : 'partial_fill', order: copyOrder(o), fill, time });
     if (!done) return;
-    if (w.bracket !== undefined) this.#openBracket(w, time);
+    if (w.bracket !== undefined) this.#activateLegs(w, time);
     if (w.sibling !== undefined && this.#working.includes(w.sibling)) this.cancel(w.sibling.order.id);
   }
 
@@ -439,7 +567,8 @@ export class MatchingEngine {
     else this.#positions.set(f.symbol, p);
   }
 
-  #validate(r: OrderRequest): void {
+  /** `pairedWith`: the working exit a replaced exit is paired with (one-cancels-other). */
+  #validate(r: OrderRequest, pairedWith?: Working): void {
     if (r.clientOrderId.length === 0 || r.clientOrderId.length > MAX_CLIENT_ORDER_ID) refuse(`client_order_id must be 1 to ${MAX_CLIENT_ORDER_ID} characters`);
     if (this.#byClientId.has(r.clientOrderId)) refuse('client_order_id must be unique');
     if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) refuse(`invalid symbol "${r.symbol}"`);
@@ -466,8 +595,9 @@ export class MatchingEngine {
     }
     if (r.side === 'sell') {
       const held = this.#positions.get(r.symbol)?.qty ?? 0;
-      const available = held - this.#workingQty(r.symbol, 'sell');
-      if (r.qty > available) refuse(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
+      const available = held - this.#workingQty(r.symbol, 'sell', pairedWith);
+      const needed = pairedWith === undefined ? r.qty : Math.max(r.qty, pairedWith.order.qty - pairedWith.order.filledQty);
+      if (needed > available) refuse(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
     } else {
       const price = r.limitPrice ?? r.stopPrice ?? this.#marks.get(r.symbol);
       if (price !== undefined) {
@@ -478,9 +608,29 @@ export class MatchingEngine {
     }
   }
 
-  #workingQty(symbol: string, side: 'buy' | 'sell'): number {
+  /**
+   * What working orders on `symbol` and `side` still ask for. The two exits of a bracket are
+   * one-cancels-other: at most one of them trades, so the pair counts once, for the larger remainder
+   * (Alpaca counts the pair once when it checks a new sell, though each leg's quantity shows in the
+   * position's `qty_available`). `skip`: an exit left out (its pair is being replaced).
+   */
+  #workingQty(symbol: string, side: 'buy' | 'sell', skip?: Working): number {
     let q = 0;
-    for (const { order: o } of this.#working) if (o.symbol === symbol && o.side === side) q += o.qty - o.filledQty;
+    let pairs: Set<Working> | undefined;
+    for (let i = 0; i < this.#working.length; i++) {
+      const w = this.#working[i]!;
+      const o = w.order;
+      if (o.symbol !== symbol || o.side !== side || w === skip) continue;
+      const s = w.sibling;
+      if (s === undefined || s === skip || isTerminal(s.order.status)) {
+        q += o.qty - o.filledQty;
+        continue;
+      }
+      pairs ??= new Set();
+      if (pairs.has(s)) continue;
+      pairs.add(w);
+      q += Math.max(o.qty - o.filledQty, s.order.qty - s.order.filledQty);
+    }
     return q;
   }
 

@@ -1,9 +1,9 @@
 import type { Bar } from '../../core/Bar.js';
 import { BrokerRejectError } from '../../core/errors.js';
-import type { Order, OrderRequest } from '../../core/Order.js';
+import type { OrderRequest } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
 import type { Position } from '../../core/Position.js';
-import type { Broker, BrokerAccount } from '../Broker.js';
+import type { Broker, BrokerAccount, VenueOrderSummary } from '../Broker.js';
 import { orderFromRequest } from '../orderFromRequest.js';
 import type { MatchingEngine } from './MatchingEngine.js';
 
@@ -49,8 +49,8 @@ export class SimBroker implements Broker {
     return Promise.resolve(this.#venue.positions());
   }
 
-  getOpenOrders(): Promise<Order[]> {
-    return Promise.resolve(this.#venue.openOrders());
+  getOpenOrders(): Promise<VenueOrderSummary[]> {
+    return Promise.resolve(this.#venue.openOrders().map((o) => ({ id: o.id, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, status: o.status })));
   }
 
   onOrderEvent(listener: (event: OrderEvent) => void): () => void {

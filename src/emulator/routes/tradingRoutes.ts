@@ -21,8 +21,14 @@ const DAY = 86_400_000;
 /** The trading API the daemon uses (Alpaca Trading API v2), over the emulated paper account. */
 export function tradingRoutes(d: TradingRouteDeps): Route[] {
   const { venue, calendar, now, faults } = d;
-  // A bracket entry shows its exits nested under `legs` (as Alpaca does with nested=true and on the entry itself).
-  const order = (r: OrderRecord): Record<string, unknown> => orderJson(r, calendar, r.legs.map((id) => venue.order(id)!).filter((x) => x !== undefined));
+  /**
+   * A bracket / OTO entry with its exits nested under `legs`: in the POST answer, in GET
+   * /v2/orders/{id} and by client order id (Alpaca's `nested` there "was never actually in place":
+   * alpacahq/alpaca-trade-api-go#208, the order comes with its legs), and in lists with nested=true.
+   */
+  const order = (r: OrderRecord): Record<string, unknown> => orderJson(r, calendar, r.legs.map((id) => venue.order(id)).filter((x) => x !== undefined));
+  /** The order alone (`legs: null`): lists without nested=true, where each leg is an order of its own. */
+  const flat = (r: OrderRecord): Record<string, unknown> => orderJson(r, calendar);
   const findOrder = (id: string): OrderRecord => venue.order(id) ?? notFoundOrder();
   const position = (symbolOrId: string): ReturnType<EmulatedVenue['positions']>[number] | undefined =>
     venue.positions().find((p) => p.symbol === symbolOrId || p.assetId === symbolOrId);
@@ -50,16 +56,22 @@ export function tradingRoutes(d: TradingRouteDeps): Route[] {
         const until = timeParam(query, 'until', 422) ?? Number.POSITIVE_INFINITY;
         const symbols = new Set(listParam(query, 'symbols'));
         const side = query.get('side');
+        const nested = enumParam(query, 'nested', 422, ['true', 'false'] as const, 'false') === 'true';
+        // Every order of a bracket is listed as an order of its own, nested or not (its exits also show
+        // under the entry with nested=true). A `held` exit is not open at Alpaca: "one is opened at a
+        // time. The other orders are held" (alpacahq/alpaca-trade-api-js#87); it lists with the closed
+        // ones (alpacahq/alpaca-trade-api-python#322).
+        const closed = (r: OrderRecord): boolean => isFinal(r.status) || r.status === 'held';
         let list = venue.orders().filter((r) => {
-          if (status === 'open' && isFinal(r.status)) return false;
-          if (status === 'closed' && !isFinal(r.status)) return false;
+          if (status === 'open' && closed(r)) return false;
+          if (status === 'closed' && !closed(r)) return false;
           const t = r.order.submittedAt;
           if (t <= after || t >= until) return false;
           if (symbols.size > 0 && !symbols.has(r.order.symbol)) return false;
           return side === null || side === r.order.side;
         });
         if (direction === 'desc') list = list.reverse();
-        return ok(list.slice(0, limit).map(order));
+        return ok(list.slice(0, limit).map(nested ? order : flat));
       },
     },
     {

@@ -51,8 +51,6 @@ export class EmulatedVenue {
   readonly #byClientId = new Map<string, string>();
   /** An order the venue takes off the book itself (a fault's rejection): the engine's cancel event is not reported. */
   #silenced: string | null = null;
-  /** The bracket entry whose exits the engine is opening. */
-  #legParent: string | null = null;
   readonly #assetIds = new Map<string, string>();
   readonly #lastdayPrice = new Map<string, number>();
   #listeners: ReadonlyArray<(u: TradeUpdate) => void> = [];
@@ -75,8 +73,9 @@ export class EmulatedVenue {
       commission: noCommission,
       ids: { order: () => seededUuid(random), execution: () => seededUuid(random) },
       quoteLiquidity: (order) => this.#partialSize(order),
-      // Alpaca gives a bracket's exits client order ids of their own.
+      // Alpaca gives a bracket's exits client order ids of their own, and the entry's time in force.
       legClientOrderId: () => seededUuid(random),
+      legTimeInForce: 'entry',
     });
     this.#engine.onEvent((e) => this.#onEngineEvent(e));
   }
@@ -103,7 +102,6 @@ export class EmulatedVenue {
 
   /** Accepts an order or throws the ApiError Alpaca would answer. */
   submit(n: NewOrder): OrderRecord {
-    this.#legParent = null;
     this.#checkTrading();
     const assetId = this.#assetIds.get(n.symbol);
     if (assetId === undefined) throw invalid(`asset "${n.symbol}" not found`);
@@ -126,7 +124,15 @@ export class EmulatedVenue {
     };
     const order = this.#call(() => this.#engine.submit(request));
     const orderClass = n.bracket === undefined ? '' : n.bracket.stopLoss !== undefined && n.bracket.takeProfit !== undefined ? 'bracket' : 'oto';
-    return this.#open(order, assetId, n.extendedHours, null, orderClass, n.trail ?? null);
+    this.#open(order, assetId, n.extendedHours, null, orderClass, n.trail ?? null);
+    const entry = this.#records.get(order.id)!;
+    // Alpaca creates a bracket's (or an OTO's) exits with the entry, orders of their own, `held` until
+    // it is completely filled; the stream says nothing of them until then (see #onEngineEvent).
+    for (const leg of this.#engine.heldLegs(order.id)) {
+      this.#open(leg, assetId, false, null, orderClass, null, order.id);
+      entry.legs.push(leg.id);
+    }
+    return copyRecord(entry);
   }
 
   /**
@@ -221,7 +227,22 @@ export class EmulatedVenue {
     r.replacedBy = replacement.id;
     r.updatedAt = now;
     this.#emit({ event: 'replaced', order: copyRecord(r), timestamp: now });
-    return this.#open(replacement, r.assetId, r.extendedHours, r.order.id, r.orderClass);
+    this.#open(replacement, r.assetId, r.extendedHours, r.order.id, r.orderClass, null, r.parentId);
+    const next = this.#records.get(replacement.id)!;
+    // The group stays whole: a replaced entry's held exits follow the replacement (sized to it), and
+    // a replaced exit takes its place under its entry.
+    for (const id of r.legs) {
+      const leg = this.#records.get(id);
+      if (leg === undefined || leg.status !== 'held') continue;
+      leg.parentId = next.order.id;
+      leg.order = this.#engine.order(id) ?? leg.order;
+      leg.updatedAt = now;
+      next.legs.push(id);
+    }
+    if (next.legs.length > 0) r.legs = r.legs.filter((id) => !next.legs.includes(id));
+    const parent = r.parentId === null ? undefined : this.#records.get(r.parentId);
+    if (parent !== undefined) parent.legs = parent.legs.map((id) => (id === r.order.id ? next.order.id : id));
+    return copyRecord(next);
   }
 
   /** Sells all or part of a position at market (DELETE /v2/positions/{symbol}); returns the order. */
@@ -297,12 +318,14 @@ export class EmulatedVenue {
     return { cash, longMarketValue, equity: cash + longMarketValue, lastEquity: this.#lastEquity, buyingPower: Math.max(0, this.#engine.buyingPower()) };
   }
 
-  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null, orderClass: OrderRecord['orderClass'] = '', trail: OrderRecord['trail'] = null): OrderRecord {
+  /** Records an order the engine accepted; `parentId`: a bracket / OTO exit, held (not reported) until its entry is filled. */
+  #open(order: Order, assetId: string, extendedHours: boolean, replaces: string | null, orderClass: OrderRecord['orderClass'] = '', trail: OrderRecord['trail'] = null, parentId: string | null = null): OrderRecord {
     const now = this.#o.clock.now();
+    const held = parentId !== null && replaces === null;
     const routed = this.isOpen(now);
     const r: OrderRecord = {
       order,
-      status: routed ? 'new' : 'accepted',
+      status: held ? 'held' : routed ? 'new' : 'accepted',
       assetId,
       extendedHours,
       createdAt: now,
@@ -316,12 +339,14 @@ export class EmulatedVenue {
       replaces,
       orderClass,
       legs: [],
+      parentId,
       trail,
       hwm: this.#engine.highWaterMark(order.id),
     };
     this.#records.set(order.id, r);
     this.#byClientId.set(order.clientOrderId, order.id);
     this.#sequence.push(order.id);
+    if (held) return copyRecord(r);
     if (routed) this.#emit({ event: 'new', order: copyRecord(r), timestamp: now });
     else this.#unrouted.add(order.id);
     return copyRecord(r);
@@ -329,17 +354,20 @@ export class EmulatedVenue {
 
   #onEngineEvent(e: OrderEvent): void {
     const r = this.#records.get(e.order.id);
-    // A bracket's exits, opened by the engine as its entry filled: they become orders of their own.
-    if (r === undefined && e.kind === 'new' && this.#legParent !== null) {
-      const parent = this.#records.get(this.#legParent)!;
-      const leg = this.#open(e.order, parent.assetId, false, null, parent.orderClass);
-      parent.legs.push(leg.order.id);
-      // Every exit is open: anything new after this is not one of them.
-      if (parent.legs.length === (parent.orderClass === 'bracket' ? 2 : 1)) this.#legParent = null;
+    if (r === undefined || e.order.id === this.#silenced) return;
+    if (e.kind === 'new') {
+      // `new` for an order of its own is reported by #open (its record does not exist yet when the
+      // engine announces it). Here: a held exit becomes active, its entry completely filled. Alpaca's
+      // docs say the exits are "activated" then; the stream reports each as `new` (it is routed).
+      if (r.status !== 'held') return;
+      const routed = this.isOpen(e.time);
+      r.order = e.order;
+      r.status = routed ? 'new' : 'accepted';
+      r.updatedAt = e.time;
+      if (routed) this.#emit({ event: 'new', order: copyRecord(r), timestamp: e.time });
+      else this.#unrouted.add(r.order.id);
       return;
     }
-    // `new` is reported by #open (the record does not exist yet when the engine announces it).
-    if (r === undefined || e.kind === 'new' || e.order.id === this.#silenced) return;
     r.order = e.order;
     r.updatedAt = e.time;
     switch (e.kind) {
@@ -347,8 +375,6 @@ export class EmulatedVenue {
       case 'partial_fill': {
         r.status = e.kind === 'fill' ? 'filled' : 'partially_filled';
         if (e.kind === 'fill') r.filledAt = e.time;
-        // The engine opens a bracket's exits right after this event: they belong to this entry.
-        this.#legParent = e.kind === 'fill' && r.orderClass !== '' && r.legs.length === 0 ? r.order.id : null;
         const positionQty = this.#engine.positions().find((p) => p.symbol === e.fill.symbol)?.qty ?? 0;
         this.#emit({ event: e.kind, order: copyRecord(r), timestamp: e.time, execution: { id: e.fill.executionId, price: e.fill.price, qty: e.fill.qty, positionQty } });
         return;
@@ -360,12 +386,35 @@ export class EmulatedVenue {
         else r.expiredAt = e.time;
         this.#unrouted.delete(r.order.id);
         this.#emit({ event: e.kind, order: copyRecord(r), timestamp: e.time });
+        this.#endHeldLegs(r, e.time);
         return;
       case 'rejected':
         r.status = 'rejected';
         r.failedAt = e.time;
         this.#emit({ event: 'rejected', order: copyRecord(r), timestamp: e.time });
+        this.#endHeldLegs(r, e.time);
         return;
+    }
+  }
+
+  /**
+   * An entry ended before it was completely filled: its held exits end with it (the engine has
+   * marked them), reported after it. Alpaca: "If any one of the orders is canceled, any remaining
+   * open order in the group is canceled", and the exits are activated only once the entry is
+   * completely filled, so a partly filled entry's shares are left without exits.
+   */
+  #endHeldLegs(entry: OrderRecord, time: number): void {
+    for (const id of entry.legs) {
+      const leg = this.#records.get(id);
+      if (leg === undefined || leg.status !== 'held') continue;
+      const o = this.#engine.order(id);
+      const status = o?.status === 'expired' ? 'expired' : 'canceled';
+      if (o !== undefined) leg.order = o;
+      leg.status = status;
+      leg.updatedAt = time;
+      if (status === 'canceled') leg.canceledAt = time;
+      else leg.expiredAt = time;
+      this.#emit({ event: status, order: copyRecord(leg), timestamp: time });
     }
   }
 
@@ -386,6 +435,7 @@ export class EmulatedVenue {
     r.failedAt = now;
     r.updatedAt = now;
     this.#emit({ event: 'rejected', order: copyRecord(r), timestamp: now });
+    this.#endHeldLegs(r, now);
   }
 
   /** How much of `order` trades on one quote: all of it, except `partialFillRate` of the time a random part. */

@@ -1,7 +1,10 @@
 import type { Order } from '../../core/Order.js';
 
-/** Alpaca's order statuses the emulator produces (`accepted`: received while the market is closed, not yet routed). */
-export type AlpacaOrderStatus = 'accepted' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected' | 'replaced';
+/**
+ * Alpaca's order statuses the emulator produces (`accepted`: received while the market is closed, not
+ * yet routed; `held`: a bracket / OTO exit waiting for its entry to be completely filled).
+ */
+export type AlpacaOrderStatus = 'accepted' | 'new' | 'held' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected' | 'replaced';
 
 /** An order as Alpaca shows it: the matching engine's order plus the lifecycle times Alpaca reports. */
 export interface OrderRecord {
@@ -18,10 +21,12 @@ export interface OrderRecord {
   replacedAt: number | null;
   replacedBy: string | null;
   readonly replaces: string | null;
-  /** `bracket` for a bracket's entry and its exits, `` for a simple order. */
+  /** `bracket` / `oto` for such an entry and its exits, `` for a simple order. */
   readonly orderClass: '' | 'bracket' | 'oto';
-  /** A bracket entry's exits (order ids), once it is filled. */
+  /** A bracket / OTO entry's exits (order ids), created with it. */
   legs: string[];
+  /** An exit's entry (order id); null for any other order. */
+  parentId: string | null;
   /** A trailing stop's trail (`percent` a fraction, or `price`), and its high-water mark now. */
   readonly trail: { readonly percent?: number; readonly price?: number } | null;
   hwm: number | null;

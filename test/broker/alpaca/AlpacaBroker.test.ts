@@ -10,6 +10,11 @@ import type { OrderRequest } from '../../../src/core/Order.js';
 import type { OrderEvent } from '../../../src/core/OrderEvent.js';
 import { KEY, OPEN_0211, SECRET, startEmulator, until, type TestEmulator } from '../../emulator/harness.js';
 import { admin } from '../../emulator/wsClient.js';
+import { buildTradingCore, type TradingCore } from '../../../src/engine/buildTradingCore.js';
+import { VenueClock } from '../../../src/core/VenueClock.js';
+import { captureEngineState, restoreEngineState } from '../../../src/engine/engineState.js';
+import { engineStateSchema, type EngineState } from '../../../src/persistence/engineStateSchema.js';
+import { Scripted, type Script } from '../../execution/coreHarness.js';
 
 const T0 = OPEN_0211 + 20_000;
 let seq = 0;
@@ -121,7 +126,7 @@ describe('AlpacaBroker restarting', () => {
     t.emulator.venue.submit({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-old-1', extendedHours: false });
     t.emulator.venue.matchNow('AAPL');
     const { broker, events } = brokerOn(t);
-    broker.restore({ booked: [] }, [
+    broker.restore({ booked: [], legs: [] }, [
       { clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 },
       { clientOrderId: 's1-old-2', strategyId: 's1', symbol: 'MSFT', side: 'sell', qty: 2 },
     ]);
@@ -193,7 +198,7 @@ describe('AlpacaBroker restarting through errors', () => {
     t.emulator.venue.matchNow('AAPL');
     await admin(t.urls.adminUrl, '/faults', { type: 'http_errors', api: 'trading', status: 503, count: 2 });
     const { broker, events } = brokerOn(t);
-    broker.restore({ booked: [] }, [{ clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 }]);
+    broker.restore({ booked: [], legs: [] }, [{ clientOrderId: 's1-old-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 3 }]);
     await broker.start();
     expect(events.map((x) => [x.kind, x.order.clientOrderId])).toEqual([
       ['new', 's1-old-1'],
@@ -220,7 +225,7 @@ describe('AlpacaBroker stopping', () => {
 });
 
 describe('AlpacaBroker bracket entries on the emulator', () => {
-  it('sends order_class bracket; the exits Alpaca opens are booked to the entry’s strategy (-sl / -tp)', async () => {
+  it('sends order_class bracket; the exits Alpaca creates with it (in its answer) are booked to the entry’s strategy (-sl / -tp)', async () => {
     const { t, broker, events } = await openBroker();
     try {
       // 09:30:20: the ask is 171.21 (the 09:30:15 high); at 09:30:30 the bid falls to 170.69, under the stop.
@@ -233,9 +238,9 @@ describe('AlpacaBroker bracket entries on the emulator', () => {
       await until(() => events.some((x) => x.kind === 'canceled'), 5000, 'the other exit canceled');
       expect(events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`)).toEqual([
         'new s1-r-bracket',
-        'fill s1-r-bracket 4@171.21',
         'new s1-r-bracket-sl',
         'new s1-r-bracket-tp',
+        'fill s1-r-bracket 4@171.21',
         'fill s1-r-bracket-sl 4@170.69',
         'canceled s1-r-bracket-tp',
       ]);
@@ -292,23 +297,55 @@ describe('a strategy with protective exits, in Alpaca mode', () => {
   });
 });
 
+/** The trading core with one scripted strategy (`trail`) on AlpacaBroker, started on `t`; the order events its books hear. */
+async function coreOn(t: TestEmulator, script: Script, restoreFrom?: EngineState) {
+  const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+  const wall = new LiveClock();
+  const broker = new AlpacaBroker({ client: e.client, tradeStreamUrl: e.tradeStreamUrl, budget: new RequestBudget(wall, 190), clock: wall, log: pino({ level: 'silent' }) });
+  const core = buildTradingCore({
+    strategies: [{ id: 'trail', type: 'scripted', symbols: ['AAPL'], capital: 10_000, params: {} }],
+    broker,
+    clock: new VenueClock(wall, t.emulator.clock.now()),
+    runId: 'r',
+    maxPositionPct: 1,
+    estimateCommission: () => 0,
+    logger: pino({ level: 'silent' }),
+    createStrategy: () => new Scripted(script),
+  });
+  const events: string[] = [];
+  core.bus.on('order.update', ({ event: x }) => events.push(`${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' || x.kind === 'partial_fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`));
+  if (restoreFrom !== undefined) {
+    restoreEngineState(core, null, restoreFrom);
+    const d = core.execution.toData();
+    const held = new Set(d.held.map((h) => h.request.clientOrderId));
+    broker.restore(restoreFrom.broker ?? { booked: [], legs: [] }, d.inFlight.filter((o) => !held.has(o.clientOrderId)));
+  }
+  core.execution.start();
+  core.runner.start();
+  await broker.start();
+  return { core, broker, events };
+}
+
+/** What a restart reads back: the core's state with the broker's books, through JSON and the schema. */
+function saved(core: TradingCore, broker: AlpacaBroker): EngineState {
+  const s = captureEngineState(core, null, { lastBarTime: null, lastBarTimes: new Map(), fills: new Map(), broker: broker.toData(), unallocatedCash: null, capitalFlows: [] });
+  return engineStateSchema.parse(JSON.parse(JSON.stringify(s)));
+}
+
 describe('AlpacaBroker trailing stops on the emulator', () => {
-  it('sends the trailing stop once the entry fills; it follows the mark and its fill is the strategy’s', async () => {
-    const { t, broker, events } = await openBroker();
+  it('the daemon sends the trailing stop once the entry fills (Alpaca’s brackets take none); it follows the mark and its fill is the strategy’s', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const { core, broker, events } = await coreOn(t, (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 4, { trailingStop: { percent: 0.002 } }));
     try {
-      broker.submit(request({ clientOrderId: 's1-r-trail', qty: 4, bracket: { trail: { percent: 0.002 } } }));
-      await until(() => t.emulator.venue.orderByClientId('s1-r-trail-ts') !== undefined, 5000, 'the trailing stop');
-      const ts = t.emulator.venue.orderByClientId('s1-r-trail-ts')!;
+      core.bus.emit('bar', { symbol: 'AAPL', time: T0, open: 171.14, high: 171.2, low: 171.1, close: 171.2, volume: 100 });
+      await until(() => t.emulator.venue.orderByClientId('trail-r-1-ts') !== undefined, 5000, 'the trailing stop');
+      const ts = t.emulator.venue.orderByClientId('trail-r-1-ts')!;
       // Trailing 0.2 % from the mark 171.20 (the 09:30:15 quote's middle): stop 170.85.
       expect([ts.trail, ts.hwm, ts.order.stopPrice, ts.order.side, ts.order.qty]).toEqual([{ percent: 0.002 }, 171.2, 170.85, 'sell', 4]);
       t.emulator.step(15_000);
-      await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-trail-ts'), 5000, 'the trailing fill');
-      expect(events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`)).toEqual([
-        'new s1-r-trail',
-        'fill s1-r-trail 4@171.21',
-        'new s1-r-trail-ts',
-        'fill s1-r-trail-ts 4@170.69',
-      ]);
+      await until(() => events.some((x) => x === 'fill trail-r-1-ts 4@170.69'), 5000, 'the trailing fill');
+      expect(events).toEqual(['new trail-r-1', 'fill trail-r-1 4@171.21', 'new trail-r-1-ts', 'fill trail-r-1-ts 4@170.69']);
+      expect(core.runner.runners[0]!.ledger.positionQty('AAPL')).toBe(0);
     } finally {
       await closeBroker(t, broker);
     }
@@ -318,7 +355,8 @@ describe('AlpacaBroker trailing stops on the emulator', () => {
     const { t, broker, events } = await openBroker();
     try {
       broker.submit(request({ clientOrderId: 's1-r-oto', qty: 2, bracket: { stopLoss: 170.8 } }));
-      await until(() => t.emulator.venue.orderByClientId('s1-r-oto')?.legs.length === 1, 5000, 'the leg');
+      await until(() => t.emulator.venue.orderByClientId('s1-r-oto')?.status === 'filled', 5000, 'the entry');
+      expect(t.emulator.venue.orderByClientId('s1-r-oto')?.legs).toHaveLength(1);
       expect(t.emulator.venue.orderByClientId('s1-r-oto')?.orderClass).toBe('oto');
       t.emulator.step(15_000);
       await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-oto-sl'), 5000, 'the stop');
@@ -326,5 +364,72 @@ describe('AlpacaBroker trailing stops on the emulator', () => {
     } finally {
       await closeBroker(t, broker);
     }
+  });
+});
+
+describe('restarting with protective exits (Alpaca mode)', () => {
+  it('a bracket’s leg that fills while the daemon is down is booked to the strategy after the restart; nothing is external', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const first = await coreOn(t, (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 4, { stopLoss: 170.8, takeProfit: 171.8 }));
+    first.core.bus.emit('bar', { symbol: 'AAPL', time: T0, open: 171.14, high: 171.2, low: 171.1, close: 171.2, volume: 100 });
+    const ledger = first.core.runner.runners[0]!.ledger;
+    await until(() => ledger.positionQty('AAPL') === 4, 5000, 'the entry booked');
+    await until(() => first.events.includes('new trail-r-1-tp'), 5000, 'the legs named');
+    const state = saved(first.core, first.broker);
+    expect(state.execution.inFlight.map((o) => [o.clientOrderId, o.leg, o.orderId !== null])).toEqual([
+      ['trail-r-1-sl', 'sl', true],
+      ['trail-r-1-tp', 'tp', true],
+    ]);
+    first.broker.stop();
+    first.core.execution.stop();
+    // While the daemon is down, the bid falls under the stop: the leg fills, the other is canceled.
+    t.emulator.step(15_000);
+    expect(t.emulator.venue.positions()).toEqual([]);
+    const second = await coreOn(t, () => {}, state);
+    const again = second.core.runner.runners[0]!.ledger;
+    await until(() => again.positionQty('AAPL') === 0, 5000, 'the stop booked');
+    expect(again.closedTrades.map((x) => [x.qty, x.entryPrice, x.exitPrice])).toEqual([[4, 171.21, 170.69]]);
+    expect(second.events).toEqual(['fill trail-r-1-sl 4@170.69', 'canceled trail-r-1-tp']);
+    expect(second.core.execution.inFlight).toBe(0);
+    const { reconcileWithBroker } = await import('../../../src/engine/reconcileWithBroker.js');
+    expect(reconcileWithBroker(second.core, await second.broker.getPositions(), await second.broker.getOpenOrders())).toEqual([]);
+    await closeBroker(t, second.broker);
+  });
+
+  it('open legs after a restart are the strategy’s (reconciled, not external), and an exit cancels them before it sells', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    const first = await coreOn(t, (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 4, { stopLoss: 160, takeProfit: 190 }));
+    first.core.bus.emit('bar', { symbol: 'AAPL', time: T0, open: 171.14, high: 171.2, low: 171.1, close: 171.2, volume: 100 });
+    await until(() => first.core.runner.runners[0]!.ledger.positionQty('AAPL') === 4 && first.events.includes('new trail-r-1-tp'), 5000, 'the entry and its legs');
+    const state = saved(first.core, first.broker);
+    first.broker.stop();
+    first.core.execution.stop();
+    const second = await coreOn(t, (i, bar, ctx) => i === 0 && ctx.closePosition(bar.symbol, 'exit'), state);
+    const { reconcileWithBroker } = await import('../../../src/engine/reconcileWithBroker.js');
+    expect(reconcileWithBroker(second.core, await second.broker.getPositions(), await second.broker.getOpenOrders())).toEqual([]);
+    second.core.bus.emit('bar', { symbol: 'AAPL', time: T0 + 60_000, open: 171.2, high: 171.2, low: 171.2, close: 171.2, volume: 100 });
+    await until(() => second.core.runner.runners[0]!.ledger.positionQty('AAPL') === 0, 5000, 'the exit booked');
+    expect(second.events.filter((x) => !x.startsWith('new'))).toEqual(['canceled trail-r-1-sl', 'canceled trail-r-1-tp', expect.stringMatching(/^fill trail-r-2 4@/)]);
+    expect(t.emulator.venue.orders().filter((o) => o.status !== 'filled' && o.status !== 'canceled')).toEqual([]);
+    await closeBroker(t, second.broker);
+  });
+
+  it('a trailing stop owed by an entry that fills while the daemon is down goes out at the restart', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    // A limit entry under the market: it rests, then fills while the daemon is down.
+    const first = await coreOn(t, (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 4, { type: 'limit', limitPrice: 170.8, trailingStop: { price: 0.5 } }));
+    first.core.bus.emit('bar', { symbol: 'AAPL', time: T0, open: 171.14, high: 171.2, low: 171.1, close: 171.2, volume: 100 });
+    await until(() => first.events.includes('new trail-r-1'), 5000, 'the entry at Alpaca');
+    const state = saved(first.core, first.broker);
+    expect(state.execution.held.map((h) => [h.request.clientOrderId, h.after])).toEqual([['trail-r-1-ts', 'trail-r-1']]);
+    first.broker.stop();
+    first.core.execution.stop();
+    t.emulator.step(15_000);
+    expect(t.emulator.venue.orderByClientId('trail-r-1')?.status).toBe('filled');
+    const second = await coreOn(t, () => {}, state);
+    await until(() => t.emulator.venue.orderByClientId('trail-r-1-ts') !== undefined, 5000, 'the trailing stop sent');
+    expect(t.emulator.venue.orderByClientId('trail-r-1-ts')!.order.qty).toBe(4);
+    expect(second.core.execution.isInFlight('trail-r-1-ts')).toBe(true);
+    await closeBroker(t, second.broker);
   });
 });

@@ -1,0 +1,80 @@
+import type { LegKind, OrderSide } from '../core/Order.js';
+
+/**
+ * An order of the daemon that is not over yet: sent and not final, held back, or a protective exit
+ * waiting for its entry. Saved in the state file: a restart attributes every event of it.
+ */
+export interface InFlightOrder {
+  readonly clientOrderId: string;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  qty: number;
+  /** The venue's id, once an event named it (cancels need it); null before. */
+  orderId: string | null;
+  /** A protective exit: the entry it protects, and which exit it is (null for an order a strategy asked for). */
+  readonly parent: string | null;
+  readonly leg: LegKind | null;
+  /** A cancel was asked for (sent once the venue's id is known). */
+  cancel: boolean;
+}
+
+/**
+ * The orders in flight, found by client order id and by symbol (the wash-trade rule and the holds
+ * ask per symbol; thousands of orders may be out at once).
+ */
+export class OrdersInFlight {
+  readonly #byId = new Map<string, InFlightOrder>();
+  readonly #bySymbol = new Map<string, InFlightOrder[]>();
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(clientOrderId: string): InFlightOrder | undefined {
+    return this.#byId.get(clientOrderId);
+  }
+
+  has(clientOrderId: string): boolean {
+    return this.#byId.has(clientOrderId);
+  }
+
+  /** In the order they were tracked. */
+  list(): InFlightOrder[] {
+    return [...this.#byId.values()];
+  }
+
+  /** The orders on `symbol` (the live list: copy it before changing the book while walking it). */
+  onSymbol(symbol: string): readonly InFlightOrder[] {
+    return this.#bySymbol.get(symbol) ?? [];
+  }
+
+  /** The protective exits of the entry `parent`. */
+  legsOf(parent: InFlightOrder): InFlightOrder[] {
+    return this.onSymbol(parent.symbol).filter((o) => o.parent === parent.clientOrderId);
+  }
+
+  add(o: InFlightOrder): InFlightOrder {
+    this.#byId.set(o.clientOrderId, o);
+    const list = this.#bySymbol.get(o.symbol);
+    if (list === undefined) this.#bySymbol.set(o.symbol, [o]);
+    else list.push(o);
+    return o;
+  }
+
+  /** No longer in flight; false when it was not. */
+  delete(clientOrderId: string): boolean {
+    const o = this.#byId.get(clientOrderId);
+    if (o === undefined) return false;
+    this.#byId.delete(clientOrderId);
+    const list = this.#bySymbol.get(o.symbol)!;
+    list.splice(list.indexOf(o), 1);
+    if (list.length === 0) this.#bySymbol.delete(o.symbol);
+    return true;
+  }
+
+  clear(): void {
+    this.#byId.clear();
+    this.#bySymbol.clear();
+  }
+}
