@@ -94,7 +94,8 @@ export class PaperTradingEngine {
     this.#o = options;
     this.#log = options.logger.child({ component: 'engine' });
     this.#runId = options.wallClock.now().toString(36);
-    this.#store = new SnapshotStore(options.config.state.dir, options.config.state.max_backups);
+    const sim = options.config.sim;
+    this.#store = new SnapshotStore(options.config.state.dir, options.config.state.max_backups, { startingCash: sim.starting_cash, entryCommission: (q, p) => costModels(sim).commission.commission(q, p) });
     this.#writer = new StateWriter({ store: this.#store, wallClock: options.wallClock, log: this.#log, notifier: () => this.#notifier });
   }
 

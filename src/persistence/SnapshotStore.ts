@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import { restorableSnapshotSchema, type RestorableSnapshot } from './engineStateSchema.js';
-import { upgradeState } from './migrations/upgradeState.js';
+import { upgradeState, type UpgradeContext } from './migrations/upgradeState.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const LATEST = 'latest_state.json';
@@ -25,10 +25,13 @@ export interface LoadedSnapshot {
 export class SnapshotStore {
   readonly dir: string;
   readonly #maxBackups: number;
+  readonly #upgrade: UpgradeContext;
 
-  constructor(dir: string, maxBackups: number) {
+  /** `upgrade`: what upgrading a file of an earlier version may need (the offline starting cash). */
+  constructor(dir: string, maxBackups: number, upgrade: UpgradeContext = { startingCash: null }) {
     this.dir = dir;
     this.#maxBackups = maxBackups;
+    this.#upgrade = upgrade;
   }
 
   get latestPath(): string {
@@ -58,7 +61,7 @@ export class SnapshotStore {
   loadNewest(skipped: (warning: string) => void): LoadedSnapshot | null {
     const candidates = [LATEST, ...this.backups().reverse()].map((f) => join(this.dir, f)).filter((f) => existsSync(f));
     for (const file of candidates) {
-      const result = read(file);
+      const result = read(file, this.#upgrade);
       if (typeof result === 'string') skipped(`${file}: ${result}`);
       else return { snapshot: result, file };
     }
@@ -82,7 +85,7 @@ export class SnapshotStore {
 }
 
 /** The snapshot in `file`, or why it cannot be used. */
-function read(file: string): RestorableSnapshot | string {
+function read(file: string, upgrade: UpgradeContext): RestorableSnapshot | string {
   let text: string;
   try {
     const bytes = readFileSync(file);
@@ -97,7 +100,13 @@ function read(file: string): RestorableSnapshot | string {
     return `is not complete JSON (${text.length} bytes; truncated or corrupted)`;
   }
   // Files of earlier versions are upgraded first; the result is validated like a current one.
-  const parsed = restorableSnapshotSchema.safeParse(upgradeState(json));
+  let upgraded: unknown;
+  try {
+    upgraded = upgradeState(json, upgrade);
+  } catch (error) {
+    return `cannot be upgraded from version ${String((json as { version?: unknown } | null)?.version)}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const parsed = restorableSnapshotSchema.safeParse(upgraded);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return `does not match the state schema: ${formatIssuePath(issue.path)}: ${issue.message}`;

@@ -62,10 +62,12 @@ export function coreRun(o: {
   breakers?: Partial<BreakerLimits>;
   account?: Partial<BreakerLimits>;
   cash?: number;
+  /** Most shares of an order that trade on one bar (partial fills); default all. */
+  liquidity?: number;
   restoreFrom?: EngineState;
 }): CoreRun {
   const clock = new SimClock(T0);
-  const venue = new MatchingEngine({ clock, startingCash: o.cash ?? 100_000, slippage: noSlippage, commission: noCommission });
+  const venue = new MatchingEngine({ clock, startingCash: o.cash ?? 100_000, slippage: noSlippage, commission: noCommission, ...(o.liquidity === undefined ? {} : { liquidity: () => o.liquidity! }) });
   const sim = new SimBroker(venue);
   const sent: string[] = [];
   const inner = sim.submit.bind(sim);
@@ -88,7 +90,10 @@ export function coreRun(o: {
   });
   const events: string[] = [];
   core.bus.on('order.update', ({ event: e }) => events.push(`${e.kind} ${e.order.clientOrderId}${e.kind === 'fill' || e.kind === 'partial_fill' ? ` ${e.fill.qty}@${e.fill.price}` : ''}`));
-  if (o.restoreFrom !== undefined) restoreEngineState(core, venue, o.restoreFrom);
+  if (o.restoreFrom !== undefined) {
+    clock.advanceTo(o.restoreFrom.lastBarTime ?? T0);
+    restoreEngineState(core, venue, o.restoreFrom);
+  }
   core.execution.start();
   core.runner.start();
   return {

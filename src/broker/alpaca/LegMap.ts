@@ -4,6 +4,7 @@ import type { LegKind } from '../../core/Order.js';
 export interface WithLegs {
   readonly id?: string | undefined;
   readonly clientOrderId?: string | undefined;
+  readonly orderClass?: string | undefined;
   readonly legs?: ReadonlyArray<{ readonly id?: string | undefined; readonly type?: string | undefined }> | null | undefined;
 }
 
@@ -45,14 +46,15 @@ export class LegMap {
   }
 
   /**
-   * An order seen with its legs (a POST answer, a lookup with nested=true): they get their names
-   * (whose orders they are is the ExecutionService's call, by those names).
+   * A bracket or OTO order seen with its legs (a POST answer, a lookup with nested=true): they get
+   * their names (whose orders they are is the ExecutionService's call, by those names).
    */
   learn(o: WithLegs): void {
     const cid = o.clientOrderId;
     if (cid === undefined || cid === '') return;
     const legs = o.legs ?? [];
-    if (legs.length > 0) {
+    // Only a bracket's or an OTO's legs are protective exits (a multi-leg options order's are not).
+    if (legs.length > 0 && (this.#parents.has(cid) || o.orderClass === 'bracket' || o.orderClass === 'oto')) {
       for (const leg of legs) if (leg.id !== undefined) this.#legs.set(leg.id, `${cid}-${legKindOf(leg.type)}`);
       this.#parents.add(cid);
       this.#unnamed.delete(cid);
