@@ -35,6 +35,7 @@ import { buildSnapshot } from './buildSnapshot.js';
 import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
+import { recordRun } from './recordRun.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState } from './engineState.js';
@@ -43,7 +44,7 @@ import type { EngineState } from '../persistence/engineStateSchema.js';
 import { requestOfJournalEntry } from '../persistence/OrderJournal.js';
 import { reconcileWithBroker } from './reconcileWithBroker.js';
 import { enabledStrategies } from './StrategySpec.js';
-import { sentAfterState, strategyOfClientOrderId } from '../execution/clientOrderId.js';
+import { parseClientOrderId, runStartedAt, sentAfterState } from '../execution/clientOrderId.js';
 import { deliverBatch } from './deliverBatch.js';
 
 export interface AlpacaEngineOptions {
@@ -141,6 +142,7 @@ export class AlpacaTradingEngine {
 
     this.#calendar = await this.#loadCalendar(endpoints.client, clock.now());
     const restored = this.#openState();
+    const runs = recordRun(config.state.dir, restored, this.#runId, this.#log);
     const budget = new RequestBudget(wallClock, config.alpaca.requests_per_minute);
     const broker = new AlpacaBroker({ client: endpoints.client, tradeStreamUrl: endpoints.tradeStreamUrl, budget, clock: wallClock, log: logger.child({ component: 'broker' }) });
     this.#broker = broker;
@@ -149,6 +151,7 @@ export class AlpacaTradingEngine {
       broker,
       clock,
       runId: this.#runId,
+      runs,
       maxPositionPct: config.risk.max_position_pct,
       estimateCommission: () => 0,
       logger,
@@ -208,8 +211,8 @@ export class AlpacaTradingEngine {
       // or saves failed before a crash) are read back from Alpaca and booked once.
       const s = restored.snapshot;
       const since = (typeof s.marketTime === 'string' ? Date.parse(s.marketTime) : clock.now() - DAY) - 3_600_000;
-      const ours = new Set(enabled.map((x) => x.id));
-      const caught = await broker.catchUp(since, (cid) => ours.has(strategyOfClientOrderId(cid) ?? '') && sentAfterState(cid, s.runId, s.engine.execution.seq));
+      // Only orders of this state directory's runs: another daemon's, with the same strategy names, are not ours.
+      const caught = await broker.catchUp(since, (cid) => core.execution.isOurs(cid) && sentAfterState(cid, s.runId, s.engine.execution.seq));
       if (caught > 0) this.#log.warn({ orders: caught, stateFile: restored.file }, `${caught} order(s) sent after ${restored.file} was written: read back from Alpaca and booked`);
     }
     broker.onConnectionChange((up) => {
@@ -220,7 +223,7 @@ export class AlpacaTradingEngine {
           : { priority: AlertPriority.Error, text: '⚠️ Trade-updates stream down: no new entries until it is back (exits still go)' },
       );
     });
-    const external = reconcileWithBroker(core, await broker.getPositions(), await broker.getOpenOrders());
+    const external = [...(await this.#otherRuns(broker, core, new Set(enabled.map((x) => x.id)), clock.now())), ...reconcileWithBroker(core, await broker.getPositions(), await broker.getOpenOrders())];
     if (external.length > 0) {
       const text = `the broker holds what no strategy's books explain: ${external.join('; ')}`;
       if (config.alpaca.accept_external) this.#log.warn({ external }, `${text}; accepted (alpaca.accept_external): left alone, outside every strategy`);
@@ -326,6 +329,28 @@ export class AlpacaTradingEngine {
     }
     // Saved on the next turn: the orders of this minute are on the wire first.
     if (this.#dirty) this.#markDirty();
+  }
+
+  /**
+   * Orders of the last day named like ours (a strategy of this configuration) but of a run this state
+   * directory never made: another daemon trading on the same account, or runs whose state a fresh
+   * start archived. Their orders are not booked; they are reported, one line per run.
+   */
+  async #otherRuns(broker: AlpacaBroker, core: TradingCore, strategies: ReadonlySet<string>, now: number): Promise<string[]> {
+    let recent: Awaited<ReturnType<AlpacaBroker['recentOrders']>>;
+    try {
+      recent = await broker.recentOrders(now - DAY);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'could not list the last day of orders to look for another daemon on the account');
+      return [];
+    }
+    const runs = new Map<string, number>();
+    for (const o of recent) {
+      const p = parseClientOrderId(o.clientOrderId);
+      if (p === null || !strategies.has(p.strategyId) || core.execution.isOurs(o.clientOrderId)) continue;
+      runs.set(p.run, (runs.get(p.run) ?? 0) + 1);
+    }
+    return [...runs].map(([run, n]) => `${n} order(s) of the last day name strategies of this configuration but run ${run} (started ${runStartedAt(run) ?? 'at an unknown time'}), which this state directory never made: another daemon on this account, or a run whose state was archived; they are not this daemon's`);
   }
 
   /**

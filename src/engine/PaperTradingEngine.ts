@@ -30,6 +30,7 @@ import { buildSnapshot } from './buildSnapshot.js';
 import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
+import { recordRun } from './recordRun.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { enabledStrategies, type StrategySpec } from './StrategySpec.js';
@@ -119,6 +120,7 @@ export class PaperTradingEngine {
     const socket = controlSocketPath(config.state.dir);
     await assertNotRunning(socket);
     const restored = this.#openState();
+    const runs = recordRun(config.state.dir, restored, this.#runId, this.#log);
 
     const { history, live: all } = await this.#loadBars(enabled);
     const resumeAfter = restored?.snapshot.engine.lastBarTime ?? null;
@@ -138,6 +140,7 @@ export class PaperTradingEngine {
       broker,
       clock: marketClock,
       runId: this.#runId,
+      runs,
       maxPositionPct: config.risk.max_position_pct,
       estimateCommission: (q, p) => commission.commission(q, p),
       logger,

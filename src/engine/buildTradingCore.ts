@@ -35,6 +35,8 @@ export interface TradingCoreOptions {
   readonly broker: Broker;
   readonly clock: Clock;
   readonly runId: string;
+  /** Earlier runs of this state directory: their orders are the daemon's (see RunRegistry). */
+  readonly runs?: readonly string[];
   readonly maxPositionPct: number;
   readonly estimateCommission: (qty: number, price: number) => number;
   readonly logger: Logger;
@@ -69,6 +71,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
     bus,
     clock: o.clock,
     runId: o.runId,
+    ...(o.runs === undefined ? {} : { runs: o.runs }),
     strategyIds: o.strategies.map((s) => s.id),
     logger: o.logger.child({ component: 'execution' }),
   });

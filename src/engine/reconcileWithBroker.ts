@@ -19,7 +19,7 @@ export function reconcileWithBroker(core: TradingCore, positions: readonly Posit
     if (Math.abs(a - b) > 1e-9) out.push(`${symbol}: broker ${a} shares, strategies ${b}`);
   }
   for (const o of openOrders) {
-    if (core.execution.isInFlight(o.clientOrderId)) continue;
+    if (core.execution.isOurs(o.clientOrderId)) continue;
     out.push(`open order ${o.clientOrderId || o.id} (${[o.side, o.qty ?? '', o.symbol, o.type].filter((x) => x !== '').join(' ')}, ${o.status}) is not the daemon's`);
   }
   return out;

@@ -7,7 +7,7 @@ import type { EventBus } from '../core/EventBus.js';
 import { isTerminal, type LegKind, type OrderIntent, type OrderRequest, type OrderSide } from '../core/Order.js';
 import type { OrderEvent } from '../core/OrderEvent.js';
 import type { OpenOrderRef } from '../risk/rules/noWashTrade.js';
-import { clientOrderId, strategyOfClientOrderId } from './clientOrderId.js';
+import { clientOrderId, parseClientOrderId } from './clientOrderId.js';
 import { OrdersInFlight, type InFlightOrder } from './OrdersInFlight.js';
 import { trailingStopOf, venueRequestOf } from './protectiveExits.js';
 
@@ -59,6 +59,8 @@ export class ExecutionService {
   readonly #orders = new OrdersInFlight();
   #held: Held[] = [];
   readonly #known: ReadonlySet<string>;
+  /** The runs whose orders are the daemon's: this one and the earlier runs of its state directory. */
+  readonly #runs: Set<string>;
   #seq: number;
   readonly #unsubscribe: Array<() => void> = [];
   #halted = false;
@@ -79,12 +81,15 @@ export class ExecutionService {
     mayRelease?: (request: OrderRequest) => boolean;
     /** The shares a strategy holds in a symbol now (its ledger): a held sell never sells more. */
     position?: (strategyId: string, symbol: string) => number;
+    /** Earlier runs of this state directory (RunRegistry): their orders are the daemon's too. */
+    runs?: readonly string[];
   }) {
     this.#broker = deps.broker;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#runId = deps.runId;
     this.#known = new Set(deps.strategyIds);
+    this.#runs = new Set([deps.runId, ...(deps.runs ?? [])]);
     this.#log = deps.logger;
     this.#seq = deps.nextSeq ?? 1;
     this.#mayRelease = deps.mayRelease ?? (() => true);
@@ -121,6 +126,24 @@ export class ExecutionService {
     return this.#orders.size;
   }
 
+  /**
+   * Whether a client order id is the daemon's: in flight, or naming a strategy it runs and a run of
+   * its state directory. Anything else is someone else's, whatever its shape.
+   */
+  isOurs(clientOrderId: string): boolean {
+    return this.#orders.has(clientOrderId) || this.#ownerByName(clientOrderId) !== undefined;
+  }
+
+  /** Runs of this state directory a restored state names (an upgraded file knows no registry). */
+  addRuns(runs: Iterable<string>): void {
+    for (const r of runs) this.#runs.add(r);
+  }
+
+  #ownerByName(cid: string): string | undefined {
+    const p = parseClientOrderId(cid);
+    return p !== null && this.#known.has(p.strategyId) && this.#runs.has(p.run) ? p.strategyId : undefined;
+  }
+
   /** Whether `clientOrderId` is one of the daemon's orders in flight (protective exits included). */
   isInFlight(clientOrderId: string): boolean {
     return this.#orders.has(clientOrderId);
@@ -146,6 +169,9 @@ export class ExecutionService {
    * restart): in flight again, with its protective exits, so its events are attributed.
    */
   adopt(request: OrderRequest): void {
+    // A trailing stop journaled as sent: no longer owed (its entry's record made it a held one).
+    const owed = this.#held.findIndex((h) => h.request.clientOrderId === request.clientOrderId);
+    if (owed !== -1 && request.leg === 'ts') this.#held.splice(owed, 1);
     if (this.#orders.has(request.clientOrderId)) return;
     this.#register(request);
   }
@@ -387,12 +413,12 @@ export class ExecutionService {
     let o = this.#orders.get(cid);
     let owner = o?.strategyId;
     if (owner === undefined) {
-      const parsed = strategyOfClientOrderId(cid);
-      if (parsed !== null && this.#known.has(parsed)) owner = parsed;
-      // A protective exit this book does not hold yet (a state saved before exits were tracked): from now on it does.
-      const leg = /^(.+)-(sl|tp|ts)$/.exec(cid);
+      // Not in flight: the daemon's only if its strategy and its run are (a fill of an order the
+      // state had finished, heard again; a leg of an entry saved before legs were tracked).
+      owner = this.#ownerByName(cid);
+      const leg = parseClientOrderId(cid)?.leg ?? null;
       if (owner !== undefined && leg !== null && !terminal) {
-        o = this.#orders.add({ clientOrderId: cid, strategyId: owner, symbol: order.symbol, side: order.side, qty: order.qty, orderId: null, parent: leg[1]!, leg: leg[2] as LegKind, cancel: false });
+        o = this.#orders.add({ clientOrderId: cid, strategyId: owner, symbol: order.symbol, side: order.side, qty: order.qty, orderId: null, parent: cid.slice(0, -3), leg, cancel: false });
       }
     }
     if (o?.leg === 'ts' && event.kind === 'rejected') {
@@ -412,7 +438,7 @@ export class ExecutionService {
       }
     }
     if (owner === undefined) {
-      this.#log.warn({ clientOrderId: cid, kind: event.kind, symbol: order.symbol }, 'broker event for an order no strategy owns');
+      this.#log.warn({ clientOrderId: cid, kind: event.kind, symbol: order.symbol }, `broker event for an order that is not the daemon's (${cid}): reported, not booked`);
       this.#bus.emit('order.unattributed', { event });
       return;
     }

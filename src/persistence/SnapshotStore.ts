@@ -7,6 +7,8 @@ import { upgradeState, type UpgradeContext } from './migrations/upgradeState.js'
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const LATEST = 'latest_state.json';
+/** The runs this directory made (RunRegistry): archived with the state on a fresh start. */
+export const RUNS = 'runs.json';
 const BACKUP = /^portfolio_state_\d{8}T\d{9}Z(_\d+)?\.json\.gz$/;
 
 /** `20261125T125900123Z`: a UTC time that sorts as text. */
@@ -70,7 +72,7 @@ export class SnapshotStore {
 
   /** Moves every state file into `archive/<UTC time>/` (a fresh start never overwrites a state silently); returns that folder, or null when there was nothing. */
   archive(now: number): string | null {
-    const files = [LATEST, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
+    const files = [LATEST, RUNS, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
     if (files.length === 0) return null;
     const to = join(this.dir, 'archive', stamp(now));
     mkdirSync(to, { recursive: true });

@@ -77,3 +77,25 @@ describe('ExecutionService', () => {
     expect(execution.toData().held.map((o) => o.request.clientOrderId)).toEqual(['a-r-2']);
   });
 });
+
+describe('whose order an event is about', () => {
+  it('the daemon’s only when its strategy and its run are: another run’s order with our strategy names is reported, never booked', () => {
+    const clock = new SimClock(T0);
+    const venue = new MatchingEngine({ clock, startingCash: 100_000, slippage: noSlippage, commission: noCommission });
+    const broker = new SimBroker(venue);
+    const bus = new EventBus<DaemonEvents>((e) => {
+      throw e;
+    });
+    const execution = new ExecutionService({ broker, bus, clock, runId: 'r2', runs: ['r1'], strategyIds: ['a'], logger: pino({ level: 'silent' }) });
+    execution.start();
+    const seen: string[] = [];
+    bus.on('order.update', (e) => seen.push(`${e.strategyId} ${e.event.kind} ${e.event.order.clientOrderId}`));
+    bus.on('order.unattributed', (e) => seen.push(`nobody ${e.event.kind} ${e.event.order.clientOrderId}`));
+    // Orders at the venue the daemon did not send this run: an earlier run of its own, another daemon's, a hand-made one.
+    for (const cid of ['a-r1-7', 'a-zzzz-1', 'a-r1-7-sl', 'b-r1-1', 'by hand']) venue.submit({ symbol: 'AAPL', side: 'buy', qty: 1, type: 'market', timeInForce: 'day', clientOrderId: cid, strategyId: '' });
+    expect(seen).toEqual(['a new a-r1-7', 'nobody new a-zzzz-1', 'a new a-r1-7-sl', 'nobody new b-r1-1', 'nobody new by hand']);
+    expect(['a-r1-7', 'a-r2-1', 'a-zzzz-1', 'b-r1-1'].map((c) => execution.isOurs(c))).toEqual([true, true, false, false]);
+    // A protective exit of an earlier run, heard after a restart that did not track it, is in flight from then on.
+    expect(execution.isInFlight('a-r1-7-sl')).toBe(true);
+  });
+});

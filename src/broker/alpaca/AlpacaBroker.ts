@@ -141,13 +141,27 @@ export class AlpacaBroker implements Broker {
     });
   }
 
+  /**
+   * Asks Alpaca to cancel an order; a 404 or 422 means it is over already (the stream says how).
+   * Network failures, 5xx and 429 are waited out: an exit may be waiting for this cancel.
+   */
   cancel(orderId: string): void {
-    void this.#o.budget
-      .run(RequestPriority.Urgent, () => this.#o.client.trading.orders.deleteOrderByOrderID({ orderId }))
-      .catch((error: unknown) => {
-        // 404/422: the order is already done (filled, canceled); the stream says which.
-        this.#log.warn({ err: error, orderId }, 'cancel not accepted');
-      });
+    void (async () => {
+      for (let attempt = 0; attempt < 8 && !this.#stopped; attempt++) {
+        try {
+          await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.deleteOrderByOrderID({ orderId }));
+          return;
+        } catch (error) {
+          if (error instanceof errors.RateLimitError) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+          else if (error instanceof errors.ApiError && error.status < 500) {
+            this.#log.info({ orderId, status: error.status }, `cancel not accepted (${error.status}): the order is over already`);
+            return;
+          }
+          this.#log.warn({ err: error, orderId, attempt }, 'cancel failed; trying again');
+          await this.#sleep(Math.min(30_000, 500 * 2 ** attempt));
+        }
+      }
+    })();
   }
 
   async getAccount(): Promise<BrokerAccount> {
@@ -188,6 +202,12 @@ export class AlpacaBroker implements Broker {
       for (const leg of raw.legs ?? []) add(leg);
     }
     return [...out.values()];
+  }
+
+  /** The orders (any status) Alpaca has since `since`, newest first, one page of up to 500, as summaries. */
+  async recentOrders(since: number): Promise<VenueOrderSummary[]> {
+    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after: new Date(since).toISOString(), limit: 500, direction: 'desc' }));
+    return list.map(summarizeAlpacaOrder);
   }
 
   onOrderEvent(listener: (event: OrderEvent) => void): () => void {
@@ -333,7 +353,10 @@ export class AlpacaBroker implements Broker {
       return;
     }
     const time = u.timestamp?.getTime() ?? order.updatedAt;
-    const exec = u.executionId === undefined ? undefined : { id: u.executionId, qty: num(u.qty), price: num(u.price) };
+    // The execution's own figures only when sane; otherwise the order's cumulative ones say it all.
+    const execQty = num(u.qty);
+    const execPrice = num(u.price);
+    const exec = u.executionId === undefined ? undefined : { id: u.executionId, qty: execQty !== null && execQty > 0 ? execQty : null, price: execPrice !== null && execPrice > 0 && execPrice < 1e7 ? execPrice : null };
     this.#apply(order, time, exec, u.event === 'rejected' ? 'rejected by Alpaca' : undefined);
   }
 

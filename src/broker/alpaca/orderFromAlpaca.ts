@@ -3,8 +3,19 @@ import { BrokerPayloadError } from '../../core/errors.js';
 import type { Order, OrderStatus } from '../../core/Order.js';
 import type { VenueOrderSummary } from '../Broker.js';
 
-/** A decimal string from Alpaca (money and quantities are strings on the trading API), as a finite number. */
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string').transform(Number);
+/**
+ * A decimal string from Alpaca (money and quantities are strings on the trading API), as a number
+ * a trading daemon can believe: unsigned, at most 12 digits before the point and 12 after, and
+ * below the bounds (no share price above $10 million, no order above a billion shares).
+ */
+const decimal = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,12})?$/, 'an unsigned decimal string of at most 12 + 12 digits')
+    .transform(Number)
+    .refine((n) => Number.isFinite(n) && n < max, `below ${max}`);
+const quantity = decimal(1e9);
+const price = decimal(1e7).refine((n) => n > 0, 'above 0');
 
 /** The fields of Alpaca's Order the daemon relies on, as the SDK (v4) hands them over. */
 const alpacaOrder = z.object({
@@ -14,11 +25,11 @@ const alpacaOrder = z.object({
   side: z.enum(['buy', 'sell']),
   type: z.enum(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']),
   timeInForce: z.string(),
-  qty: decimal.nullish(),
-  filledQty: decimal.optional(),
-  filledAvgPrice: decimal.nullish(),
-  limitPrice: decimal.nullish(),
-  stopPrice: decimal.nullish(),
+  qty: quantity.nullish(),
+  filledQty: quantity.optional(),
+  filledAvgPrice: price.nullish(),
+  limitPrice: price.nullish(),
+  stopPrice: price.nullish(),
   status: z.string(),
   submittedAt: z.date().nullish(),
   createdAt: z.date().optional(),

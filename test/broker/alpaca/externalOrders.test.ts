@@ -64,3 +64,14 @@ describe('orders of shapes the daemon never sends', () => {
     expect(summarizeAlpacaOrder({ id: 7, qty: 'NaN' })).toEqual({ id: '7', clientOrderId: '', symbol: '', side: '', type: '(no type)', qty: null, status: '' });
   });
 });
+
+describe('catching up through orders it cannot read', () => {
+  it('an order with an unknown status or an impossible amount is logged and skipped; the others are booked (no retry loop)', async () => {
+    const mine = (cid: string, over: Record<string, unknown>) => ({ ...base, id: `id-${cid}`, clientOrderId: cid, symbol: 'AAPL', side: 'buy', type: 'market', orderClass: '', qty: '2', filledQty: '2', filledAvgPrice: '150', status: 'filled', ...over });
+    const broker = brokerWith([mine('s-r-1', { status: 'teleported' }), mine('s-r-2', { filledQty: '-2' }), mine('s-r-3', {})]);
+    const events: string[] = [];
+    broker.onOrderEvent((e) => events.push(`${e.kind} ${e.order.clientOrderId}`));
+    await broker.catchUp(0, () => true);
+    expect(events).toEqual(['new s-r-3', 'fill s-r-3']);
+  });
+});
