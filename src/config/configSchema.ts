@@ -52,7 +52,12 @@ export const configSchema = z.strictObject({
       /** Bar size: 1M…59M, 1H…23H, 1D (Alpaca's 1Min/15Min/1Hour/1Day also accepted). */
       timeframe: timeframeSchema.prefault('1H'),
       /** Calendar days of history loaded to warm indicators up before trading. */
-      history_days: positiveInt.default(100),
+      history_days: positiveInt.max(3650, 'must be ≤ 3650 (ten years)').default(100),
+      /**
+       * Alpaca mode: a bar whose prices lie more than this fraction from the symbol's last price is
+       * held back and the symbol quarantined until prices confirm (a bad print never reaches a strategy).
+       */
+      max_bar_move_pct: z.number().positive('must be > 0').max(10, 'must be ≤ 10').default(0.25),
     })
     .prefault({}),
   /** Each rule pauses trading when crossed: per strategy (these values, or the strategy's own), and for the account. */
@@ -72,12 +77,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Largest position after an order, as a fraction of the strategy's capital. */
       max_position_pct: fraction.default(0.25),
+      /** Largest order, as a fraction of the strategy's capital, valued at the highest price the symbol had since yesterday. */
+      max_order_pct: fraction.default(1),
     })
     .prefault({}),
   state: z
     .strictObject({
       dir: z.string().min(1).default('data_cache/portfolio_states'),
-      snapshot_interval_s: positiveInt.default(300),
+      // Node's timers hold at most 2^31 − 1 ms (about 24.8 days); a day is plenty between saves.
+      snapshot_interval_s: positiveInt.max(86_400, 'must be ≤ 86400 (a day)').default(300),
       max_backups: positiveInt.default(100),
     })
     .prefault({}),

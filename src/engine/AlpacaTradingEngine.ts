@@ -18,6 +18,7 @@ import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { AlpacaData } from '../market-data/AlpacaData.js';
 import { BarAggregator } from '../market-data/BarAggregator.js';
+import { PriceGuard, type GuardEvent } from '../market-data/PriceGuard.js';
 import { HistoryCache } from '../market-data/HistoryCache.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
@@ -86,6 +87,7 @@ export class AlpacaTradingEngine {
   #alerts: EngineAlerts | null = null;
   #notifier: Notifier | null = null;
   #aggregator: BarAggregator | null = null;
+  #guard: PriceGuard | null = null;
   readonly #timers: TimerHandle[] = [];
   #account: BrokerAccount | null = null;
   /** Why entries wait (unexplained positions at the broker), null when the books are trusted. */
@@ -153,6 +155,7 @@ export class AlpacaTradingEngine {
       runId: this.#runId,
       runs,
       maxPositionPct: config.risk.max_position_pct,
+      maxOrderPct: config.risk.max_order_pct,
       estimateCommission: () => 0,
       logger,
       calendar: this.#calendar,
@@ -258,7 +261,10 @@ export class AlpacaTradingEngine {
     const now = clock.now();
     // Indicators are not saved: after a restart they re-learn the whole history, like at a first start.
     const from = now - config.data.history_days * DAY;
-    const warm = config.data.timeframe.unit === 'Day' ? await data.warmUp(symbols, '1Day', from, now) : await data.warmUp(symbols, '1Min', from, now - 60_000);
+    // History and live bars alike pass the jump check, in time order, so it knows each symbol's last price.
+    const guard = new PriceGuard(config.data.max_bar_move_pct, (e) => this.#onGuard(e));
+    this.#guard = guard;
+    const warm = (config.data.timeframe.unit === 'Day' ? await data.warmUp(symbols, '1Day', from, now) : await data.warmUp(symbols, '1Min', from, now - 60_000)).filter((b) => guard.accept(b));
     const history = config.data.timeframe.unit === 'Day' ? warm : warm.flatMap((b) => this.#aggregator!.push(b));
     core.runner.warmUp(history);
     const lastHistory = warm[warm.length - 1]?.time ?? null;
@@ -321,7 +327,8 @@ export class AlpacaTradingEngine {
     const core = this.#core!;
     const previous = this.#lastBarTime;
     this.#clock!.sync(batch.time);
-    deliverBatch(core, this.#aggregator!, batch, this.#lastBarTimes);
+    const bars = batch.bars.filter((b) => this.#guard!.accept(b));
+    deliverBatch(core, this.#aggregator!, bars.length === batch.bars.length ? batch : { time: batch.time, bars }, this.#lastBarTimes);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
       logPnl(this.#log, core, `close of ${nyDateOf(previous)}`, this.#account?.equity ?? null);
@@ -329,6 +336,20 @@ export class AlpacaTradingEngine {
     }
     // Saved on the next turn: the orders of this minute are on the wire first.
     if (this.#dirty) this.#markDirty();
+  }
+
+  /** A symbol quarantined by the jump check, or back: logged and told to the owner. */
+  #onGuard(e: GuardEvent): void {
+    const at = (t: number): string => new Date(t).toISOString();
+    if (e.kind === 'quarantined') {
+      const text = `${e.symbol} quarantined: the bar of ${at(e.bar.time)} (O ${e.bar.open} H ${e.bar.high} L ${e.bar.low} C ${e.bar.close}) is ${(e.move * 100).toFixed(1)}% from the last price $${e.reference}; its bars are held back until prices confirm`;
+      this.#log.error({ symbol: e.symbol, bar: e.bar, reference: e.reference, move: e.move }, text);
+      this.#notifier?.notify({ priority: AlertPriority.Risk, text: `⚠️ ${text}` });
+    } else {
+      const text = e.why === 'back' ? `${e.symbol} released: prices are back near $${e.reference}; ${e.dropped} bar(s) that jumped were dropped as bad data` : `${e.symbol} released: the new level $${e.reference} is confirmed by ${e.dropped + 1} bars in a row; trading goes on from there`;
+      this.#log.warn({ symbol: e.symbol, why: e.why, dropped: e.dropped }, text);
+      this.#notifier?.notify({ priority: AlertPriority.Risk, text: `✅ ${text}` });
+    }
   }
 
   /**

@@ -142,6 +142,7 @@ export class PaperTradingEngine {
       runId: this.#runId,
       runs,
       maxPositionPct: config.risk.max_position_pct,
+      maxOrderPct: config.risk.max_order_pct,
       estimateCommission: (q, p) => commission.commission(q, p),
       logger,
       calendar: this.#calendar,

@@ -38,6 +38,8 @@ export interface TradingCoreOptions {
   /** Earlier runs of this state directory: their orders are the daemon's (see RunRegistry). */
   readonly runs?: readonly string[];
   readonly maxPositionPct: number;
+  /** Largest buy as a fraction of capital at the symbol's highest recent price (`risk.max_order_pct`); omitted: not checked. */
+  readonly maxOrderPct?: number;
   readonly estimateCommission: (qty: number, price: number) => number;
   readonly logger: Logger;
   /** Regular sessions: orders are decided inside them only. Omitted: no market-hours rule (unit tests). */
@@ -78,6 +80,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
 
   const rules = orderValidator({
     maxPositionPct: o.maxPositionPct,
+    ...(o.maxOrderPct === undefined ? {} : { maxOrderPct: o.maxOrderPct }),
     estimateCommission: o.estimateCommission,
     breakers,
     opposite: (symbol, side) => execution.opposite(symbol, side),

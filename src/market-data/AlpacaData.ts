@@ -6,6 +6,7 @@ import { BrokerPayloadError } from '../core/errors.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { HistoryCache } from './HistoryCache.js';
 import type { BarBatch } from './ReplayFeed.js';
+import { barProblem } from './barProblem.js';
 import { nyDateOf } from './zonedTime.js';
 
 const MINUTE = 60_000;
@@ -113,7 +114,10 @@ export class AlpacaData {
         ...(pageToken === undefined ? {} : { pageToken }),
       });
       for (const [symbol, bars] of Object.entries(resp.bars ?? {})) {
-        for (const b of bars ?? []) out.push(this.#bar(symbol, b, timeframe));
+        for (const b of bars ?? []) {
+          const bar = this.#bar(symbol, b, timeframe);
+          if (bar !== null) out.push(bar);
+        }
       }
       pageToken = resp.nextPageToken ?? undefined;
     } while (pageToken !== undefined && pageToken !== '');
@@ -129,7 +133,10 @@ export class AlpacaData {
     // Backoff with jitter up to 90 s: a half-dead connection holds the one allowed (406) for about that long.
     const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 90_000, reconnectJitter: 0.2 });
     this.#stream = stream;
-    stream.onBar((b) => this.#onLive(this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min')));
+    stream.onBar((b) => {
+      const bar = this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min');
+      if (bar !== null) this.#onLive(bar);
+    });
     stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
     stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
     stream.onDisconnect(() => {
@@ -156,12 +163,18 @@ export class AlpacaData {
     this.#stream?.disconnect();
   }
 
-  #bar(symbol: string, b: { t: Date | string; o: number; h: number; l: number; c: number; v: number }, timeframe: '1Min' | '1Day'): Bar {
-    const start = typeof b.t === 'string' ? Date.parse(b.t) : b.t.getTime();
-    const values = [start, b.o, b.h, b.l, b.c, b.v];
-    if (!values.every((x) => typeof x === 'number' && Number.isFinite(x)) || b.o <= 0 || b.h < b.l) throw new BrokerPayloadError(`bar from Alpaca: ${symbol} ${String(b.t)}: not a valid OHLCV bar`);
+  /**
+   * Alpaca's bar as the daemon's (stamped at its end), or null when it can never be a bar (checked
+   * as the CSV loader checks a file): it is skipped with an error, and every other bar flows on.
+   */
+  #bar(symbol: string, b: { t: Date | string; o: number; h: number; l: number; c: number; v: number }, timeframe: '1Min' | '1Day'): Bar | null {
+    const start = b.t instanceof Date ? b.t.getTime() : typeof b.t === 'string' ? Date.parse(b.t) : Number.NaN;
     const end = timeframe === '1Min' ? start + MINUTE : (this.#o.calendar.session(nyDateOf(start + 12 * 3_600_000))?.close ?? start + 86_400_000);
-    return { symbol, time: end, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v };
+    const bar: Bar = { symbol, time: end, open: Number(b.o), high: Number(b.h), low: Number(b.l), close: Number(b.c), volume: Number(b.v) };
+    const problem = Number.isFinite(start) ? barProblem(bar) : `time ${String(b.t)} is not a time`;
+    if (problem === null) return bar;
+    this.#o.log.error({ symbol, barTime: String(b.t), bar: { o: b.o, h: b.h, l: b.l, c: b.c, v: b.v } }, `bar from Alpaca skipped: ${symbol} ${String(b.t)}: ${problem}`);
+    return null;
   }
 
   #onLive(bar: Bar): void {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bar } from '../core/Bar.js';
 import { DataError } from '../core/errors.js';
+import { barProblem } from './barProblem.js';
 import { NEW_YORK, wallTimeToUtc } from './zonedTime.js';
 
 export interface CsvBarOptions {
@@ -153,10 +154,6 @@ function daysIn(year: number, month: number): number {
 }
 
 function checkBar(b: Bar, file: string, line: number): void {
-  for (const k of ['open', 'high', 'low', 'close'] as const) {
-    if (b[k] <= 0) throw new DataError(`${k} ${b[k]} is not a positive price`, file, line);
-  }
-  if (b.volume < 0) throw new DataError(`volume ${b.volume} is negative`, file, line);
-  if (b.high < Math.max(b.open, b.close, b.low)) throw new DataError(`high ${b.high} is below the open, close or low`, file, line);
-  if (b.low > Math.min(b.open, b.close)) throw new DataError(`low ${b.low} is above the open or close`, file, line);
+  const problem = barProblem(b);
+  if (problem !== null) throw new DataError(problem, file, line);
 }

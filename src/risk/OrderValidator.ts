@@ -5,6 +5,7 @@ import type { RiskRule } from './RiskRule.js';
 import { accountBuyingPower } from './rules/accountBuyingPower.js';
 import { circuitBreaker } from './rules/circuitBreaker.js';
 import { marketHours } from './rules/marketHours.js';
+import { maxOrderValue } from './rules/maxOrderValue.js';
 import { maxPosition } from './rules/maxPosition.js';
 import { noShort } from './rules/noShort.js';
 import { notPaused } from './rules/notPaused.js';
@@ -16,6 +17,8 @@ import { venueReady } from './rules/venueReady.js';
 
 export interface OrderValidatorOptions {
   readonly maxPositionPct: number;
+  /** Largest buy as a fraction of capital at the symbol's highest recent price; omitted: not checked. */
+  readonly maxOrderPct?: number;
   readonly estimateCommission: (qty: number, price: number) => number;
   /** Regular sessions; omitted: no market-hours rule (unit tests on epoch-zero times). */
   readonly calendar?: MarketCalendar;
@@ -41,7 +44,9 @@ export function orderValidator(o: OrderValidatorOptions): RiskRule[] {
   if (o.venueNotReady !== undefined) rules.push(venueReady(o.venueNotReady));
   rules.push(notPaused);
   if (o.breakers !== null) rules.push(circuitBreaker(o.breakers));
-  rules.push(noShort, maxPosition(o.maxPositionPct), strategyCash(o.estimateCommission));
+  rules.push(noShort, maxPosition(o.maxPositionPct));
+  if (o.maxOrderPct !== undefined) rules.push(maxOrderValue(o.maxOrderPct));
+  rules.push(strategyCash(o.estimateCommission));
   if (o.accountBuyingPower !== undefined) rules.push(accountBuyingPower(o.accountBuyingPower, o.estimateCommission));
   rules.push(noWashTrade(o.opposite));
   return rules;

@@ -8,6 +8,7 @@ export const RiskRuleName = {
   CircuitBreaker: 'circuit_breaker',
   NoShort: 'no_short',
   MaxPosition: 'max_position',
+  MaxOrderValue: 'max_order_value',
   StrategyCash: 'strategy_cash',
   AccountBuyingPower: 'account_buying_power',
   WashTrade: 'wash_trade',

@@ -13,4 +13,6 @@ export interface RiskView {
   pendingQty(symbol: string): number;
   /** Last known price of `symbol`. */
   price(symbol: string): number | undefined;
+  /** The highest price `symbol` traded at in this New York day and the last one before it (undefined: none seen). */
+  priceCeiling(symbol: string): number | undefined;
 }

@@ -63,6 +63,8 @@ export class StrategyRunner {
   /** Orders in flight, by id and by symbol, and the cash the buys among them hold. */
   readonly #open: OpenOrders;
   readonly #lastBars = new Map<string, Bar>();
+  /** Per symbol: the highest price of the current New York day and of the last one before it (the order-value rule's price). */
+  readonly #highs = new Map<string, { day: number; today: number; before: number }>();
   readonly #higher: HigherTimeframes;
   readonly #ctx: StrategyContext;
   readonly #view: RiskView;
@@ -145,6 +147,7 @@ export class StrategyRunner {
   onBar(bar: Bar): void {
     this.#now = bar.time;
     this.#lastBars.set(bar.symbol, bar);
+    this.#high(bar);
     this.#open.onPrice(bar.symbol);
     this.#higher.push(bar);
     if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
@@ -275,6 +278,21 @@ export class StrategyRunner {
     this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
   }
 
+  /** Days counted from 05:00 UTC (New York's midnight, an hour off in summer: close enough for a ceiling). */
+  #high(bar: Bar): void {
+    const day = Math.floor((bar.time - 18_000_000) / 86_400_000);
+    const h = this.#highs.get(bar.symbol);
+    if (h === undefined) this.#highs.set(bar.symbol, { day, today: bar.high, before: 0 });
+    else if (h.day === day) {
+      if (bar.high > h.today) h.today = bar.high;
+    } else {
+      // The day before is the last day seen (over a weekend or a holiday too).
+      h.before = h.today;
+      h.day = day;
+      h.today = bar.high;
+    }
+  }
+
   #pendingQty(symbol: string): number {
     return this.#open.pendingQty(symbol);
   }
@@ -295,6 +313,10 @@ export class StrategyRunner {
       position: (s) => this.ledger.positionQty(s),
       pendingQty: (s) => this.#pendingQty(s),
       price: (s) => this.#lastBars.get(s)?.close,
+      priceCeiling: (s) => {
+        const h = this.#highs.get(s);
+        return h === undefined ? undefined : Math.max(h.today, h.before);
+      },
     };
   }
 

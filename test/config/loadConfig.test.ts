@@ -32,9 +32,9 @@ describe('configuration', () => {
 
   it('fills defaults for everything but the strategies', () => {
     const c = parseConfig(JSON.stringify({ strategies: [strategy] }), 'cfg.json', options);
-    expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100 });
+    expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100, max_bar_move_pct: 0.25 });
     expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50, action: 'block_entries', account: {} });
-    expect(c.risk).toEqual({ max_position_pct: 0.25 });
+    expect(c.risk).toEqual({ max_position_pct: 0.25, max_order_pct: 1 });
     expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100 });
     expect(c.strategies[0]).toEqual({ ...strategy, enabled: true, params: { fast: 10, slow: 30, qty: 1 } });
   });
@@ -87,5 +87,17 @@ describe('configuration', () => {
     expect(() => checkAllocations(c, 50_000, 'sim.starting_cash')).toThrow(
       "strategies: capital_allocation of the enabled strategies adds up to $55000.00 (s1 $10000, s2 $45000), more than the account's $50000.00 (sim.starting_cash)",
     );
+  });
+});
+
+describe('durations', () => {
+  it('a snapshot interval over a day is refused (Node fires longer timers every millisecond)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfig } = await import('../../src/config/loadConfig.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'c.json');
+    writeFileSync(file, JSON.stringify({ strategies: [{ id: 's', type: 'sma_cross', symbols: ['SPY'], capital_allocation: 1000, params: { qty: 1 } }], state: { snapshot_interval_s: 3_000_000 } }));
+    expect(() => loadConfig(file)).toThrow('state.snapshot_interval_s: must be ≤ 86400 (a day)');
   });
 });

@@ -93,7 +93,7 @@ describe('CSV bars', () => {
     expect(bad(`${ok}2019-02-11 09:32:00,0,2,0,1.5,10\n`)).toBe('SPY.csv:3: open 0 is not a positive price');
     expect(bad(`${ok}2019-02-11 09:32:00,1,1.2,1,1.5,10\n`)).toBe('SPY.csv:3: high 1.2 is below the open, close or low');
     expect(bad(`${ok}2019-02-11 09:32:00,1,2,1.2,1.5,10\n`)).toBe('SPY.csv:3: low 1.2 is above the open or close');
-    expect(bad(`${ok}2019-02-11 09:32:00,1,2,1,1.5,-1\n`)).toBe('SPY.csv:3: volume -1 is negative');
+    expect(bad(`${ok}2019-02-11 09:32:00,1,2,1,1.5,-1\n`)).toBe('SPY.csv:3: volume -1 is not a finite count ≥ 0');
     expect(bad(`${ok}\n2019-02-11 09:31:00,1,2,1,1.5,10\n`)).toBe('SPY.csv:4: duplicate timestamp 2019-02-11 09:31:00 (first on line 2)');
     expect(bad(ok, 'datetime,open,high,close')).toBe('SPY.csv:1: header is missing low (found: datetime,open,high,close)');
     expect(bad(ok, 'when,open,high,low,close')).toBe('SPY.csv:1: header is missing timestamp|datetime|date (found: when,open,high,low,close)');

@@ -20,6 +20,7 @@ function view(over: Partial<{ cash: number; pos: number; pending: number; price:
     position: () => v.pos,
     pendingQty: () => v.pending,
     price: () => v.price,
+    priceCeiling: () => v.price,
   };
 }
 

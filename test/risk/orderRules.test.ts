@@ -6,8 +6,9 @@ import { accountBuyingPower } from '../../src/risk/rules/accountBuyingPower.js';
 import { marketHours } from '../../src/risk/rules/marketHours.js';
 import { noWashTrade, type OpenOrderRef } from '../../src/risk/rules/noWashTrade.js';
 import { tickSize } from '../../src/risk/rules/tickSize.js';
+import { maxOrderValue } from '../../src/risk/rules/maxOrderValue.js';
 
-function view(now: string, over: Partial<{ pos: number; pending: number }> = {}): RiskView {
+function view(now: string, over: Partial<{ pos: number; pending: number; ceiling: number }> = {}): RiskView {
   return {
     strategyId: 's1',
     capital: 10_000,
@@ -17,6 +18,7 @@ function view(now: string, over: Partial<{ pos: number; pending: number }> = {})
     position: () => over.pos ?? 0,
     pendingQty: () => over.pending ?? 0,
     price: () => 100,
+    priceCeiling: () => over.ceiling,
   };
 }
 const intent = (side: 'buy' | 'sell', qty: number, extra: Partial<OrderIntent> = {}): OrderIntent => ({ symbol: 'AAPL', side, qty, type: 'market', ...extra });
@@ -95,5 +97,20 @@ describe('wash_trade', () => {
     expect(rule.check(intent('buy', 1), view('2019-02-11T15:00:00Z', { pos: -3 }))).toBeNull();
     expect(rule.check(intent('sell', 1), view('2019-02-11T15:00:00Z', { pos: 3 }))).toBeNull();
     expect(rule.check({ ...intent('buy', 1), symbol: 'MSFT' }, view('2019-02-11T15:00:00Z'))).toBeNull();
+  });
+});
+
+describe('max_order_value', () => {
+  const rule = maxOrderValue(1);
+  const at = '2019-02-11T15:00:00Z';
+  it('values a buy at the highest price since yesterday: a price fallen to a thousandth cannot size a huge order', () => {
+    // The last close is a bad $0.10 print; the symbol traded at $100 earlier: 1,000 shares are worth $100,000, not $100.
+    const v = { ...view(at, { ceiling: 100 }), price: () => 0.1 };
+    expect(rule.check(intent('buy', 1000), v)).toBe('buying 1000 AAPL is worth $100,000.00 at $100 (its highest price since yesterday), over the limit of 100.0% of capital ($10,000.00) for one order');
+    expect(rule.check(intent('buy', 100), v)).toBeNull();
+  });
+  it('lets sells through, and uses the order’s own price when higher', () => {
+    expect(rule.check(intent('sell', 1000), view(at, { ceiling: 100 }))).toBeNull();
+    expect(rule.check(intent('buy', 90, { type: 'limit', limitPrice: 120 }), view(at, { ceiling: 100 }))).toBe('buying 90 AAPL is worth $10,800.00 at $120 (its highest price since yesterday), over the limit of 100.0% of capital ($10,000.00) for one order');
   });
 });
