@@ -17,7 +17,7 @@ const DEFAULT_KEY = 'PKEMULATOR0000000001';
 const DEFAULT_SECRET = 'emulator-secret-not-a-real-key';
 
 const usage = `usage: npm run emulator -- [--port N] [--data DIR] [--speed N] [--start ISO] [--paused] [--skip-closed]
-       [--seed N] [--cash N] [--key K --secret S] [--rate-limit N] [--partial-fill-rate X]
+       [--seed N] [--cash N] [--key K --secret S (or EMULATOR_KEY/EMULATOR_SECRET)] [--rate-limit N] [--partial-fill-rate X]
        [--bar-label auto|start|end] [--fault JSON]…`;
 
 function parseFault(text: string): Fault {
@@ -37,7 +37,7 @@ function parseFault(text: string): Fault {
  * for rehearsals without an account and for fault drills. Prints its URLs and the `.env` lines that
  * point the daemon at it, then runs until Ctrl-C.
  */
-export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<number> {
+export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<number> {
   const v = parseArgs(
     args,
     {
@@ -80,8 +80,11 @@ export async function runEmulatorCommand(args: string[], _env: NodeJS.ProcessEnv
     if (!z.iso.datetime({ offset: true }).safeParse(v.start).success) throw new CliError(`--start: an ISO time with offset, e.g. 2019-02-11T09:25:00-05:00 (got "${v.start}")`);
     start = Date.parse(v.start);
   }
-  if ((v.key === undefined) !== (v.secret === undefined)) throw new CliError('--key and --secret go together');
-  const credentials = { key: v.key ?? DEFAULT_KEY, secret: v.secret ?? DEFAULT_SECRET };
+  // The secret may come from the environment (EMULATOR_SECRET), so it is not in `ps` output.
+  const secret = v.secret ?? env['EMULATOR_SECRET'];
+  const key = v.key ?? env['EMULATOR_KEY'];
+  if ((key === undefined) !== (secret === undefined)) throw new CliError('--key and --secret (or EMULATOR_KEY and EMULATOR_SECRET) go together');
+  const credentials = { key: key ?? DEFAULT_KEY, secret: secret ?? DEFAULT_SECRET };
   const dataDir = v.data ?? 'data/eqker';
   if (!existsSync(dataDir)) throw new CliError(`--data: no folder ${dataDir}`);
 

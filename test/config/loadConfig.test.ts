@@ -96,8 +96,9 @@ describe('durations', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { loadConfig } = await import('../../src/config/loadConfig.js');
+    const { strategyParamSchemas } = await import('../../src/strategies/builtInStrategies.js');
     const file = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'c.json');
     writeFileSync(file, JSON.stringify({ strategies: [{ id: 's', type: 'sma_cross', symbols: ['SPY'], capital_allocation: 1000, params: { qty: 1 } }], state: { snapshot_interval_s: 3_000_000 } }));
-    expect(() => loadConfig(file)).toThrow('state.snapshot_interval_s: must be ≤ 86400 (a day)');
+    expect(() => loadConfig(file, { strategyParams: strategyParamSchemas() })).toThrow('state.snapshot_interval_s: must be ≤ 86400 (a day)');
   });
 });

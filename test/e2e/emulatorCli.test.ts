@@ -47,4 +47,14 @@ describe('npm run emulator', () => {
       expect(r.stderr).toContain(message);
     }
   });
+
+  it('takes its keys from EMULATOR_KEY / EMULATOR_SECRET, so the secret is not on its command line (ps)', async () => {
+    const { child } = spawnCli(['emulator', '--port', '0', '--data', fixture], scratchDir(), { EMULATOR_KEY: 'PKFROMENV0000000001', EMULATOR_SECRET: 'secret-from-the-environment' });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out, 'ALPACA_DATA_STREAM_URL=', 20_000);
+    expect(out).toContain('ALPACA_API_KEY=PKFROMENV0000000001');
+    expect(out).toContain('ALPACA_SECRET_KEY=secret-from-the-environment');
+    child.kill('SIGINT');
+  });
 });

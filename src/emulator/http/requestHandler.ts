@@ -73,13 +73,28 @@ export function requestHandler(d: RequestHandlerDeps): (req: IncomingMessage, re
     throw new ApiError(404, AlpacaCode.NotFound, `endpoint not found: ${method} ${path}`);
   };
 
+  /**
+   * The admin routes take no keys, so they answer only requests a browser cannot forge: a Host
+   * header naming a loopback address (a DNS-rebound name is refused) and no Origin from a web page.
+   */
+  const adminRefusal = (req: IncomingMessage): typeof dispatch | null => {
+    const host = (header(req, 'host') ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const origin = header(req, 'origin');
+    const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
+    const fromPage = origin !== undefined && origin !== '' && !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(origin);
+    if (loopback && !fromPage) return null;
+    return () => {
+      throw new ApiError(403, AlpacaCode.Forbidden, loopback ? `admin routes refuse requests from web pages (Origin ${origin ?? ''})` : `admin routes answer loopback hosts only (Host ${host || '(none)'})`);
+    };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path.startsWith('/admin/')) {
-      send(req, res, path, replyOf(() => dispatch(d.admin, method, path, url, raw)), null);
+      send(req, res, path, replyOf(() => (adminRefusal(req) ?? dispatch)(d.admin, method, path, url, raw)), null);
       return;
     }
     const api: ApiName = path.startsWith('/v2/stocks/') || path.startsWith('/v1beta') ? 'data' : 'trading';
