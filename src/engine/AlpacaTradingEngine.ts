@@ -207,6 +207,8 @@ export class AlpacaTradingEngine {
     }
     // The trade stream first: fills of orders in flight at the last save are caught up before reconciling.
     await broker.start();
+    // A stop asked for while starting (a signal, --duration) wins: nothing more is started.
+    if (this.#stopRequested()) return;
     // Cancels asked for before a crash may never have reached Alpaca.
     core.execution.resumeCancels();
     if (restored !== null) {
@@ -217,6 +219,7 @@ export class AlpacaTradingEngine {
       // Only orders of this state directory's runs: another daemon's, with the same strategy names, are not ours.
       const caught = await broker.catchUp(since, (cid) => core.execution.isOurs(cid) && sentAfterState(cid, s.runId, s.engine.execution.seq));
       if (caught > 0) this.#log.warn({ orders: caught, stateFile: restored.file }, `${caught} order(s) sent after ${restored.file} was written: read back from Alpaca and booked`);
+      if (this.#stopRequested()) return;
     }
     broker.onConnectionChange((up) => {
       if (this.#state !== 'running') return;
@@ -237,6 +240,7 @@ export class AlpacaTradingEngine {
       }
     } else this.#log.info('books reconciled with the broker: every position and open order is explained');
 
+    if (this.#stopRequested()) return;
     if (core.breakers !== null) {
       mkdirSync(config.state.dir, { recursive: true });
       const control = new ControlServer(socket, new ControlCommands(core.breakers, clock, core.flatten), logger.child({ component: 'control' }));
@@ -266,6 +270,7 @@ export class AlpacaTradingEngine {
     this.#guard = guard;
     const warm = (config.data.timeframe.unit === 'Day' ? await data.warmUp(symbols, '1Day', from, now) : await data.warmUp(symbols, '1Min', from, now - 60_000)).filter((b) => guard.accept(b));
     const history = config.data.timeframe.unit === 'Day' ? warm : warm.flatMap((b) => this.#aggregator!.push(b));
+    if (this.#stopRequested()) return;
     core.runner.warmUp(history);
     const lastHistory = warm[warm.length - 1]?.time ?? null;
     this.#lastBarTime = lastHistory === null ? this.#lastBarTime : Math.max(lastHistory, this.#lastBarTime ?? 0);
@@ -274,10 +279,15 @@ export class AlpacaTradingEngine {
     this.#ready = true;
     this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
     this.#timers.push(wallClock.setInterval(() => void this.#refreshAccount(), 30_000));
+    if (this.#stopRequested()) return;
     await data.start(symbols, this.#lastBarTime ?? now, (batch) => this.#onBatch(batch), (gap) => {
       core.bus.emit('data.gap', gap);
       this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
     });
+    if (this.#stopRequested()) {
+      data.stop();
+      return;
+    }
     // With a backup: a latest file that cannot be read later still has this one to fall back on.
     this.#snapshot('start', true);
     this.#notifier.notify({
@@ -285,6 +295,13 @@ export class AlpacaTradingEngine {
       text: `🚀 Daemon started on Alpaca ${env.live ? 'LIVE' : 'paper'}${restored === null ? '' : ` (restored from ${restored.snapshot.timestamp})`}: ${enabled.length} strategies on ${symbols.length} symbols${this.#blocked === null ? '' : '; entries wait (unexplained positions)'}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
     this.#log.info({ strategies: enabled.map((s) => s.id), symbols }, `trading on Alpaca (${env.baseUrl}): ${enabled.length} strategies, ${symbols.length} symbols`);
+  }
+
+  /** Whether a stop came while start() was still running (it then stops starting things; the stop saved nothing). */
+  #stopRequested(): boolean {
+    if (this.#state === 'running') return false;
+    this.#log.info('a stop came while starting: the start goes no further');
+    return true;
   }
 
   stop(reason: string): Promise<void> {
@@ -305,13 +322,14 @@ export class AlpacaTradingEngine {
     for (const t of this.#timers.splice(0)) t.cancel();
     this.#saveSoon?.cancel();
     this.#accountSoon?.cancel();
-    this.#core?.runner.stop();
     this.#core?.execution.halt();
     // The account as the broker has it now, for the final state file.
     if (this.#ready) await Promise.race([this.#refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
-    // The broker stops booking before the ledgers stop listening: a fill heard in between would be
-    // in the broker's saved books but in no ledger, and a restart would never book it.
+    // The broker stops booking before the ledgers stop listening (the runners book fills): a fill
+    // heard in between would be in the broker's saved books, or gone from them and from the orders
+    // in flight once its order is done, but in no ledger, and a restart would never book it.
     this.#broker?.stop();
+    this.#core?.runner.stop();
     this.#core?.execution.stop();
     if (this.#ready) {
       if (this.#core !== null) logPnl(this.#log, this.#core, 'final', this.#account?.equity ?? null);
@@ -324,6 +342,8 @@ export class AlpacaTradingEngine {
   }
 
   #onBatch(batch: BarBatch): void {
+    // Stopping: no bar reaches the strategies (the runners still book fills until the broker stops).
+    if (this.#state !== 'running') return;
     const core = this.#core!;
     const previous = this.#lastBarTime;
     this.#clock!.sync(batch.time);
