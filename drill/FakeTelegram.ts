@@ -10,26 +10,49 @@ export interface ReceivedMessage {
   readonly at: number;
 }
 
+/** A raw answer the fake gives instead of its normal one (any status, any body, even one that is not JSON). */
+export interface ScriptedAnswer {
+  /** Only for this Bot API method (e.g. `getUpdates`); any method when absent. */
+  readonly method?: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface PushOptions {
+  /** Unix seconds; default now. */
+  readonly date?: number;
+  /** The sender; default the chat (a private chat's id is its user's id). */
+  readonly fromId?: number;
+}
+
 /**
  * A fake Telegram Bot API on loopback (TELEGRAM_API_ROOT): records sendMessage / sendPhoto, answers
- * getMe, and can answer 429 with a retry_after, or be down (connections cut).
+ * getMe and getUpdates, and can answer 429 with a retry_after, give scripted raw answers, or be down
+ * (connections cut).
  */
 export class FakeTelegram {
   readonly received: ReceivedMessage[] = [];
+  /** performance.now() of every request answered (not those cut while down). */
   readonly attempts: number[] = [];
+  /** The method of every request answered, in order. */
+  readonly requests: string[] = [];
   down = false;
   /** The next N requests get 429 with this retry_after (seconds). */
   tooMany: { count: number; retryAfter: number } = { count: 0, retryAfter: 0 };
+  /** Answers given, in order, to the next requests they match (then normal service). */
+  readonly script: ScriptedAnswer[] = [];
   readonly #server: Server;
   readonly #token: string;
   apiRoot = '';
   readonly #updates: Array<{ update_id: number; message: Record<string, unknown> }> = [];
   #nextUpdate = 1;
 
-  /** A text message the bot will receive (getUpdates), as sent from `chatId`. */
-  pushMessage(chatId: number, text: string): void {
+  /** A text message the bot will receive (getUpdates), as sent in chat `chatId` (private, or a group when negative). */
+  pushMessage(chatId: number, text: string, o: PushOptions = {}): void {
     const id = this.#nextUpdate++;
-    this.#updates.push({ update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'U' }, text } });
+    const date = o.date ?? Math.floor(Date.now() / 1000);
+    const fromId = o.fromId ?? chatId;
+    this.#updates.push({ update_id: id, message: { message_id: id, date, chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' }, from: { id: fromId, is_bot: false, first_name: 'U' }, text } });
   }
 
   constructor(token: string) {
@@ -69,11 +92,18 @@ export class FakeTelegram {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
     if (m === null || m[1] !== this.#token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    this.requests.push(m[2]!);
     if (this.tooMany.count > 0) {
       this.tooMany.count--;
       return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${this.tooMany.retryAfter}`, parameters: { retry_after: this.tooMany.retryAfter } });
     }
     const method = m[2]!;
+    const scripted = this.script.findIndex((a) => a.method === undefined || a.method === method);
+    if (scripted >= 0) {
+      const [a] = this.script.splice(scripted, 1);
+      res.writeHead(a!.status, { 'Content-Type': 'application/json' }).end(a!.body);
+      return;
+    }
     if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Test', username: 'daemon_test_bot' } });
     const body = Buffer.concat(chunks);
     const form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } });

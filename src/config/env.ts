@@ -17,6 +17,8 @@ export interface TelegramEnv {
   readonly botToken: string;
   readonly chatId: string;
   readonly apiRoot: string;
+  /** Who may command the bot (a user id); default the chat id (a private chat). Needed in a group: only this member's commands count. */
+  readonly ownerId?: string;
 }
 
 /** Secrets and endpoints from the environment (and `.env`). Null: that service is not configured. */
@@ -111,9 +113,12 @@ function telegramEnv(get: Getter): TelegramEnv | null {
   if (!/^\d+:[\w-]{20,}$/.test(token![1])) throw new ConfigError('TELEGRAM_BOT_TOKEN: does not look like a bot token from @BotFather (digits:letters)');
   if (!/^-?\d+$|^@\w{5,}$/.test(chat![1])) throw new ConfigError(`TELEGRAM_CHAT_ID: must be a numeric chat id or @channelname, got "${chat![1]}"`);
   const root = get('TELEGRAM_API_ROOT');
+  const owner = get('TELEGRAM_OWNER_ID');
+  if (owner !== null && !/^\d+$/.test(owner[1])) throw new ConfigError(`TELEGRAM_OWNER_ID: must be a numeric user id, got "${owner[1]}"`);
   return Object.freeze({
     botToken: token![1],
     chatId: chat![1],
+    ...(owner === null ? {} : { ownerId: owner[1] }),
     apiRoot: root === null ? 'https://api.telegram.org' : url(root[0], root[1], ['https:', 'http:']),
   });
 }

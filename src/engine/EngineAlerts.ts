@@ -45,7 +45,7 @@ export class EngineAlerts {
   /** The owner's Telegram commands (when a bot is configured): pause and resume act on `breakers`, in market time. */
   startCommands(breakers: CircuitBreakers, marketClock: Clock, views: CommandViews): void {
     if (this.#o.telegram === null) return;
-    this.#commands = new TelegramCommands({ env: this.#o.telegram, control: new ControlCommands(breakers, marketClock), views, clock: this.#o.wallClock, log: this.#o.logger.child({ component: 'telegram' }) });
+    this.#commands = new TelegramCommands({ env: this.#o.telegram, ...(this.#o.telegram.ownerId === undefined ? {} : { ownerId: this.#o.telegram.ownerId }), control: new ControlCommands(breakers, marketClock), views, clock: this.#o.wallClock, log: this.#o.logger.child({ component: 'telegram' }) });
     this.#commands.start();
   }
 

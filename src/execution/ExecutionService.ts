@@ -203,7 +203,9 @@ export class ExecutionService {
       type: intent.type,
       limitPrice: intent.limitPrice,
       stopPrice: intent.stopPrice,
-      timeInForce: intent.timeInForce ?? 'day',
+      // Protective exits last until they are used: a bracket goes good-till-canceled (Alpaca's legs
+      // take their entry's duration; a day bracket's stop would end at the close).
+      timeInForce: intent.timeInForce ?? (intent.bracket === undefined ? 'day' : 'gtc'),
       reason: intent.reason,
       bracket: intent.bracket,
       trail: intent.trail,

@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
-import { AlertPriority } from './Notifier.js';
+import { AlertPriority, sendRank } from './Notifier.js';
 import { splitMessage, TEXT_LIMIT } from './splitMessage.js';
 
 /** One message waiting to go out; a photo travels as base64 PNG with its caption as `text`. */
@@ -18,6 +17,11 @@ export interface OutboxItem {
 
 /** What sending an item may end in, decided by the sender from the transport's error. */
 export type SendFailure = { readonly kind: 'retry_after'; readonly ms: number } | { readonly kind: 'transient'; readonly reason: string } | { readonly kind: 'rejected'; readonly reason: string };
+
+function isSendFailure(x: unknown): x is SendFailure {
+  const kind = typeof x === 'object' && x !== null ? (x as { kind?: unknown }).kind : undefined;
+  return kind === 'retry_after' || kind === 'transient' || kind === 'rejected';
+}
 
 export interface OutboxOptions {
   readonly file: string;
@@ -36,9 +40,10 @@ const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(ite
  * The alert outbox: messages are written to disk the moment they are queued and removed only once
  * Telegram accepted them, so a crash, a restart or a Telegram outage loses none and sends none twice
  * (unless the process dies between Telegram's answer and the removal: at most one repeat). Sent in
- * order of priority (breaker trips and errors first, then trades, then summaries), oldest first;
- * queued trade messages go out together as one digest; 429s wait `retry_after`, network failures
- * back off; a message Telegram refuses outright (400) is logged and dropped.
+ * `SEND_ORDER` (breaker trips; errors and start/stop notices; trades; summaries), oldest first;
+ * queued trade messages go out together as one digest; 429s wait `retry_after`; network failures,
+ * server errors and anything unexplained back off and try again; only a message Telegram itself
+ * refuses (a 4xx about the message) is logged and dropped.
  */
 export class Outbox {
   readonly #o: OutboxOptions;
@@ -106,7 +111,7 @@ export class Outbox {
 
   /** The next message: the most urgent, oldest first; trades queued together become one digest. */
   #next(): { item: OutboxItem; ids: number[] } {
-    const sorted = [...this.#items].sort((a, b) => a.priority - b.priority || a.id - b.id);
+    const sorted = [...this.#items].sort((a, b) => sendRank(a.priority) - sendRank(b.priority) || a.id - b.id);
     const head = sorted[0]!;
     if (head.priority !== AlertPriority.Trade || head.photo !== undefined) return { item: head, ids: [head.id] };
     const trades = sorted.filter((i) => i.priority === AlertPriority.Trade && i.photo === undefined);
@@ -136,7 +141,8 @@ export class Outbox {
       this.#remove(ids);
       this.#failures = 0;
     } catch (error) {
-      const f = error as SendFailure;
+      // Anything the sender did not classify (a bug, a stray throw) is retried like a network failure.
+      const f: SendFailure = isSendFailure(error) ? error : { kind: 'transient', reason: error instanceof Error ? error.name : 'unknown error' };
       if (f.kind === 'retry_after') {
         wait = Math.max(wait, f.ms);
         this.#o.log.warn({ retryAfterMs: f.ms, queued: this.#items.length }, `Telegram says wait ${Math.round(f.ms / 1000)} s (429); ${this.#items.length} messages wait`);
@@ -146,7 +152,7 @@ export class Outbox {
       } else {
         this.#failures++;
         wait = Math.min(60_000, 1000 * 2 ** Math.min(this.#failures - 1, 6));
-        const reason = f.kind === 'transient' ? f.reason : String(error);
+        const reason = f.reason;
         if (this.#failures === 1 || this.#failures % 10 === 0) this.#o.log.warn({ reason, attempt: this.#failures, queued: this.#items.length }, `Telegram unreachable (${reason}); ${this.#items.length} messages kept on disk, next try in ${wait / 1000} s`);
       }
     }
@@ -161,7 +167,7 @@ export class Outbox {
 
   #save(): void {
     try {
-      mkdirSync(dirname(this.#o.file), { recursive: true });
+      // writeFileAtomic creates a missing directory owner-only and writes the file 0600, never through a link.
       writeFileAtomic(this.#o.file, JSON.stringify({ nextId: this.#nextId, items: this.#items }));
     } catch (error) {
       this.#o.log.error({ err: error, file: this.#o.file }, 'the Telegram outbox could not be saved; messages are kept in memory');

@@ -1,8 +1,10 @@
-import { Api, longPoll } from 'node-telegram-bot-api';
+import { Api, type Update } from 'node-telegram-bot-api';
 import type { Logger } from 'pino';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock } from '../core/Clock.js';
 import type { ControlCommands } from '../control/ControlCommands.js';
+import { parseCommand } from './parseCommand.js';
+import { describeTelegramError, retryAfterSeconds } from './telegramErrors.js';
 
 /** What the commands show, computed when asked. */
 export interface CommandViews {
@@ -14,12 +16,32 @@ export interface CommandViews {
 
 export interface TelegramCommandsOptions {
   readonly env: TelegramEnv;
+  /**
+   * The user whose messages are obeyed (`from.id`), in the chat `env.chatId`. Default: the chat id,
+   * which in a private chat is the user's own id; in a group it must be given (`TELEGRAM_OWNER_ID`).
+   */
+  readonly ownerId?: string;
   readonly control: ControlCommands;
   readonly views: CommandViews;
+  /** Wall time (message dates are Telegram's wall time). */
   readonly clock: Clock;
   readonly log: Logger;
+  /** When the daemon started (epoch ms of `clock`); a message sent before is not obeyed. Default: when this is made. */
+  readonly startedAt?: number;
   /** Long-poll seconds (Telegram holds a getUpdates this long when nothing comes). */
   readonly pollSeconds?: number;
+  /** Wait after a failed poll: doubling from `baseMs` up to `maxMs` (default 1 s to 60 s); a 429 waits its `retry_after`. */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+}
+
+/** The parts of an incoming Telegram message the commands look at. */
+export interface IncomingMessage {
+  readonly chatId: string;
+  /** The sender's user id; null when the message has none (a channel post). */
+  readonly fromId: string | null;
+  /** When Telegram received it: Unix seconds. */
+  readonly date: number;
+  readonly text: string;
 }
 
 const HELP = [
@@ -32,29 +54,47 @@ const HELP = [
   '/help – this list',
 ].join('\n');
 const CONFIRM_MS = 60_000;
+/** A command is obeyed only this soon after it was sent: one queued while the daemon was down is stale. */
+const MAX_AGE_MS = 60_000;
+/** How much of an ignored message the log shows. */
+const PREVIEW = 64;
+/** A poller that keeps failing says so again every this many attempts (with the count). */
+const REPORT_EVERY = 10;
 
 /**
- * The owner's commands over Telegram (long polling). Only messages from `TELEGRAM_CHAT_ID` count;
- * others are ignored and logged, and so is a command addressed to another bot (`/status@otherbot`,
- * which the library does not filter). Pause and resume are the control commands of `npm run ctl`;
- * a resume asks for `/confirm` within a minute.
+ * The owner's commands over Telegram (long polling). A message is obeyed only when it comes from the
+ * owner (`from.id`) in the owner's chat (`TELEGRAM_CHAT_ID`), was sent after the daemon started and
+ * less than a minute ago (a `/resume` queued while the daemon was down must not override the
+ * breakers it restored), and is not addressed to another bot (`/status@otherbot`, which Telegram
+ * delivers to every bot in a group). Everything else is ignored and logged, before the text is
+ * parsed. Pause and resume are the control commands of `npm run ctl`; a resume asks for `/confirm`
+ * within a minute. Any failure of the poll (network, 5xx, bad JSON, 401, 409 from a second poller)
+ * restarts it after a back-off; it is logged once, then counted.
  */
 export class TelegramCommands {
   readonly #o: TelegramCommandsOptions;
   readonly #api: Api;
   readonly #abort = new AbortController();
+  readonly #ownerId: string;
+  readonly #startedAt: number;
   #username: string | null = null;
+  #identified = false;
   #pending: { words: string[]; until: number } | null = null;
   #loop: Promise<void> | null = null;
+  #failures = 0;
+  #failingSince = 0;
 
   constructor(o: TelegramCommandsOptions) {
     this.#o = o;
+    this.#ownerId = o.ownerId ?? o.env.chatId;
+    this.#startedAt = o.startedAt ?? o.clock.now();
     this.#api = new Api(o.env.botToken, { apiRoot: o.env.apiRoot, maxRetries: 0, timeoutMs: 60_000 });
   }
 
   start(): void {
-    this.#loop = this.#run().catch((error: unknown) => {
-      if (!this.#abort.signal.aborted) this.#o.log.error({ reason: error instanceof Error ? error.message : String(error) }, 'Telegram commands stopped');
+    this.#loop ??= this.#run().catch((error: unknown) => {
+      // #run catches every failure of the poll; this is the last guard against a bug in it.
+      this.#o.log.error({ reason: describeTelegramError(error) }, 'Telegram commands stopped');
     });
   }
 
@@ -64,38 +104,103 @@ export class TelegramCommands {
   }
 
   async #run(): Promise<void> {
-    try {
-      this.#username = (await this.#api.getMe(this.#abort.signal)).username ?? null;
-    } catch (error) {
-      this.#o.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'getMe failed: commands addressed to a bot by name are ignored');
-    }
-    const updates = longPoll(this.#api, { timeout: this.#o.pollSeconds ?? 25, allowedUpdates: ['message'], onError: (e) => this.#o.log.warn({ reason: e instanceof Error ? e.message : String(e) }, 'Telegram polling failed; retrying') }, this.#abort.signal);
-    for await (const u of updates) {
-      if (!('message' in u)) continue;
-      const m = u.message;
-      if (m.text === undefined) continue;
-      await this.handle(String(m.chat.id), m.text);
+    const signal = this.#abort.signal;
+    let offset: number | undefined;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        if (!this.#identified) {
+          // Needed to tell `/cmd@thisbot` from `/cmd@otherbot`; a failure is a failed poll like any other.
+          this.#username = (await this.#api.getMe(signal)).username ?? null;
+          this.#identified = true;
+        }
+        updates = await this.#api.getUpdates({ offset, timeout: this.#o.pollSeconds ?? 25, allowed_updates: ['message'] }, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        await this.#failed(error);
+        continue;
+      }
+      this.#recovered();
+      for (const u of updates) {
+        // Confirmed to Telegram by the next poll: an update that throws is not delivered again.
+        offset = Math.max(offset ?? 0, u.update_id + 1);
+        if (signal.aborted) return;
+        if (!('message' in u)) continue;
+        const m = u.message;
+        if (m.text === undefined) continue;
+        try {
+          await this.handle({ chatId: String(m.chat.id), fromId: m.from === undefined ? null : String(m.from.id), date: m.date, text: m.text });
+        } catch (error) {
+          this.#o.log.error({ reason: error instanceof Error ? error.message : String(error) }, 'a Telegram command failed');
+        }
+      }
     }
   }
 
-  /** One incoming text from chat `chatId`; answers in that chat when it is the owner's and a command. */
-  async handle(chatId: string, text: string): Promise<void> {
-    const parsed = /^\/([a-z]+)(?:@(\S+))?(?:\s+(.*))?$/i.exec(text.trim());
-    if (parsed === null) return;
-    const [, command = '', target, rest] = parsed;
-    if (chatId !== this.#o.env.chatId) {
-      this.#o.log.warn({ chat: chatId, command }, `Telegram command /${command} from chat ${chatId} ignored: only the owner's chat ${this.#o.env.chatId} may command`);
-      return;
+  /** A failed poll: logged the first time, then counted; waits before the next (a 429: its retry_after). */
+  async #failed(error: unknown): Promise<void> {
+    this.#failures++;
+    const reason = describeTelegramError(error);
+    if (this.#failures === 1) {
+      this.#failingSince = this.#o.clock.now();
+      this.#o.log.warn({ reason }, `Telegram polling failed (${reason}); commands wait, retrying with back-off (further failures are counted)`);
+    } else if (this.#failures % REPORT_EVERY === 0) {
+      this.#o.log.warn({ reason, failures: this.#failures }, `Telegram polling still failing: ${this.#failures} attempts since ${new Date(this.#failingSince).toISOString()} (last: ${reason})`);
     }
-    if (target !== undefined && (this.#username === null || target.toLowerCase() !== this.#username.toLowerCase())) {
-      this.#o.log.info({ command, target }, `Telegram command /${command}@${target} is for another bot: ignored`);
-      return;
-    }
-    const args = (rest ?? '').trim().split(/\s+/).filter((w) => w !== '');
-    await this.#reply(this.#answer(command.toLowerCase(), args));
+    const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 1000, maxMs: 60_000 };
+    const retryAfter = retryAfterSeconds(error);
+    await this.#sleep(retryAfter !== null ? retryAfter * 1000 : Math.min(maxMs, baseMs * 2 ** Math.min(this.#failures - 1, 20)));
   }
 
-  #answer(command: string, args: string[]): string {
+  #recovered(): void {
+    if (this.#failures === 0) return;
+    this.#o.log.info({ failures: this.#failures }, `Telegram polling back after ${this.#failures} failed attempt${this.#failures === 1 ? '' : 's'}`);
+    this.#failures = 0;
+  }
+
+  /** Waits `ms` of the clock's time, or less when stopped. */
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        timer.cancel();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.#o.clock.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      if (signal.aborted) done();
+    });
+  }
+
+  /**
+   * One incoming message; answers in the owner's chat when it is the owner's, fresh, and a command
+   * for this bot. Who sent it and when are checked before the text is read.
+   */
+  async handle(m: IncomingMessage): Promise<void> {
+    const { env, log, clock } = this.#o;
+    if (m.chatId !== env.chatId || m.fromId !== this.#ownerId) {
+      const hint = m.chatId === env.chatId && this.#o.ownerId === undefined ? ' (to command from a group, set TELEGRAM_OWNER_ID to your user id)' : '';
+      log.warn({ chat: m.chatId, from: m.fromId, text: m.text.slice(0, PREVIEW) }, `Telegram message from user ${m.fromId ?? 'unknown'} in chat ${m.chatId} ignored: only user ${this.#ownerId} in chat ${env.chatId} may command${hint}`);
+      return;
+    }
+    const sentAt = m.date * 1000;
+    // Telegram dates are whole seconds: a message of the start's own second counts as after it.
+    const stale = sentAt < Math.floor(this.#startedAt / 1000) * 1000 ? `sent before this start (${new Date(this.#startedAt).toISOString()})` : clock.now() - sentAt > MAX_AGE_MS ? 'older than a minute' : null;
+    if (stale !== null) {
+      log.warn({ sentAt: new Date(sentAt).toISOString(), text: m.text.slice(0, PREVIEW) }, `Telegram message sent at ${new Date(sentAt).toISOString()} ignored: ${stale}`);
+      return;
+    }
+    const c = parseCommand(m.text);
+    if (c === null) return;
+    if (c.target !== null && (this.#username === null || c.target.toLowerCase() !== this.#username.toLowerCase())) {
+      log.info({ command: c.name, target: c.target }, `Telegram command /${c.name}@${c.target} is for another bot: ignored`);
+      return;
+    }
+    await this.#reply(this.#answer(c.name, c.args));
+  }
+
+  #answer(command: string, args: readonly string[]): string {
     const { views, control } = this.#o;
     switch (command) {
       case 'help':
@@ -135,7 +240,7 @@ export class TelegramCommands {
     try {
       await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text: text.slice(0, 4096) }, this.#abort.signal);
     } catch (error) {
-      this.#o.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'Telegram command reply failed');
+      this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
     }
   }
 }

@@ -1,10 +1,11 @@
-import { Api, InputFile, NetworkError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
+import { Api, InputFile } from 'node-telegram-bot-api';
 import type { Logger } from 'pino';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock } from '../core/Clock.js';
 import type { Alert, Notifier } from './Notifier.js';
-import { Outbox, type OutboxItem, type SendFailure } from './Outbox.js';
+import { Outbox, type OutboxItem } from './Outbox.js';
 import { CAPTION_LIMIT, splitMessage } from './splitMessage.js';
+import { sendFailure } from './telegramErrors.js';
 
 export interface TelegramNotifierOptions {
   readonly env: TelegramEnv;
@@ -13,19 +14,6 @@ export interface TelegramNotifierOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly paceMs?: number;
-}
-
-/** What a transport error means for the outbox: wait, try again later, or give the message up. */
-function failure(error: unknown): SendFailure {
-  if (error instanceof TelegramApiError) {
-    if (error.errorCode === 429) return { kind: 'retry_after', ms: (error.retryAfter ?? 1) * 1000 };
-    if (error.errorCode >= 500) return { kind: 'transient', reason: `${error.errorCode} ${error.description}` };
-    return { kind: 'rejected', reason: `${error.errorCode} ${error.description}` };
-  }
-  // Only the message and the cause's code: the request URL holds the bot token.
-  const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause.cause as { code?: string } | undefined)?.code ?? error.cause.message) : '';
-  if (error instanceof NetworkError || error instanceof TimeoutError) return { kind: 'transient', reason: `${error.message}${cause === '' ? '' : ` (${cause})`}` };
-  return { kind: 'transient', reason: error instanceof Error ? error.name : 'unknown error' };
 }
 
 /**
@@ -42,7 +30,7 @@ export class TelegramNotifier implements Notifier {
         if (item.photo === undefined) await api.sendMessage({ chat_id: o.env.chatId, text: item.text });
         else await api.sendPhoto({ chat_id: o.env.chatId, photo: new InputFile(Buffer.from(item.photo, 'base64'), { filename: 'chart.png', contentType: 'image/png' }), caption: item.text });
       } catch (error) {
-        throw failure(error);
+        throw sendFailure(error);
       }
     };
     this.#outbox = new Outbox({ file: o.outboxFile, clock: o.clock, log: o.log, send, ...(o.paceMs === undefined ? {} : { paceMs: o.paceMs }) });

@@ -11,7 +11,6 @@ import { noShort } from './rules/noShort.js';
 import { notPaused } from './rules/notPaused.js';
 import { noWashTrade, type OpenOrderRef } from './rules/noWashTrade.js';
 import { strategyCash } from './rules/strategyCash.js';
-import { tickSize } from './rules/tickSize.js';
 import { validIntent } from './rules/validIntent.js';
 import { venueReady } from './rules/venueReady.js';
 
@@ -33,13 +32,13 @@ export interface OrderValidatorOptions {
 
 /**
  * Every check an order passes before it reaches a broker, in the order the RiskGate runs them:
- * first whether the intent is well formed (quantity, prices, ticks), then whether the strategy may
+ * first whether the intent is well formed (quantity, prices; the RiskGate put them on the tick grid), then whether the strategy may
  * trade now (market hours, faulted, circuit breakers), then whether the order fits (no short, position
  * limit, strategy cash, account buying power, no opposite order at the broker). The first that
  * fails names the denial.
  */
 export function orderValidator(o: OrderValidatorOptions): RiskRule[] {
-  const rules: RiskRule[] = [validIntent, tickSize];
+  const rules: RiskRule[] = [validIntent];
   if (o.calendar !== undefined) rules.push(marketHours(o.calendar));
   if (o.venueNotReady !== undefined) rules.push(venueReady(o.venueNotReady));
   rules.push(notPaused);

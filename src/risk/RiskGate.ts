@@ -3,6 +3,7 @@ import type { ExecutionService } from '../execution/ExecutionService.js';
 import type { RiskRule } from './RiskRule.js';
 import type { RiskRuleName } from './RiskRuleName.js';
 import type { RiskView } from './RiskView.js';
+import { onTickGrid } from './onTickGrid.js';
 
 export type RiskDecision =
   | { readonly allowed: true; readonly request: OrderRequest }
@@ -28,7 +29,9 @@ export class RiskGate {
     return this.#rules.map((r) => r.name);
   }
 
-  submit(intent: OrderIntent, view: RiskView): RiskDecision {
+  submit(asked: OrderIntent, view: RiskView): RiskDecision {
+    // Prices go on Alpaca's grid first (the safe way), so the rules judge what will be sent.
+    const intent = onTickGrid(asked);
     for (const rule of this.#rules) {
       const reason = rule.check(intent, view);
       if (reason !== null) return { allowed: false, rule: rule.name, reason };

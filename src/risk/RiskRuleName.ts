@@ -1,7 +1,6 @@
 /** Every rule of the RiskGate, by the stable name that denials, logs and the state file carry. */
 export const RiskRuleName = {
   ValidIntent: 'valid_intent',
-  TickSize: 'tick_size',
   MarketHours: 'market_hours',
   VenueReady: 'venue_ready',
   StrategyPaused: 'strategy_paused',

@@ -262,7 +262,8 @@ export class StrategyRunner {
     if (this.#status === RunnerStatus.Faulted && !force) return;
     const decision = this.#gate.submit(intent, this.#view);
     if (decision.allowed) {
-      this.#open.add({ clientOrderId: decision.request.clientOrderId, intent, remaining: intent.qty });
+      // The order as it went (its prices on Alpaca's grid).
+      this.#open.add({ clientOrderId: decision.request.clientOrderId, intent: decision.request, remaining: intent.qty });
       return;
     }
     // A paused breaker was announced when it tripped: what it then holds back is detail (and counted).

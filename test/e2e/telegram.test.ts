@@ -20,11 +20,14 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
       expect(texts[0]).toBe('🚀 Daemon started (offline simulation): 5 strategies on 12 symbols');
       expect(texts.some((t) => /📈 Bought \d+ [A-Z]+ @ \$[\d,.]+/.test(t))).toBe(true);
       // What Telegram had not taken within the stop's two seconds waits in the outbox for the next start.
-      const pending = (JSON.parse(readFileSync(join(dir, 'telegram_outbox.json'), 'utf8')) as { items: Array<{ text: string }> }).items.map((i) => i.text);
-      const all = [...texts, ...pending];
+      const queued = (JSON.parse(readFileSync(join(dir, 'telegram_outbox.json'), 'utf8')) as { items: Array<{ text: string; photo?: string }> }).items;
+      const all = [...texts, ...queued.map((i) => i.text)];
       expect(all.filter((t) => /^⏹ Daemon stopped \(--duration 12s elapsed\)\. P&L [+-]\$/.test(t))).toHaveLength(1);
       expect(fake.received.every((m) => m.chatId === '42')).toBe(true);
-      const summary = fake.received.find((m) => m.method === 'sendPhoto');
+      // The stop goes ahead of the last trades and the summary comes after them: it may still be queued.
+      const photos = [...fake.received.filter((m) => m.method === 'sendPhoto'), ...queued.filter((i) => i.photo !== undefined).map((i) => ({ text: i.text, photo: new Uint8Array(Buffer.from(i.photo!, 'base64')) }))];
+      expect(photos).toHaveLength(1);
+      const summary = photos[0];
       expect(summary?.text).toMatch(/^📅 Daily summary 2019-02-12\nAccount \$[\d,.]+ · strategies [+-]\$/);
       expect(summary?.text).toContain('• rsi_banks: ');
       const png = decodePng(summary!.photo!);
@@ -37,15 +40,20 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
 });
 
 describe('Telegram commands (fake Bot API)', () => {
-  it('obeys only the owner’s chat and only when addressed to this bot; /pause all blocks entries and is saved', async () => {
+  it('obeys only the owner in the owner’s chat, only commands sent since the start, only when addressed to this bot; /pause all blocks entries and is saved', async () => {
     const fake = new FakeTelegram(TOKEN);
     await fake.start();
     try {
+      // Queued while the daemon was down: must not override the breakers it restores.
+      fake.pushMessage(42, '/resume all', { date: Math.floor(Date.now() / 1000) - 20 });
+      fake.pushMessage(42, '/confirm', { date: Math.floor(Date.now() / 1000) - 20 });
       const dir = scratchDir();
       const { spawnCli } = await import('./cli.js');
       const run = spawnCli(['start', '--config', writeConfig(dir), '--duration', '30'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
       await expect.poll(() => fake.texts().some((t) => t.startsWith('🚀 Daemon started')), { timeout: 20_000 }).toBe(true);
       fake.pushMessage(666, '/pause all');
+      // Another member of the owner's chat (a group): only chat.id was checked before.
+      fake.pushMessage(42, '/pause all', { fromId: 666 });
       fake.pushMessage(42, '/status@someotherbot');
       fake.pushMessage(42, '/pause all');
       await expect.poll(() => fake.texts().find((t) => t.startsWith('⏸')), { timeout: 10_000 }).toBe('⏸ paused: account, sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf');
@@ -54,7 +62,7 @@ describe('Telegram commands (fake Bot API)', () => {
       run.child.kill('SIGTERM');
       const r = await run.result;
       expect(r.code).toBe(0);
-      // Nothing answered the stranger or the command meant for another bot.
+      // Nothing answered the stale commands, the strangers or the command meant for another bot.
       expect(fake.texts().filter((t) => !/^(🚀|📈|📉|📊|🛑|✅|⏹|📅)/.test(t))).toEqual([
         '⏸ paused: account, sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf',
         'Resume rsi_banks? Entries will be allowed again. Send /confirm within a minute.',
@@ -62,7 +70,9 @@ describe('Telegram commands (fake Bot API)', () => {
       const state = JSON.parse(readFileSync(join(dir, 'state', 'latest_state.json'), 'utf8')) as { circuitBreaker: { state: string }; strategies: Record<string, { circuitBreaker: { state: string; trip: { rule: string } } }> };
       expect(state.circuitBreaker.state).toBe('PAUSED');
       expect(Object.values(state.strategies).map((s) => [s.circuitBreaker.state, s.circuitBreaker.trip.rule])).toEqual(Array.from({ length: 5 }, () => ['PAUSED', 'manual']));
-      expect(r.stdout).toContain('Telegram command /pause from chat 666 ignored');
+      expect(r.stdout).toContain('Telegram message from user 666 in chat 666 ignored');
+      expect(r.stdout).toContain('Telegram message from user 666 in chat 42 ignored');
+      expect(r.stdout.match(/ignored: sent before this start/g)).toHaveLength(2);
     } finally {
       await fake.stop();
     }

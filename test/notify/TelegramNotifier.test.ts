@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveClock } from '../../src/core/LiveClock.js';
+import { NetworkError, ParseError, TelegramApiError } from 'node-telegram-bot-api';
 import { AlertPriority } from '../../src/notify/Notifier.js';
+import { sendFailure } from '../../src/notify/telegramErrors.js';
 import { TelegramNotifier } from '../../src/notify/TelegramNotifier.js';
 import { FakeTelegram } from '../../drill/FakeTelegram.js';
 
@@ -47,6 +49,59 @@ describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
     fake.down = false;
     await settle(() => fake.received.length === 2);
     expect(fake.texts()).toEqual(['🛑 Circuit breaker s1 tripped on max_drawdown', '📊 3 trades\n📈 Bought 1 SPY\n📈 Bought 2 SPY\n📈 Bought 3 SPY']);
+  });
+
+  it('sends start/stop notices before the trades queued ahead of them; errors and notices in the order they happened', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    fake.down = true;
+    const n = notifier(outboxFile());
+    n.notify({ priority: AlertPriority.Info, text: '🚀 Daemon started (run 1)' });
+    for (let i = 1; i <= 2; i++) n.notify({ priority: AlertPriority.Trade, text: `📈 Bought ${i} SPY` });
+    n.notify({ priority: AlertPriority.Summary, text: '📅 Daily summary' });
+    n.notify({ priority: AlertPriority.Info, text: '⏹ Daemon stopped (run 1)' });
+    n.notify({ priority: AlertPriority.Info, text: '🚀 Daemon started (run 2)' });
+    n.notify({ priority: AlertPriority.Error, text: '⚠️ Trade-updates stream down' });
+    n.notify({ priority: AlertPriority.Info, text: '✅ Trade-updates stream back' });
+    n.notify({ priority: AlertPriority.Trade, text: '📈 Bought 3 SPY' });
+    n.notify({ priority: AlertPriority.Risk, text: '🛑 Circuit breaker s1 tripped' });
+    await new Promise((r) => setTimeout(r, 100));
+    fake.down = false;
+    await settle(() => fake.received.length === 8);
+    expect(fake.texts()).toEqual([
+      '🛑 Circuit breaker s1 tripped',
+      '🚀 Daemon started (run 1)',
+      '⏹ Daemon stopped (run 1)',
+      '🚀 Daemon started (run 2)',
+      '⚠️ Trade-updates stream down',
+      '✅ Trade-updates stream back',
+      '📊 3 trades\n📈 Bought 1 SPY\n📈 Bought 2 SPY\n📈 Bought 3 SPY',
+      '📅 Daily summary',
+    ]);
+  });
+
+  it('retries a 5xx from a Bot API server that answers without Telegram’s error fields (not dropped)', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    fake.script.push({ method: 'sendMessage', status: 502, body: '{"message":"bad gateway"}' });
+    notifier(outboxFile()).notify({ priority: AlertPriority.Error, text: '❌ something failed' });
+    await settle(() => fake.received.length === 1);
+    expect(fake.requests).toEqual(['sendMessage', 'sendMessage']);
+    expect(fake.texts()).toEqual(['❌ something failed']);
+  });
+
+  it('classifies errors: only Telegram’s refusal of the message drops it; 5xx, unknown, bad JSON, a bad token are retried', () => {
+    const kind = (e: unknown): string => sendFailure(e).kind;
+    expect(kind(new TelegramApiError(400, 'Bad Request: message is too long'))).toBe('rejected');
+    expect(kind(new TelegramApiError(403, 'Forbidden: bot was blocked by the user'))).toBe('rejected');
+    expect(sendFailure(new TelegramApiError(429, 'Too Many Requests', { retry_after: 3 }))).toEqual({ kind: 'retry_after', ms: 3000 });
+    expect(kind(new TelegramApiError(502, 'Bad Gateway'))).toBe('transient');
+    expect(kind(new TelegramApiError(401, 'Unauthorized'))).toBe('transient');
+    expect(sendFailure(new TelegramApiError(undefined as unknown as number, undefined as unknown as string))).toEqual({ kind: 'transient', reason: 'an error answer without Telegram’s error fields' });
+    expect(kind(new ParseError('Invalid JSON in response to sendMessage'))).toBe('transient');
+    expect(kind(new NetworkError('Network request failed: sendMessage'))).toBe('transient');
+    expect(kind(new Error('something else'))).toBe('transient');
+    expect(kind(undefined)).toBe('transient');
   });
 
   it('waits out a 429 for its retry_after, then delivers', async () => {

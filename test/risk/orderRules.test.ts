@@ -5,7 +5,7 @@ import type { RiskView } from '../../src/risk/RiskView.js';
 import { accountBuyingPower } from '../../src/risk/rules/accountBuyingPower.js';
 import { marketHours } from '../../src/risk/rules/marketHours.js';
 import { noWashTrade, type OpenOrderRef } from '../../src/risk/rules/noWashTrade.js';
-import { tickSize } from '../../src/risk/rules/tickSize.js';
+import { onTickGrid, roundToTick } from '../../src/risk/onTickGrid.js';
 import { maxOrderValue } from '../../src/risk/rules/maxOrderValue.js';
 
 function view(now: string, over: Partial<{ pos: number; pending: number; ceiling: number }> = {}): RiskView {
@@ -51,21 +51,26 @@ describe('market_hours', () => {
   });
 });
 
-describe('tick_size', () => {
-  const check = (extra: Partial<OrderIntent>): string | null => tickSize.check(intent('buy', 1, extra), view('2019-02-11T15:00:00Z'));
-  it('whole cents at or above $1', () => {
-    expect(check({ type: 'limit', limitPrice: 150.12 })).toBeNull();
-    expect(check({ type: 'limit', limitPrice: 1 })).toBeNull();
-    expect(check({ type: 'limit', limitPrice: 150.123 })).toBe(
-      'limit price 150.123 is not a multiple of $0.01 (Alpaca: 2 decimals at or above $1, 4 below); nearest is 150.12',
-    );
-    expect(check({ type: 'stop', stopPrice: 1.005 })).toMatch(/^stop price 1.005 is not a multiple of \$0.01/);
+describe('prices on Alpaca’s tick grid (RiskGate, before the rules)', () => {
+  it('whole cents at or above $1, 4 decimals below; a price on the grid stays', () => {
+    expect([roundToTick(150.12, 'up'), roundToTick(98.01, 'up'), roundToTick(98.01, 'down'), roundToTick(1, 'down')]).toEqual([150.12, 98.01, 98.01, 1]);
+    expect([roundToTick(150.123, 'down'), roundToTick(150.123, 'up'), roundToTick(0.12345, 'down'), roundToTick(0.12345, 'up')]).toEqual([150.12, 150.13, 0.1234, 0.1235]);
   });
-  it('up to 4 decimals below $1', () => {
-    expect(check({ type: 'limit', limitPrice: 0.1234 })).toBeNull();
-    expect(check({ type: 'limit', limitPrice: 0.12345 })).toMatch(/^limit price 0.12345 is not a multiple of \$0.0001/);
+  it('rounds each price the way that never makes the order worse than asked', () => {
+    // A buy limit down, a sell limit up, stops up; a bracket's stop-loss and take-profit up; a trailing distance down.
+    expect(onTickGrid(intent('buy', 1, { type: 'limit', limitPrice: 168.7356 })).limitPrice).toBe(168.73);
+    expect(onTickGrid(intent('sell', 1, { type: 'limit', limitPrice: 168.7356 })).limitPrice).toBe(168.74);
+    expect(onTickGrid(intent('sell', 1, { type: 'stop', stopPrice: 168.7356 })).stopPrice).toBe(168.74);
+    const bracket = onTickGrid(intent('buy', 1, { bracket: { stopLoss: 170 * 0.98, takeProfit: 170 * 1.0333 } })).bracket;
+    expect(bracket).toEqual({ stopLoss: 166.6, takeProfit: 175.67, trail: undefined });
+    expect(onTickGrid(intent('buy', 1, { bracket: { trail: { price: 1.238 } } })).bracket?.trail).toEqual({ price: 1.23 });
+    expect(onTickGrid(intent('sell', 1, { type: 'stop', trail: { price: 0.004 } })).trail).toEqual({ price: 0.0001 * 40 });
   });
-  it('market orders have no price to check', () => expect(check({})).toBeNull());
+  it('leaves an intent already on the grid as it is (the same object)', () => {
+    const i = intent('buy', 1, { type: 'limit', limitPrice: 150.12, bracket: { stopLoss: 140, takeProfit: 160 } });
+    expect(onTickGrid(i)).toBe(i);
+    expect(onTickGrid(intent('buy', 1))).toEqual(intent('buy', 1));
+  });
 });
 
 describe('account_buying_power', () => {
