@@ -58,6 +58,14 @@ export class AlpacaData {
   #backfilling: Promise<void> | null = null;
   #stopping = false;
   readonly #held: Bar[] = [];
+  /** Bars of minutes already delivered without them, for the next batch. */
+  readonly #lateBars: Bar[] = [];
+  /** The last bar time delivered per symbol. */
+  readonly #lastBySymbol = new Map<string, number>();
+  /** The last minute judged by #regular (a batch's bars share one). */
+  #regularAt = { end: Number.NaN, regular: false };
+  /** Extended-hours minutes skipped, for the log (one line a minute, at debug). */
+  extendedHoursSkipped = 0;
   requests = 0;
 
   constructor(o: AlpacaDataOptions) {
@@ -172,7 +180,12 @@ export class AlpacaData {
     const end = timeframe === '1Min' ? start + MINUTE : (this.#o.calendar.session(nyDateOf(start + 12 * 3_600_000))?.close ?? start + 86_400_000);
     const bar: Bar = { symbol, time: end, open: Number(b.o), high: Number(b.h), low: Number(b.l), close: Number(b.c), volume: Number(b.v) };
     const problem = Number.isFinite(start) ? barProblem(bar) : `time ${String(b.t)} is not a time`;
-    if (problem === null) return bar;
+    if (problem === null) {
+      if (timeframe === '1Day' || this.#regular(end)) return bar;
+      this.extendedHoursSkipped++;
+      if (this.#o.log.isLevelEnabled('debug')) this.#o.log.debug({ symbol, barTime: String(b.t) }, `extended-hours minute ignored: ${symbol} ${String(b.t)}`);
+      return null;
+    }
     this.#o.log.error({ symbol, barTime: String(b.t), bar: { o: b.o, h: b.h, l: b.l, c: b.c, v: b.v } }, `bar from Alpaca skipped: ${symbol} ${String(b.t)}: ${problem}`);
     return null;
   }
@@ -182,7 +195,10 @@ export class AlpacaData {
       this.#held.push(bar);
       return;
     }
-    if (bar.time <= this.#delivered) return;
+    if (bar.time <= this.#delivered) {
+      this.#late(bar);
+      return;
+    }
     // A minute missing before this one (the stream skipped it): fetch it first.
     if (bar.time > this.#delivered + MINUTE && this.#delivered > 0 && this.#sessionMinuteBetween(this.#delivered, bar.time - MINUTE)) {
       this.#held.push(bar);
@@ -195,13 +211,52 @@ export class AlpacaData {
   /** A live bar delivered after a backfill: a minute REST did not have either had no trades (no bar). */
   #release(bar: Bar): void {
     if (bar.time > this.#delivered) this.#add(bar);
+    else this.#late(bar);
   }
 
-  /** Whether the market was open during some minute in (after, until]. */
+  /**
+   * A bar for a minute already delivered without it (it came after the minute's batch had waited
+   * for it): its symbol's strategies still get it, with the next batch (their bars stay in time
+   * order); a bar its symbol already had is a repeat and dropped.
+   */
+  #late(bar: Bar): void {
+    if (bar.time <= (this.#lastBySymbol.get(bar.symbol) ?? 0)) return;
+    this.#lateBars.push(bar);
+    this.#o.log.warn({ symbol: bar.symbol, barTime: new Date(bar.time).toISOString() }, `late bar ${bar.symbol} ${new Date(bar.time).toISOString()}: delivered with the next minute`);
+  }
+
+  /** The bars of a batch about to be delivered: the late ones first, each symbol's in time order. */
+  #deliver(time: number, bars: Bar[]): void {
+    if (this.#lateBars.length > 0) {
+      const late = this.#lateBars.splice(0).filter((b) => b.time > (this.#lastBySymbol.get(b.symbol) ?? 0));
+      bars = [...late, ...bars].sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    }
+    for (const b of bars) if (b.time > (this.#lastBySymbol.get(b.symbol) ?? 0)) this.#lastBySymbol.set(b.symbol, b.time);
+    this.#onBatch({ time, bars });
+  }
+
+  /**
+   * Whether the market was open during some minute in (after, until]: the session `after` falls in,
+   * or else the next one (a silent stream that missed the first minutes of a morning is a gap too).
+   */
   #sessionMinuteBetween(after: number, until: number): boolean {
     if (until <= after) return false;
-    const s = this.#o.calendar.session(nyDateOf(after)) ?? this.#o.calendar.nextSession(after);
+    const today = this.#o.calendar.session(nyDateOf(after));
+    const s = today !== null && today.close > after ? today : this.#o.calendar.nextSession(after);
     return s.open < until && s.close > after;
+  }
+
+  /**
+   * Whether a minute bar (stamped at its end) lies in a regular session. Alpaca's stream and history
+   * also carry pre- and after-market minutes: thin prints that would open the 09:30 bucket, make bars
+   * stamped after the close, and move marks and breakers; strategies see regular minutes only.
+   */
+  #regular(end: number): boolean {
+    if (end === this.#regularAt.end) return this.#regularAt.regular;
+    const s = this.#o.calendar.session(nyDateOf(end - MINUTE));
+    const regular = s !== null && end - MINUTE >= s.open && end <= s.close;
+    this.#regularAt = { end, regular };
+    return regular;
   }
 
   #add(bar: Bar): void {
@@ -237,7 +292,7 @@ export class AlpacaData {
       this.#timer?.cancel();
       this.#timer = null;
     }
-    this.#onBatch({ time, bars: bars.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)) });
+    this.#deliver(time, bars.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)));
   }
 
   /** Fetches the minutes after the last delivered one up to now, delivers them, then what was held. */
@@ -267,7 +322,7 @@ export class AlpacaData {
           if (time <= this.#delivered) continue;
           this.#delivered = time;
           count += list.length;
-          this.#onBatch({ time, bars: list });
+          this.#deliver(time, list);
         }
         if (count > 0) {
           this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);

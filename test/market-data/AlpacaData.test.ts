@@ -98,4 +98,22 @@ describe('AlpacaData against the emulator', () => {
     expect(second.length).toBe(first.length + 2 * 60);
     expect(second).toEqual(await data.history(['AAPL', 'SPY'], '1Min', from, to));
   });
+
+  it('a stream that was silent over the night and the first minutes of a session: those minutes are backfilled when bars come back', async () => {
+    // 2019-02-11 15:58 New York: the last minutes of the day come live.
+    const close = Date.parse('2019-02-11T21:00:00Z');
+    await open(close - 2 * MINUTE);
+    await data.start(['AAPL', 'SPY'], close - 2 * MINUTE, (b) => batches.push(b), (g) => gaps.push(g));
+    t.emulator.step(2 * MINUTE);
+    await until(() => batches.some((b) => b.time === close), 5000, 'the close');
+    // Mute (connected, nothing sent) across the night and into the next session.
+    await admin(t.urls.adminUrl, '/faults', { type: 'silence_stream', stream: 'data', seconds: 1 });
+    await admin(t.urls.adminUrl, '/clock', { action: 'jump', to: '2019-02-12T09:34:00-05:00' });
+    await new Promise((r) => setTimeout(r, 1200));
+    t.emulator.step(MINUTE);
+    await until(() => gaps.length === 1, 10_000, 'the backfill of the morning');
+    await until(() => batches.some((b) => new Date(b.time).toISOString() === '2019-02-12T14:35:00.000Z'), 5000, '09:35');
+    const morning = batches.filter((b) => b.time > close).map((b) => new Date(b.time).toISOString().slice(11, 16));
+    expect(morning).toEqual(['14:31', '14:32', '14:33', '14:34', '14:35']);
+  });
 });

@@ -68,3 +68,30 @@ describe('the price jump check', () => {
     expect(r.passed).toEqual([30, 100, 101, 102]);
   });
 });
+
+describe('extended-hours minutes from Alpaca', () => {
+  it('are not regular-session bars: skipped (pre-market, after the close, a weekend), the session’s first and last minutes kept', async () => {
+    const at = (iso: string): Date => new Date(iso);
+    const b = (iso: string, c: number) => ({ t: at(iso), o: c, h: c, l: c, c, v: 5 });
+    const page = {
+      bars: {
+        SPY: [
+          b('2019-02-11T14:29:00Z', 1), // 09:29 New York: pre-market
+          b('2019-02-11T14:30:00Z', 2), // 09:30–09:31: the first regular minute
+          b('2019-02-11T20:59:00Z', 3), // 15:59–16:00: the last
+          b('2019-02-11T21:00:00Z', 4), // 16:00–16:01: after hours
+          b('2019-02-16T15:00:00Z', 5), // a Saturday
+        ],
+      },
+      nextPageToken: null,
+    };
+    const client = { marketData: { stocks: { stockBars: () => Promise.resolve(page) } } } as unknown as Alpaca;
+    const data = new AlpacaData({ client, streamUrl: 'ws://127.0.0.1:1', feed: 'iex', calendar: new StaticNyseCalendar(), clock: new LiveClock(), log: pino({ level: 'silent' }), now: () => Date.parse('2019-02-17T00:00:00Z') });
+    const bars = await data.history(['SPY'], '1Min', Date.parse('2019-02-11T00:00:00Z'), Date.parse('2019-02-16T23:00:00Z'));
+    expect(bars.map((x) => [new Date(x.time).toISOString(), x.close])).toEqual([
+      ['2019-02-11T14:31:00.000Z', 2],
+      ['2019-02-11T21:00:00.000Z', 3],
+    ]);
+    expect(data.extendedHoursSkipped).toBe(3);
+  });
+});
