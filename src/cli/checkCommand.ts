@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
 import { checkAlpacaAccount } from '../broker/alpaca/checkAlpacaAccount.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
@@ -128,7 +129,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
         if (configFile === null) throw new Error('needs a valid configuration');
         const dirs = [configFile.logging.dir, configFile.state.dir];
         for (const d of dirs) {
-          mkdirSync(d, { recursive: true });
+          ensureOwnedDirectory(d, d === configFile.logging.dir ? 'logging.dir' : 'state.dir');
           accessSync(d, constants.W_OK);
         }
         return dirs.join(', ');

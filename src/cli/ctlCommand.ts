@@ -5,6 +5,9 @@ import { CliError } from '../core/errors.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { parseArgsWithPositionals } from './parseArgs.js';
 
+/** How long `ctl` waits for the daemon's answer (it answers at once; a daemon that does not is stuck or not ours). */
+const ANSWER_TIMEOUT_MS = 10_000;
+
 /**
  * `npm run ctl -- [--config FILE] status | pause <strategy|account|all> | resume <strategy|account|all>`:
  * sends the command to the daemon running on that configuration's state directory and prints its
@@ -19,9 +22,17 @@ export async function runCtlCommand(args: string[]): Promise<number> {
     const socket = createConnection(path);
     let text = '';
     socket.setEncoding('utf8');
+    socket.setTimeout(ANSWER_TIMEOUT_MS, () => {
+      socket.destroy();
+      reject(new CliError(`the daemon on ${path} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
+    });
     socket.on('connect', () => socket.write(`${JSON.stringify({ words })}\n`));
     socket.on('data', (d: string) => (text += d));
     socket.on('end', () => {
+      if (text === '') {
+        reject(new CliError(`the daemon on ${path} closed the connection without answering (it may be stopping)`));
+        return;
+      }
       try {
         resolve(JSON.parse(text) as { ok: boolean; message: string });
       } catch {

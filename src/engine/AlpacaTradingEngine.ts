@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import type { Logger } from 'pino';
@@ -36,6 +36,7 @@ import { buildSnapshot } from './buildSnapshot.js';
 import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
+import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import { recordRun } from './recordRun.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
@@ -130,6 +131,8 @@ export class AlpacaTradingEngine {
     const enabled = enabledStrategies(config);
     const symbols = [...new Set(enabled.flatMap((s) => s.symbols))].sort();
     const socket = controlSocketPath(config.state.dir);
+    // The owner's own directory (0700), never a link or someone else's: refused before anything is written in it.
+    ensureOwnedDirectory(config.state.dir, 'state.dir');
     await assertNotRunning(socket);
 
     const endpoints = alpacaEndpoints(env);
@@ -242,7 +245,6 @@ export class AlpacaTradingEngine {
 
     if (this.#stopRequested()) return;
     if (core.breakers !== null) {
-      mkdirSync(config.state.dir, { recursive: true });
       const control = new ControlServer(socket, new ControlCommands(core.breakers, clock, core.flatten), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
@@ -406,7 +408,6 @@ export class AlpacaTradingEngine {
       const days = await client.trading.calendar.legacyCalendar({ start: new Date(now - (this.#o.config.data.history_days + 10) * DAY), end: new Date(now + 60 * DAY) });
       const list: CalendarDay[] = days.map((d) => ({ date: d.date instanceof Date ? d.date.toISOString().slice(0, 10) : String(d.date), open: String(d.open), close: String(d.close) }));
       const calendar = new AlpacaCalendar(list, fallback);
-      mkdirSync(this.#o.config.state.dir, { recursive: true });
       writeFileAtomic(file, `${JSON.stringify(list)}\n`);
       return calendar;
     } catch (error) {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
 import { SimBroker } from '../broker/sim/SimBroker.js';
@@ -30,6 +29,7 @@ import { buildSnapshot } from './buildSnapshot.js';
 import { StateWriter } from './StateWriter.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { openState } from './openState.js';
+import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import { recordRun } from './recordRun.js';
 import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
@@ -118,6 +118,8 @@ export class PaperTradingEngine {
     checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
     // Before touching any state file: one daemon per state directory.
     const socket = controlSocketPath(config.state.dir);
+    // The owner's own directory (0700), never a link or someone else's: refused before anything is written in it.
+    ensureOwnedDirectory(config.state.dir, 'state.dir');
     await assertNotRunning(socket);
     const restored = this.#openState();
     const runs = recordRun(config.state.dir, restored, this.#runId, this.#log);
@@ -195,7 +197,6 @@ export class PaperTradingEngine {
       );
     }
     if (core.breakers !== null) {
-      mkdirSync(config.state.dir, { recursive: true });
       const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock, core.flatten), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
+import { openPrivateFile } from '../persistence/openPrivateFile.js';
 import { safeError } from './safeError.js';
 
 export interface LoggerOptions {
@@ -31,11 +33,21 @@ export const redactPaths = secretKeys.flatMap((k) => [key(k).replace(/^\./, ''),
 /**
  * The daemon's logger: JSON lines in `<dir>/paper_engine.log` (for `tail -f`, `grep "P&L"`, jq),
  * readable lines on stdout. The file is written synchronously so the last lines before a crash or
- * kill -9 are on disk.
+ * kill -9 are on disk. Logs name positions, orders and errors: the directory is the owner's own
+ * (0700, refused when it is a link or another user's, UnsafePathError) and each file is 0600,
+ * never opened through a symbolic link planted at its path.
  */
 export function createLogger(o: LoggerOptions): DaemonLogger {
-  mkdirSync(o.dir, { recursive: true });
-  const file = pino.destination({ dest: join(o.dir, 'paper_engine.log'), sync: true, mkdir: true });
+  ensureOwnedDirectory(o.dir, 'logging.dir');
+  const engineFd = openLogFile(join(o.dir, 'paper_engine.log'));
+  let breakerFd: number;
+  try {
+    breakerFd = openLogFile(join(o.dir, 'circuit_breaker.log'));
+  } catch (error) {
+    closeSync(engineFd);
+    throw error;
+  }
+  const file = pino.destination({ dest: engineFd, sync: true });
   const streams: pino.StreamEntry[] = [{ level: o.level, stream: file }];
   if (o.console) {
     const console = pretty({
@@ -73,7 +85,7 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
     },
     pino.multistream(streams),
   );
-  const breakerFile = pino.destination({ dest: join(o.dir, 'circuit_breaker.log'), sync: true, mkdir: true });
+  const breakerFile = pino.destination({ dest: breakerFd, sync: true });
   const breakerLog = pino(
     { level: 'info', base: { component: 'circuit_breaker' }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: redactPaths, censor: '[redacted]' }, serializers: { err: safeError, error: safeError } },
     breakerFile,
@@ -95,3 +107,6 @@ export function createLogger(o: LoggerOptions): DaemonLogger {
     },
   };
 }
+
+/** A log file opened for appending, owner-only, never through a link (its descriptor, closed by pino's destination at `close`). */
+const openLogFile = (path: string): number => openPrivateFile(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);

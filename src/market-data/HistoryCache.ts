@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bar } from '../core/Bar.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
@@ -39,7 +39,6 @@ export class HistoryCache {
   /** Keeps `bars` (time-ordered, one symbol) as known final from `from` to `until`. */
   write(symbol: string, timeframe: string, from: number, until: number, bars: readonly Bar[]): void {
     const file = this.#file(symbol, timeframe);
-    mkdirSync(join(file, '..'), { recursive: true });
     const stored: Stored = { from, until, bars: bars.filter((b) => b.time <= until).map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume] as const) };
     writeFileAtomic(file, JSON.stringify(stored));
   }

@@ -1,8 +1,10 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { OrderRequest } from '../core/Order.js';
 import { requestSchema } from './engineStateSchema.js';
+import { makePrivateDirectory } from './makePrivateDirectory.js';
+import { openPrivateFile } from './openPrivateFile.js';
 
 /**
  * An order about to be sent: the whole request (its strategy, its protective exits, a trailing
@@ -29,6 +31,8 @@ export function requestOfJournalEntry(e: JournalEntry): OrderRequest {
  * state file saved right after the order went out is fsynced), so the order path does not wait for
  * the disk or for a whole snapshot. Emptied after each state file (which then holds those orders).
  * At a restart its orders join the restored ones in flight: looked up by client order id.
+ * The file is the owner's only (0600) and is never opened through a symbolic link: reading,
+ * appending and emptying one planted at its path are refused (UnsafePathError), the target untouched.
  */
 export class OrderJournal {
   readonly #path: string;
@@ -44,27 +48,39 @@ export class OrderJournal {
 
   record(e: OrderRequest): void {
     if (this.#fd === null) {
-      mkdirSync(dirname(this.#path), { recursive: true });
-      this.#fd = openSync(this.#path, 'a');
+      makePrivateDirectory(dirname(this.#path));
+      this.#fd = openPrivateFile(this.#path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
     }
     writeSync(this.#fd, `${JSON.stringify(e)}\n`);
   }
 
   /** After a state file that holds every order recorded so far. */
   clear(): void {
-    if (this.#fd !== null) ftruncateSync(this.#fd, 0);
-    else if (existsSync(this.#path)) {
-      const fd = openSync(this.#path, 'r+');
+    if (this.#fd !== null) {
+      ftruncateSync(this.#fd, 0);
+      return;
+    }
+    const fd = this.#open(constants.O_WRONLY);
+    if (fd === null) return;
+    try {
       ftruncateSync(fd, 0);
+    } finally {
       closeSync(fd);
     }
   }
 
   /** The orders recorded; a torn last line (a crash mid-write) or any unreadable line is reported and skipped. */
   read(skipped: (warning: string) => void): JournalEntry[] {
-    if (!existsSync(this.#path)) return [];
+    const fd = this.#open(constants.O_RDONLY);
+    if (fd === null) return [];
+    let text: string;
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
     const out: JournalEntry[] = [];
-    const lines = readFileSync(this.#path, 'utf8').split('\n');
+    const lines = text.split('\n');
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       try {
@@ -76,6 +92,16 @@ export class OrderJournal {
       }
     });
     return out;
+  }
+
+  /** The existing file opened with `flags` (never through a link), or null when there is none. */
+  #open(flags: number): number | null {
+    try {
+      return openPrivateFile(this.#path, flags);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   close(): void {

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import { restorableSnapshotSchema, type RestorableSnapshot } from './engineStateSchema.js';
+import { makePrivateDirectory } from './makePrivateDirectory.js';
 import { upgradeState, type UpgradeContext } from './migrations/upgradeState.js';
+import { PRIVATE_FILE_MODE } from './privateModes.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const LATEST = 'latest_state.json';
@@ -70,13 +72,19 @@ export class SnapshotStore {
     return null;
   }
 
-  /** Moves every state file into `archive/<UTC time>/` (a fresh start never overwrites a state silently); returns that folder, or null when there was nothing. */
+  /**
+   * Moves every state file into `archive/<UTC time>/` (a fresh start never overwrites a state silently); returns that folder, or null when there was nothing.
+   * The archive is the owner's only like the state (folders 0700, files 0600, also those an older version left wider); a link is moved as it is, never followed.
+   */
   archive(now: number): string | null {
     const files = [LATEST, RUNS, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
     if (files.length === 0) return null;
     const to = join(this.dir, 'archive', stamp(now));
-    mkdirSync(to, { recursive: true });
-    for (const f of files) renameSync(join(this.dir, f), join(to, f));
+    makePrivateDirectory(to);
+    for (const f of files) {
+      renameSync(join(this.dir, f), join(to, f));
+      if (lstatSync(join(to, f)).isFile()) chmodSync(join(to, f), PRIVATE_FILE_MODE);
+    }
     return to;
   }
 

@@ -262,8 +262,10 @@ export class StrategyRunner {
     if (this.#status === RunnerStatus.Faulted && !force) return;
     const decision = this.#gate.submit(intent, this.#view);
     if (decision.allowed) {
-      // The order as it went (its prices on Alpaca's grid).
-      this.#open.add({ clientOrderId: decision.request.clientOrderId, intent: decision.request, remaining: intent.qty });
+      // The order as it went (its prices on Alpaca's grid), as an intent.
+      const r = decision.request;
+      const sent: OrderIntent = { symbol: r.symbol, side: r.side, qty: r.qty, type: r.type, limitPrice: r.limitPrice, stopPrice: r.stopPrice, timeInForce: r.timeInForce, reason: r.reason, bracket: r.bracket, trail: r.trail, closeAll: r.closeAll };
+      this.#open.add({ clientOrderId: r.clientOrderId, intent: sent, remaining: intent.qty });
       return;
     }
     // A paused breaker was announced when it tripped: what it then holds back is detail (and counted).

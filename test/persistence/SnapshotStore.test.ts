@@ -1,9 +1,18 @@
+import type * as crypto from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SnapshotStore } from '../../src/persistence/SnapshotStore.js';
+
+// The temp file of a save has a random name (nothing can be planted there in advance); a test
+// that must put something in its way fixes the name.
+const temp = vi.hoisted(() => ({ bytes: null as Buffer | null }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof crypto>();
+  return { ...actual, randomBytes: ((n: number) => temp.bytes ?? actual.randomBytes(n)) as typeof crypto.randomBytes };
+});
 
 const T = Date.parse('2026-11-25T12:00:00Z');
 function snapshot(runId: string, version = 3): string {
@@ -63,8 +72,13 @@ describe('SnapshotStore', () => {
     const s = store();
     s.save(snapshot('good'), null);
     // Something in the way of the temp file (as a full disk or a permission error would be).
-    mkdirSync(join(s.dir, `.latest_state.json.${process.pid}.tmp`));
-    expect(() => s.save(snapshot('lost'), T)).toThrow();
+    temp.bytes = Buffer.alloc(8, 0xab);
+    mkdirSync(join(s.dir, `.latest_state.json.${'ab'.repeat(8)}.tmp`));
+    try {
+      expect(() => s.save(snapshot('lost'), T)).toThrow();
+    } finally {
+      temp.bytes = null;
+    }
     expect(s.loadNewest(() => {})?.snapshot.runId).toBe('good');
     expect(s.backups()).toEqual([]);
   });
