@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
 import type { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
+import { BACKTRADER_200K_SECONDS, type CliFigures } from './cliBench.js';
 import { benchBacktest, portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
@@ -48,6 +49,8 @@ const portfolio = portfolioBench(logger, 3, collect);
 /** A measure in a fresh process (the daemon's own would not hold the garbage of the measures before): its JSON line. */
 const fresh = <T>(file: string, ...args: string[]): T =>
   JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { encoding: 'utf8' })) as T;
+// The whole command as a user runs it (processes), and the CSV loader it starts with.
+const cli = fresh<CliFigures>('./cliBench.ts', String(RUNS));
 const burst = fresh<Awaited<ReturnType<typeof burstBench>>>('./liveBench.ts', 'burst', '7');
 const b2o = fresh<Awaited<ReturnType<typeof barToOrderBench>>>('./liveBench.ts', 'bar-to-order', '300');
 const warm = fresh<Awaited<ReturnType<typeof warmUpBench>>>('./liveBench.ts', 'warm-up');
@@ -60,6 +63,12 @@ const figures = {
   backtest_sma_cross_bars_per_second: smaCross,
   backtest_sma_cross_loop_bars_per_second: loop,
   backtest_sma_cross_fills: fills,
+  backtest_cli_200k_seconds: cli.cli200kSeconds,
+  backtest_cli_200k_node_seconds: cli.cli200kNodeSeconds,
+  backtest_cli_200k_vs_backtrader: Math.round((BACKTRADER_200K_SECONDS / cli.cli200kSeconds) * 10) / 10,
+  backtest_cli_tiny_seconds: cli.cliTinySeconds,
+  csv_rows_per_second: cli.csvRowsPerSecond,
+  csv_first_run_rows_per_second: cli.csvFirstRunRowsPerSecond,
   backtest_portfolio_strategy_bars_per_second: portfolio.strategyBarsPerSecond,
   backtest_portfolio_fills: portfolio.fills,
   burst_10k_symbols_ms: burst.ms,
@@ -83,6 +92,10 @@ const figures = {
 /** The targets of the performance issue, where a figure has one. */
 const targets: Record<string, [string, (v: number) => boolean]> = {
   backtest_sma_cross_bars_per_second: ['≥ 1,500,000', (v) => v >= 1_500_000],
+  backtest_cli_200k_seconds: ['≤ 0.45 (40× backtrader)', (v) => v <= 0.45],
+  backtest_cli_200k_vs_backtrader: ['≥ 40', (v) => v >= 40],
+  backtest_cli_tiny_seconds: ['< 0.5', (v) => v < 0.5],
+  csv_rows_per_second: ['≥ 2,000,000', (v) => v >= 2_000_000],
   backtest_portfolio_strategy_bars_per_second: ['≥ 2,000,000', (v) => v >= 2_000_000],
   burst_10k_symbols_ms: ['< 250', (v) => v < 250],
   bar_to_order_p99_us: ['< 2,000', (v) => v < 2000],

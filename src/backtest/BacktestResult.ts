@@ -42,6 +42,18 @@ export interface BacktestBreakerEvent {
   readonly text: string;
 }
 
+/** How one input file stamps its bars (see `--bar-time`). */
+export interface BacktestBarTime {
+  readonly symbol: string;
+  readonly file: string;
+  /** `start` / `end` of each intraday bar, or `session`: daily bars, each its date's session. */
+  readonly stamps: 'start' | 'end' | 'session';
+  /** The intraday bar's length; null for daily bars. */
+  readonly barSeconds: number | null;
+  /** The flag, or what in the data decided it. */
+  readonly reason: string;
+}
+
 /**
  * What `npm run backtest -- --out FILE` writes (design.md contract, plus per-strategy results and
  * the equity series). With one strategy `strategy`/`params` are its type and parameters; a
@@ -69,4 +81,6 @@ export interface BacktestResult {
   readonly breakerEvents: readonly BacktestBreakerEvent[];
   /** The strategies' total equity; at most 1,025 points (evenly thinned, the last one always kept). */
   readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
+  /** How each input file stamps its bars (the command line's files; absent when bars were given directly). */
+  readonly barTime?: readonly BacktestBarTime[];
 }

@@ -24,6 +24,17 @@ const columns: ReadonlyArray<[string, (m: Metrics) => string]> = [
   ['exposure', (m) => pct(m.exposure)],
 ];
 
+/** How the files stamp their bars, one line per way (files read the same way share a line). */
+function barTimeLines(r: BacktestResult): string[] {
+  const groups = new Map<string, string[]>();
+  for (const b of r.barTime ?? []) {
+    const size = b.barSeconds === null ? '' : b.barSeconds % 3600 === 0 ? `${b.barSeconds / 3600}-hour` : b.barSeconds % 60 === 0 ? `${b.barSeconds / 60}-minute` : `${b.barSeconds}-second`;
+    const how = b.stamps === 'session' ? b.reason : `${size} bars stamped at their ${b.stamps} (${b.reason})`;
+    groups.set(how, [...(groups.get(how) ?? []), b.symbol]);
+  }
+  return [...groups].map(([how, symbols]) => `${symbols.length > 6 ? `${symbols.slice(0, 5).join(', ')} and ${symbols.length - 5} more` : symbols.join(', ')}: ${how}`);
+}
+
 /** The human summary printed by `npm run backtest`: the run, then a metrics table per strategy and in total. */
 export function formatBacktestSummary(r: BacktestResult): string {
   const head: Array<[string, string]> = [
@@ -35,6 +46,7 @@ export function formatBacktestSummary(r: BacktestResult): string {
     ['final value', `${formatMoney(r.finalValue)} (${formatPnl(r.finalValue - r.startingCash)})`],
     ['fills', `${r.fills.length}; rejected or refused orders ${r.rejections}`],
   ];
+  head.splice(2, 0, ...barTimeLines(r).map((text, i): [string, string] => [i === 0 ? 'bar times' : '', text]));
   const width = Math.max(...head.map(([k]) => k.length));
   const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
 

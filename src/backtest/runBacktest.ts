@@ -10,16 +10,29 @@ import type { SlippageModel } from '../broker/sim/SlippageModel.js';
 import { buildTradingCore } from '../engine/buildTradingCore.js';
 import type { Strategy } from '../strategies/Strategy.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
-import { computeMetrics } from '../portfolio/metrics.js';
+import { computeMetrics, type Metrics } from '../portfolio/metrics.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { BreakerLimits } from '../risk/CircuitBreaker.js';
-import type { BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
+import { BarTape } from '../market-data/BarTape.js';
+import type { Labelling } from '../market-data/barLabelling.js';
+import type { BacktestBarTime, BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
 
 export interface BacktestOptions {
   /** One strategy (the command-line form) or every enabled strategy of a config. */
   readonly strategies: readonly StrategySpec[];
-  /** Time-ordered bars of every symbol (ties in symbol order). */
-  readonly bars: readonly Bar[];
+  /**
+   * Time-ordered bars of every symbol (ties in symbol order), each stamped at its end (the moment a
+   * decision on it is taken): objects, or columns (made into objects one at a time as they replay).
+   */
+  readonly bars: readonly Bar[] | BarTape;
+  /**
+   * The input files' stamp of the bar ending at a time (a start-labelled file's bars end a bar
+   * later than stamped; a daily bar at its session's close): every time in the report names bars as
+   * the files stamp them. Default: the bar's time.
+   */
+  readonly stampOf?: (time: number, symbol?: string) => number;
+  /** How each file's bars were labelled (reported as `barTime`). */
+  readonly labelling?: readonly Labelling[];
   /** The account; the strategies' capital must fit in it. */
   readonly startingCash: number;
   readonly slippage: SlippageModel;
@@ -37,7 +50,6 @@ export interface BacktestOptions {
   readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
 
-const iso = toIso;
 
 /**
  * Runs strategies over historical bars with the daemon's own runners, RiskGate, ExecutionService
@@ -47,7 +59,15 @@ const iso = toIso;
  */
 export function runBacktest(o: BacktestOptions): BacktestResult {
   const started = o.stopwatch();
-  const clock = new SimClock(o.bars[0]?.time ?? 0);
+  const tape = o.bars instanceof BarTape ? o.bars : null;
+  const list = o.bars instanceof BarTape ? null : o.bars;
+  const count = tape !== null ? tape.length : list!.length;
+  const timeAt = (i: number): number => (tape !== null ? tape.time[i]! : list![i]!.time);
+  const symbolAt = (i: number): string => (tape !== null ? tape.bar(i).symbol : list![i]!.symbol);
+  const stampOf = o.stampOf;
+  // Times in the report: the files' stamps, ISO-8601 UTC.
+  const iso = stampOf === undefined ? toIso : (time: number, symbol?: string): string => toIso(stampOf(time, symbol));
+  const clock = new SimClock(count === 0 ? 0 : timeAt(0));
   const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission, finishedOrdersKept: 0 });
   const broker = new SimBroker(venue);
   const core = buildTradingCore({
@@ -78,20 +98,34 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   core.execution.start();
   core.runner.start();
 
-  // The hot path: no allocation, no logging per bar.
-  const bars = o.bars;
+  // The hot path: no logging per bar; columns become one bar object at a time.
   const bus = core.bus;
   const portfolio = core.portfolio;
   const breakers = core.breakers;
-  for (let i = 0; i < bars.length; i++) {
-    const bar = bars[i]!;
-    clock.advanceTo(bar.time);
-    broker.onBar(bar);
-    bus.emit('bar', bar);
-    // Equity once every symbol of this moment is marked, as the live engine does after a minute's batch.
-    if (i + 1 === bars.length || bars[i + 1]!.time !== bar.time) {
-      portfolio.recordEquity(bar.time);
-      if (breakers !== null) breakers.onEquity(bar.time);
+  if (list !== null) {
+    for (let i = 0; i < list.length; i++) {
+      const bar = list[i]!;
+      clock.advanceTo(bar.time);
+      broker.onBar(bar);
+      bus.emit('bar', bar);
+      // Equity once every symbol of this moment is marked, as the live engine does after a minute's batch.
+      if (i + 1 === list.length || list[i + 1]!.time !== bar.time) {
+        portfolio.recordEquity(bar.time);
+        if (breakers !== null) breakers.onEquity(bar.time);
+      }
+    }
+  } else {
+    const t = tape!.time;
+    const n = tape!.length;
+    for (let i = 0; i < n; i++) {
+      const bar = tape!.bar(i);
+      clock.advanceTo(bar.time);
+      broker.onBar(bar);
+      bus.emit('bar', bar);
+      if (i + 1 === n || t[i + 1] !== bar.time) {
+        portfolio.recordEquity(bar.time);
+        if (breakers !== null) breakers.onEquity(bar.time);
+      }
     }
   }
   const elapsedMs = o.stopwatch() - started;
@@ -106,32 +140,32 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       strategy: e.strategyId,
       symbol: f.symbol,
       // The strategy asked at the close of the bar the order was sent on: its submission time.
-      signalTime: iso(e.order.submittedAt),
-      fillTime: iso(f.time),
+      signalTime: iso(e.order.submittedAt, f.symbol),
+      fillTime: iso(f.time, f.symbol),
       side: f.side,
       qty: f.qty,
       price: f.price,
       commission: f.commission,
     });
     const t = e.closedTrade;
-    if (t !== null) trades.push({ ...t, strategy: e.strategyId, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) });
+    if (t !== null) trades.push({ ...t, strategy: e.strategyId, entryTime: iso(t.entryTime, t.symbol), exitTime: iso(t.exitTime, t.symbol) });
   }
   const runners = core.runner.runners;
   const capital = runners.reduce((a, r) => a + r.capital, 0);
   const allFills = fills.length;
   const single = o.strategies.length === 1 ? o.strategies[0]! : null;
   const allTrades = runners.flatMap((r) => r.ledger.closedTrades);
-  const totalMetrics = computeMetrics(portfolio.curve(), allTrades, { fills: allFills, ...riskFree(o) });
+  const totalMetrics = stamped(computeMetrics(portfolio.curve(), allTrades, { fills: allFills, ...riskFree(o) }), stampOf);
   return {
     strategy: single?.type ?? 'portfolio',
     params: single?.params ?? null,
     startingCash: o.startingCash,
     finalValue: portfolio.equity() + (o.startingCash - capital),
-    bars: bars.length,
-    from: bars.length === 0 ? null : iso(bars[0]!.time),
-    to: bars.length === 0 ? null : iso(bars[bars.length - 1]!.time),
+    bars: count,
+    from: count === 0 ? null : iso(timeAt(0), symbolAt(0)),
+    to: count === 0 ? null : iso(timeAt(count - 1), symbolAt(count - 1)),
     elapsedMs,
-    barsPerSecond: elapsedMs > 0 ? Math.round((bars.length / elapsedMs) * 1000) : 0,
+    barsPerSecond: elapsedMs > 0 ? Math.round((count / elapsedMs) * 1000) : 0,
     costs: { slippage: o.slippage.describe(), commission: o.commission.describe() },
     fills,
     trades,
@@ -148,11 +182,24 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       rejections: rejections.get(r.id) ?? 0,
       denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
-      metrics: runners.length === 1 ? totalMetrics : computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }),
+      metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }), stampOf),
     })),
     breakerEvents,
     equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
+    ...(o.labelling === undefined ? {} : { barTime: o.labelling.map(barTimeOf) }),
   };
+}
+
+/** The drawdown's times as the files stamp them. */
+function stamped(m: Metrics, stampOf: BacktestOptions['stampOf']): Metrics {
+  if (stampOf === undefined) return m;
+  const d = m.maxDrawdown;
+  const at = (t: number | null): number | null => (t === null ? null : stampOf(t));
+  return { ...m, maxDrawdown: { ...d, peakTime: at(d.peakTime), troughTime: at(d.troughTime), recoveryTime: at(d.recoveryTime) } };
+}
+
+function barTimeOf(l: Labelling): BacktestBarTime {
+  return { symbol: l.symbol, file: l.file, stamps: l.stamps, barSeconds: l.stamps === 'session' ? null : l.barMs / 1000, reason: l.reason };
 }
 
 const riskFree = (o: BacktestOptions): { riskFreeRate?: number } => (o.riskFreeRate === undefined ? {} : { riskFreeRate: o.riskFreeRate });

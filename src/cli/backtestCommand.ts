@@ -8,26 +8,54 @@ import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
 import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
 import { breakerLimits } from '../config/breakerLimits.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
-import type { Bar } from '../core/Bar.js';
 import { CliError } from '../core/errors.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
-import { loadCsvBars, symbolFromFileName } from '../market-data/loadCsvBars.js';
+import { BAR_TIMES, BarStamps, type BarTime, type Labelling } from '../market-data/barLabelling.js';
+import { BarTape } from '../market-data/BarTape.js';
+import { loadLabelledTape, symbolFromFileName } from '../market-data/loadCsvBars.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
-import { assertTimeZone, nyDateOf } from '../market-data/zonedTime.js';
+import { assertTimeZone } from '../market-data/zonedTime.js';
+import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
+/** What the loaded files give a run: every bar on the daemon's time, and the way back to the files' stamps. */
+interface LoadedBars {
+  readonly tape: BarTape;
+  readonly stamps: BarStamps;
+  readonly labelling: Labelling[];
+}
 
-const byTimeThenSymbol = (a: Bar, b: Bar): number => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+/** Which bars to load: the New York dates kept, how the files stamp bars, the zone of naive times. */
+interface LoadSettings {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly barTime: BarTime | undefined;
+  readonly calendar: MarketCalendar;
+}
+
+/** Loads each `[symbol, file]` (streamed into columns, labelled, filtered) and merges them in time order, ties in symbol order. */
+async function loadFiles(files: ReadonlyArray<readonly [string, string]>, s: LoadSettings, barTime: BarTime, timeZone: string): Promise<LoadedBars> {
+  const tapes: BarTape[] = [];
+  const stamps = new BarStamps();
+  const labelling: Labelling[] = [];
+  for (const [symbol, file] of files) {
+    const loaded = await loadLabelledTape(file, { symbol, timeZone, calendar: s.calendar, barTime, flag: '--bar-time', from: s.from, to: s.to });
+    labelling.push(loaded.labelling);
+    stamps.add(symbol, loaded.stamps);
+    if (loaded.tape.length > 0) tapes.push(loaded.tape);
+  }
+  if (tapes.length === 0) throw new CliError(`no bars between ${s.from ?? 'the start'} and ${s.to ?? 'the end'} of the data`);
+  return { tape: BarTape.merge(tapes), stamps, labelling };
+}
 
 /**
  * `npm run backtest`, in two forms:
  *   --data FILE [--data FILE …] --strategy NAME [--params JSON] [--cash N] [--tz ZONE]   one strategy
  *   --config FILE [--data-dir DIR] [--from DATE] [--to DATE]                              every enabled strategy of a config
  * and in both: [--out FILE] [--report DIR] [--slippage-bps N | --slippage-range F] [--commission-per-share N]
- * [--commission-per-order N] [--commission-min N] [--max-position-pct F] [--risk-free F] [--verbose].
+ * [--commission-per-order N] [--commission-min N] [--max-position-pct F] [--risk-free F] [--bar-time start|end|auto] [--verbose].
  */
 export async function runBacktestCommand(args: string[]): Promise<number> {
   const v = parseArgs(
@@ -51,6 +79,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
       'commission-min': { type: 'string' },
       'max-position-pct': { type: 'string' },
       'risk-free': { type: 'string' },
+      'bar-time': { type: 'string' },
       verbose: { type: 'boolean' },
     },
     'backtest',
@@ -69,9 +98,13 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     throw new CliError('--config runs the strategies of the config: leave out --data, --strategy and --params');
   }
   if (v.config === undefined && v['data-dir'] !== undefined) throw new CliError('--data-dir goes with --config; give CSV files with --data');
-  const calendar = new StaticNyseCalendar();
-  const closeOf = dailyBarTime(calendar);
-  const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir'], closeOf) : await fromFiles(v, closeOf);
+  const barTime = v['bar-time'];
+  if (barTime !== undefined && !(BAR_TIMES as readonly string[]).includes(barTime)) {
+    throw new CliError(`--bar-time: must be start (bars stamped at their start, as Alpaca does), end (at their end) or auto (told from each file), got "${barTime}"`);
+  }
+  const load: LoadSettings = { from, to, barTime: barTime as BarTime | undefined, calendar: new StaticNyseCalendar() };
+  const calendar = load.calendar;
+  const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir'], load) : await fromFiles(v, load);
   const flag = (name: string, fallback: number, check: (n: number) => boolean): number => numberFlag(v[name as keyof typeof v] as string | undefined, name, fallback, check);
   const costs: CostSettings = {
     slippage_bps: flag('slippage-bps', run.costs.slippage_bps, (n) => n >= 0 && n <= 1000),
@@ -86,12 +119,12 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   const riskFreeRate = flag('risk-free', 0, (n) => n >= 0 && n < 1);
   run.checkCash?.(cash);
 
-  const bars = run.bars.filter((b) => (from === null || nyDateOf(b.time) >= from) && (to === null || nyDateOf(b.time) <= to));
-  if (bars.length === 0) throw new CliError(`no bars between ${from ?? 'the start'} and ${to ?? 'the end'} of the data`);
-
+  const { stamps } = run.bars;
   const result = runBacktest({
     strategies: run.strategies.map((s) => (run.strategies.length === 1 && v.config === undefined ? { ...s, capital: cash } : s)),
-    bars,
+    bars: run.bars.tape,
+    ...(stamps.identity ? {} : { stampOf: (time: number, symbol?: string) => stamps.stampOf(time, symbol) }),
+    labelling: run.bars.labelling,
     startingCash: cash,
     ...costModels(costs),
     maxPositionPct,
@@ -117,7 +150,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
 
 interface BacktestRun {
   readonly strategies: StrategySpec[];
-  readonly bars: Bar[];
+  readonly bars: LoadedBars;
   readonly cash: number;
   readonly maxPositionPct: number;
   readonly costs: CostSettings;
@@ -129,18 +162,16 @@ interface BacktestRun {
 const noCosts: CostSettings = { slippage_bps: 0, slippage_range: 0, commission_per_share: 0, commission_per_order: 0, commission_min_per_order: 0 };
 
 /** Every enabled strategy of a config, over the config's timeframe files in `dataDir`. */
-async function fromConfig(file: string, dataDir: string | undefined, closeOf: (date: string) => number): Promise<BacktestRun> {
+async function fromConfig(file: string, dataDir: string | undefined, load: LoadSettings): Promise<BacktestRun> {
   const config = loadConfig(file, { strategyParams: strategyParamSchemas() });
   const strategies = config.strategies
     .filter((s) => s.enabled)
     .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
   if (strategies.length === 0) throw new CliError(`${file}: no strategy is enabled`);
   const dir = dataDir ?? config.sim.data_dir;
-  const bars: Bar[] = [];
-  for (const symbol of [...new Set(strategies.flatMap((s) => s.symbols))].sort()) {
-    bars.push(...(await loadCsvBars(simDataFile(dir, symbol, config.data.timeframe), { symbol, dailyBarTime: closeOf })));
-  }
-  bars.sort(byTimeThenSymbol);
+  const symbols = [...new Set(strategies.flatMap((s) => s.symbols))].sort();
+  const files = symbols.map((symbol) => [symbol, simDataFile(dir, symbol, config.data.timeframe)] as const);
+  const bars = await loadFiles(files, load, load.barTime ?? config.sim.bar_time, 'America/New_York');
   return {
     strategies,
     bars,
@@ -155,7 +186,7 @@ async function fromConfig(file: string, dataDir: string | undefined, closeOf: (d
 /** One built-in strategy over the given CSV files (the design.md contract). */
 async function fromFiles(
   v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined },
-  closeOf: (date: string) => number,
+  load: LoadSettings,
 ): Promise<BacktestRun> {
   const known = Object.keys(builtInStrategies).sort().join(', ');
   if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${known}), or --config FILE for a portfolio`);
@@ -182,15 +213,13 @@ async function fromFiles(
     throw new CliError(parsed.error.issues.map((i) => `--params: ${['params', ...i.path.map(String)].join('.')}: ${i.message}`).join('\n'));
   }
   const bySymbol = new Map<string, string>();
-  const bars: Bar[] = [];
   for (const file of files) {
     const symbol = symbolFromFileName(file);
     const other = bySymbol.get(symbol);
     if (other !== undefined) throw new CliError(`--data: ${file} and ${other} are both ${symbol}`);
     bySymbol.set(symbol, file);
-    bars.push(...(await loadCsvBars(file, { symbol, timeZone, dailyBarTime: closeOf })));
   }
-  if (files.length > 1) bars.sort(byTimeThenSymbol);
+  const bars = await loadFiles([...bySymbol], load, load.barTime ?? 'auto', timeZone);
   return {
     strategies: [{ id: v.strategy, type: v.strategy, symbols: [...bySymbol.keys()].sort(), capital: 0, params: parsed.data }],
     bars,

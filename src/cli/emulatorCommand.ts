@@ -18,7 +18,7 @@ const DEFAULT_SECRET = 'emulator-secret-not-a-real-key';
 
 const usage = `usage: npm run emulator -- [--port N] [--data DIR] [--speed N] [--start ISO] [--paused] [--skip-closed]
        [--seed N] [--cash N] [--key K --secret S (or EMULATOR_KEY/EMULATOR_SECRET)] [--rate-limit N] [--partial-fill-rate X]
-       [--bar-label auto|start|end] [--fault JSON]…`;
+       [--bar-label auto|start|end] [--extended-hours data|synthetic] [--fault JSON]…`;
 
 function parseFault(text: string): Fault {
   let raw: unknown;
@@ -55,6 +55,7 @@ export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv,
       'rate-limit': { type: 'string' },
       'partial-fill-rate': { type: 'string' },
       'bar-label': { type: 'string' },
+      'extended-hours': { type: 'string' },
       fault: { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
@@ -75,6 +76,8 @@ export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv,
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) throw new CliError(`--host: the emulator listens on loopback only (no TLS, keyless admin routes); got ${host}`);
   const label = v['bar-label'] ?? BarLabel.Auto;
   if (!(Object.values(BarLabel) as string[]).includes(label)) throw new CliError(`--bar-label: one of auto, start, end (got "${label}")`);
+  const extendedHours = v['extended-hours'] ?? 'data';
+  if (extendedHours !== 'data' && extendedHours !== 'synthetic') throw new CliError(`--extended-hours: data (replay what the data has) or synthetic (make thin pre-/after-market minutes up where it has none); got "${extendedHours}"`);
   let start: number | undefined;
   if (v.start !== undefined) {
     if (!z.iso.datetime({ offset: true }).safeParse(v.start).success) throw new CliError(`--start: an ISO time with offset, e.g. 2019-02-11T09:25:00-05:00 (got "${v.start}")`);
@@ -103,6 +106,7 @@ export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv,
     ...(start === undefined ? {} : { start }),
     paused: v.paused === true,
     skipClosed: v['skip-closed'] === true,
+    extendedHours,
     credentials,
     startingCash,
     rateLimit,
@@ -115,7 +119,7 @@ export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv,
   const s = emulator.status();
   process.stdout.write(
     [
-      `Alpaca emulator: replaying ${dataDir} (${String(s['symbols'])} symbols) from ${newYorkTime(emulator.startTime)} at ${emulator.clock.speed}x${emulator.clock.paused ? ', paused' : ''}`,
+      `Alpaca emulator: replaying ${dataDir} (${String(s['symbols'])} symbols${extendedHours === 'synthetic' ? ', synthetic extended hours' : ''}) from ${newYorkTime(emulator.startTime)} at ${emulator.clock.speed}x${emulator.clock.paused ? ', paused' : ''}`,
       `  trading API    ${urls.baseUrl}/v2`,
       `  market data    ${urls.dataUrl}/v2/stocks`,
       `  trade updates  ${urls.tradeStreamUrl}`,

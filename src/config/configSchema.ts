@@ -119,6 +119,8 @@ export const configSchema = z.strictObject({
   sim: z
     .strictObject({
       data_dir: z.string().min(1).default('data/eqker'),
+      /** How the data files stamp intraday bars: at their `start` (Alpaca, most vendors), their `end`, or `auto` (told from the data per file). */
+      bar_time: z.enum(['auto', 'start', 'end']).default('auto'),
       /** Market time per wall time: 600 replays ten minutes of bars per second. */
       speed: z.number().positive('must be > 0').max(1_000_000, 'must be ≤ 1000000').default(600),
       starting_cash: z.number().positive('must be > 0').finite().default(100_000),

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TimerHandle } from '../core/Clock.js';
 import { seededRandom } from '../core/seededRandom.js';
-import { nyDateOf } from '../market-data/zonedTime.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import type { EmulatorOptions } from './EmulatorOptions.js';
 import { Faults } from './faults/Faults.js';
@@ -13,14 +12,19 @@ import { loadMarketSeries } from './market/loadMarketSeries.js';
 import type { MarketEvent } from './market/MarketEvent.js';
 import { MarketReplay } from './market/MarketReplay.js';
 import type { MarketSeries } from './market/MarketSeries.js';
+import { withSyntheticExtendedHours } from './market/syntheticExtendedHours.js';
+import { extendedSession, sessionOf } from './market/tradingPhase.js';
 import { MarketClock } from './MarketClock.js';
+import { accountRoutes } from './routes/accountRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { dataRoutes } from './routes/dataRoutes.js';
 import { tradingRoutes } from './routes/tradingRoutes.js';
+import { watchlistRoutes } from './routes/watchlistRoutes.js';
 import { DataStreamServer } from './streams/DataStreamServer.js';
 import { refuseUpgrade } from './streams/refuseUpgrade.js';
 import { TradeStreamServer } from './streams/TradeStreamServer.js';
 import { EmulatedVenue } from './venue/EmulatedVenue.js';
+import { Watchlists } from './venue/Watchlists.js';
 import { newYorkTime } from './wire/decimal.js';
 
 /** Where the emulator listens, in the form the daemon's `.env` takes. */
@@ -59,10 +63,15 @@ export class AlpacaEmulator {
     return new AlpacaEmulator(o, await loadMarketSeries(o.dataDir, o.barLabel));
   }
 
-  constructor(o: EmulatorOptions, series: readonly MarketSeries[]) {
+  constructor(o: EmulatorOptions, files: readonly MarketSeries[]) {
     this.#o = o;
     const random = seededRandom(o.seed);
-    this.#replay = new MarketReplay(series, { updatedBarRate: o.updatedBarRate, random: seededRandom(o.seed + 1) });
+    const series = (o.extendedHours ?? 'data') === 'synthetic' ? withSyntheticExtendedHours(files, this.#calendar, o.seed) : files;
+    const tape = { seed: o.seed, updatedBarRate: o.updatedBarRate };
+    const history = new BarHistory(series, this.#calendar, tape);
+    const listings = new Map(series.flatMap((s) => (s.listing === undefined ? [] : [[s.symbol, s.listing] as const])));
+    const listing = (symbol: string): MarketSeries['listing'] => listings.get(symbol);
+    this.#replay = new MarketReplay(series, { ...tape, calendar: this.#calendar });
     const start = o.start ?? this.#replay.firstBarTime - MINUTE;
     this.#replay.skipTo(start);
     this.startTime = start;
@@ -76,7 +85,9 @@ export class AlpacaEmulator {
       startingCash: o.startingCash,
       symbols: series.map((s) => s.symbol).sort(),
       lastPrice: (s) => this.#replay.latestTrade(s)?.price,
-      lastQuote: (s) => this.#replay.latestQuote(s),
+      // A stall (fault) leaves a new order unmatched: no quote to match it against.
+      lastQuote: (s) => (this.faults.fillsStalled() ? undefined : this.#replay.latestQuote(s)),
+      previousClose: (s, now) => history.previousClose(s, now),
       partialFillRate: o.partialFillRate,
       random,
     });
@@ -86,8 +97,12 @@ export class AlpacaEmulator {
     const now = (): number => this.clock.now();
     const handler = requestHandler({
       credentials: o.credentials,
-      trading: tradingRoutes({ venue: this.venue, calendar: this.#calendar, now, faults: this.faults }),
-      data: dataRoutes({ history: new BarHistory(series, this.#calendar), replay: this.#replay, now }),
+      trading: [
+        ...tradingRoutes({ venue: this.venue, calendar: this.#calendar, now, faults: this.faults, listing }),
+        ...accountRoutes({ venue: this.venue, calendar: this.#calendar, history, now }),
+        ...watchlistRoutes({ venue: this.venue, watchlists: new Watchlists({ random, now, isAsset: (s) => this.venue.assetId(s) !== undefined }), listing }),
+      ],
+      data: dataRoutes({ history, replay: this.#replay, tape, now }),
       admin: adminRoutes({ clock: this.clock, faults: this.faults, venue: this.venue, catchUp: () => this.tick(), status: () => this.status() }),
       faults: this.faults,
       limiter: new RateLimiter(o.rateLimit),
@@ -162,13 +177,19 @@ export class AlpacaEmulator {
         continue;
       }
       const e = this.#replay.next()!;
-      if (e.kind === 'quote') this.venue.onQuote(e.quote);
+      // While fills are stalled (fault) the quotes are published but match no order (nor do auctions).
+      if (e.kind === 'auction') {
+        if (!this.faults.fillsStalled()) this.venue.onAuction(e.auction);
+        continue;
+      }
+      if (e.kind === 'quote' && !this.faults.fillsStalled()) this.venue.onQuote(e.quote);
       batch.push(e);
     }
     this.#data.publish(batch);
     if (this.#o.skipClosed && !this.venue.isOpen(now)) {
-      const open = this.#calendar.nextSession(now).open;
-      if (open - MINUTE > now && this.#replay.peekTime() >= open) this.clock.jumpTo(open - MINUTE);
+      // To a minute before the open, or before the next replayed minute when there is one earlier (extended hours).
+      const target = Math.min(this.#calendar.nextSession(now).open, this.#replay.peekTime()) - MINUTE;
+      if (target > now) this.clock.jumpTo(target);
     }
   }
 
@@ -189,17 +210,18 @@ export class AlpacaEmulator {
   }
 
   #session(boundary: number): void {
-    const s = this.#calendar.session(nyDateOf(boundary));
-    if (s !== null && boundary === s.open) this.venue.onOpen();
-    else this.venue.onClose();
+    const s = sessionOf(this.#calendar, boundary);
+    if (s !== null && boundary === s.preOpen) this.venue.onPreOpen(boundary);
+    else if (s !== null && boundary === s.open) this.venue.onOpen(boundary);
+    else if (s !== null && boundary === s.close) this.venue.onClose(boundary);
+    else this.venue.onPostClose(boundary);
     this.#nextBoundary = this.#boundaryAfter(boundary);
   }
 
-  /** The next open or close strictly after `t`. */
+  /** The next boundary of a session strictly after `t`: 04:00 (pre-market), the open, the close, the end of the after-hours. */
   #boundaryAfter(t: number): number {
-    const s = this.#calendar.session(nyDateOf(t));
-    if (s !== null && t < s.open) return s.open;
-    if (s !== null && t < s.close) return s.close;
-    return this.#calendar.nextSession(t).open;
+    const s = sessionOf(this.#calendar, t);
+    if (s !== null) for (const b of [s.preOpen, s.open, s.close, s.postClose]) if (t < b) return b;
+    return extendedSession(this.#calendar.nextSession(t)).preOpen;
   }
 }

@@ -18,8 +18,13 @@ export interface EmulatorOptions {
   readonly start?: number;
   /** Starts with the market clock paused (tests and stepped drills). */
   readonly paused: boolean;
-  /** Jumps over closed hours to one minute before the next open. */
+  /** Jumps over closed hours to one minute before the next open (or the next replayed minute). */
   readonly skipClosed: boolean;
+  /**
+   * Extended hours: `data` replays the pre-market and after-hours minutes the data has (none in the
+   * shipped files); `synthetic` also makes thin ones up where the data has none. Default `data`.
+   */
+  readonly extendedHours?: 'data' | 'synthetic';
   readonly credentials: { readonly key: string; readonly secret: string };
   readonly startingCash: number;
   readonly partialFillRate: number;
@@ -44,6 +49,7 @@ export const emulatorDefaults = {
   speed: 1,
   paused: false,
   skipClosed: false,
+  extendedHours: 'data',
   startingCash: 100_000,
   partialFillRate: 0.1,
   updatedBarRate: 0.02,

@@ -9,7 +9,7 @@ import type { DaemonConfig } from '../config/configSchema.js';
 import type { TelegramEnv } from '../config/env.js';
 import { breakerLimits } from '../config/breakerLimits.js';
 import { checkAllocations } from '../config/loadConfig.js';
-import { loadCsvBars } from '../market-data/loadCsvBars.js';
+import { loadLabelledBars } from '../market-data/loadCsvBars.js';
 import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
@@ -22,7 +22,6 @@ import { captureEngineState, reconcileWithVenue } from './engineState.js';
 import { restoreState } from './restoreState.js';
 import type { EngineState } from '../persistence/engineStateSchema.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { dailyBarTime } from '../risk/calendar/dailyBarTime.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import { buildSnapshot } from './buildSnapshot.js';
@@ -339,7 +338,8 @@ export class PaperTradingEngine {
     const all: Bar[] = [];
     for (const symbol of symbols) {
       const file = simDataFile(config.sim.data_dir, symbol, config.data.timeframe);
-      all.push(...(await loadCsvBars(file, { symbol, dailyBarTime: dailyBarTime(this.#calendar) })));
+      // Each bar at its end, however the file stamps it (sim.bar_time); pushed one by one (no spread of a large array).
+      for (const bar of await loadLabelledBars(file, { symbol, calendar: this.#calendar, barTime: config.sim.bar_time, flag: 'sim.bar_time' })) all.push(bar);
     }
     all.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
     const days = [...new Set(all.map((b) => nyDateOf(b.time)))];

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
 
 export const bollingerReversionParams = z
-  .strictObject({ period: z.number().int().min(2).default(20), k: z.number().positive().default(2), ...sizingShape })
-  .superRefine((p, ctx) => checkSizing(p, ctx));
+  .strictObject({ period: z.number().int().min(2).default(20), k: z.number().positive().default(2), ...sizingShape, ...protectiveExitsShape })
+  .superRefine((p, ctx) => {
+    checkSizing(p, ctx);
+    checkProtectiveExits(p, ctx);
+  });
 export type BollingerReversionParams = z.infer<typeof bollingerReversionParams>;
 
 /**
@@ -31,7 +35,7 @@ export class BollingerReversion extends Strategy<BollingerReversionParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && bar.close < lower) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} under the lower band ${lower.toFixed(2)}` });
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} under the lower band ${lower.toFixed(2)}`, ...protectiveExitOptions(this.params, bar.close) });
     } else if (held > 0 && bar.close >= middle) {
       ctx.closePosition(bar.symbol, `close ${bar.close} back at the middle band ${middle.toFixed(2)}`);
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -12,8 +13,12 @@ export const donchianBreakoutParams = z
     atr: z.number().int().min(1).default(14),
     atrStop: z.number().positive().default(2),
     ...sizingShape,
+    ...protectiveExitsShape,
   })
-  .superRefine((p, ctx) => checkSizing(p, ctx));
+  .superRefine((p, ctx) => {
+    checkSizing(p, ctx);
+    checkProtectiveExits(p, ctx);
+  });
 export type DonchianBreakoutParams = z.infer<typeof donchianBreakoutParams>;
 
 interface State {
@@ -60,7 +65,7 @@ export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
       const qty = sharesFor(p, ctx.capital, bar.close);
       if (qty > 0) {
         s.stop = bar.close - p.atrStop * s.atr;
-        ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}` });
+        ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}`, ...protectiveExitOptions(p, bar.close) });
       }
     } else if (held > 0) {
       if (s.stop !== null && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);

@@ -2,15 +2,17 @@ import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { Ema } from './indicators/Ema.js';
 import { RollingWindow } from './indicators/RollingWindow.js';
+import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
 
 export const macdTrendParams = z
-  .strictObject({ fast: z.number().int().min(1).default(12), slow: z.number().int().min(2).default(26), signal: z.number().int().min(1).default(9), trend: z.number().int().min(1).default(50), ...sizingShape })
+  .strictObject({ fast: z.number().int().min(1).default(12), slow: z.number().int().min(2).default(26), signal: z.number().int().min(1).default(9), trend: z.number().int().min(1).default(50), ...sizingShape, ...protectiveExitsShape })
   .superRefine((p, ctx) => {
     if (p.fast >= p.slow) ctx.addIssue({ code: 'custom', path: ['fast'], message: `must be less than slow (${p.slow})` });
     checkSizing(p, ctx);
+    checkProtectiveExits(p, ctx);
   });
 export type MacdTrendParams = z.infer<typeof macdTrendParams>;
 
@@ -52,7 +54,7 @@ export class MacdTrend extends Strategy<MacdTrendParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && prev <= 0 && hist > 0 && s.trend.full && bar.close > s.trend.mean()) {
       const qty = sharesFor(p, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `MACD crossed above its signal, close above SMA${p.trend}` });
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `MACD crossed above its signal, close above SMA${p.trend}`, ...protectiveExitOptions(p, bar.close) });
     } else if (held > 0 && prev >= 0 && hist < 0) {
       ctx.closePosition(bar.symbol, 'MACD crossed below its signal');
     }

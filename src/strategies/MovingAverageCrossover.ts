@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { ExactSMA } from './indicators/ExactSMA.js';
+import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -10,10 +11,12 @@ export const movingAverageCrossoverParams = z
     fast: z.number().int().min(1).default(10),
     slow: z.number().int().min(2).default(30),
     ...sizingShape,
+    ...protectiveExitsShape,
   })
   .superRefine((p, ctx) => {
     if (p.fast >= p.slow) ctx.addIssue({ code: 'custom', path: ['fast'], message: `must be less than slow (${p.slow})` });
     checkSizing(p, ctx);
+    checkProtectiveExits(p, ctx);
   });
 export type MovingAverageCrossoverParams = z.infer<typeof movingAverageCrossoverParams>;
 
@@ -53,7 +56,7 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
     const held = ctx.position(bar.symbol);
     if (crossUp && held === 0) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: this.#crossedAbove });
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: this.#crossedAbove, ...protectiveExitOptions(this.params, bar.close) });
     } else if (crossDown && held > 0) {
       ctx.closePosition(bar.symbol, this.#crossedBelow);
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { WilderRSI } from './indicators/WilderRSI.js';
+import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -11,10 +12,12 @@ export const rsiStrategyParams = z
     lower: z.number().gt(0).lt(100).default(30),
     upper: z.number().gt(0).lt(100).default(70),
     ...sizingShape,
+    ...protectiveExitsShape,
   })
   .superRefine((p, ctx) => {
     if (p.lower >= p.upper) ctx.addIssue({ code: 'custom', path: ['lower'], message: `must be less than upper (${p.upper})` });
     checkSizing(p, ctx);
+    checkProtectiveExits(p, ctx);
   });
 export type RsiStrategyParams = z.infer<typeof rsiStrategyParams>;
 
@@ -36,7 +39,7 @@ export class RsiStrategy extends Strategy<RsiStrategyParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && value < this.params.lower) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `RSI ${value.toFixed(2)} < ${this.params.lower}` });
+      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `RSI ${value.toFixed(2)} < ${this.params.lower}`, ...protectiveExitOptions(this.params, bar.close) });
     } else if (held > 0 && value > this.params.upper) {
       ctx.closePosition(bar.symbol, `RSI ${value.toFixed(2)} > ${this.params.upper}`);
     }

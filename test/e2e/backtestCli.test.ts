@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, runCli, scratchDir, writeConfig } from './cli.js';
@@ -82,5 +82,48 @@ describe('npm run backtest', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     expect(html).toContain('sma_momentum');
+  });
+
+  it('reads a start-labelled file (every stamp a minute earlier) as such, says so, and reports the file’s own stamps', async () => {
+    const dir = scratchDir();
+    const fixtures = join(root, 'test', 'fixtures', 'backtrader');
+    // The SPY reference file, each bar stamped at its start (09:30 … 15:59), oldest first.
+    const [head, ...rows] = readFileSync(join(fixtures, 'SPY_1min.csv'), 'utf8').trim().split('\n');
+    const earlier = rows.map((r) => {
+      const [stamp, ...rest] = r.split(',');
+      const t = new Date(`${stamp!.replace(' ', 'T')}Z`);
+      t.setUTCMinutes(t.getUTCMinutes() - 1);
+      return [t.toISOString().slice(0, 19).replace('T', ' '), ...rest].join(',');
+    });
+    writeFileSync(join(dir, 'SPY_1min.csv'), `${head}\n${earlier.reverse().join('\n')}\n`);
+    const out = join(dir, 'r.json');
+    const r = await runCli(['backtest', '--data', join(dir, 'SPY_1min.csv'), '--strategy', 'sma_cross', '--params', '{"fast":10,"slow":30,"qty":10}', '--out', out], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bar times\s+SPY: 1-minute bars stamped at their start \(auto: bars stamped 09:30, the open \(5 days\)\)$/m);
+    const ref = JSON.parse(readFileSync(join(fixtures, 'SPY_1min_sma_cross_10_30.json'), 'utf8')) as Reference;
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { fills: Array<{ signalTime: string; fillTime: string; price: number }>; finalValue: number; barTime: unknown };
+    const minuteEarlier = (t: string): string => new Date(Date.parse(t) - 60_000).toISOString();
+    expect(result.fills.map((f) => [f.signalTime, f.fillTime, f.price])).toEqual(ref.fills.map((f) => [minuteEarlier(f.signal_time), minuteEarlier(f.fill_time), f.price]));
+    expect(Math.abs(result.finalValue - ref.final_value)).toBeLessThanOrEqual(1e-6);
+    expect(result.barTime).toEqual([{ symbol: 'SPY', file: join(dir, 'SPY_1min.csv'), stamps: 'start', barSeconds: 60, reason: 'auto: bars stamped 09:30, the open (5 days)' }]);
+  });
+
+  it('asks for --bar-time when the data cannot tell, and refuses a wrong value', async () => {
+    const dir = scratchDir();
+    const file = join(dir, 'SPY_1hour.csv');
+    writeFileSync(file, `datetime,open,high,low,close\n${[10, 11, 12, 13, 14, 15].map((h) => `2019-02-11 ${h}:00:00,1,2,1,1.5`).join('\n')}\n`);
+    const args = ['backtest', '--data', file, '--strategy', 'sma_cross', '--params', '{"fast":2,"slow":3,"qty":1}'];
+    const unclear = await runCli(args, dir);
+    expect(unclear.code).toBe(2);
+    expect(unclear.stderr).toBe(
+      `error: ${file}: cannot tell whether the bars are stamped at their start or at their end: no bar is stamped at 09:30 (the open: start-labelled) or at the close (16:00: end-labelled); say which with --bar-time start or --bar-time end\n`,
+    );
+    const told = await runCli([...args, '--bar-time', 'start'], dir);
+    expect(told.stderr).toBe('');
+    expect(told.stdout).toContain('SPY: 1-hour bars stamped at their start (--bar-time start)');
+    const wrong = await runCli([...args, '--bar-time', 'begin'], dir);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe('error: --bar-time: must be start (bars stamped at their start, as Alpaca does), end (at their end) or auto (told from each file), got "begin"\n');
   });
 });

@@ -150,3 +150,136 @@ describe('the contract checker', () => {
     expect(c.failures[2]).toContain("must have required property 'code'");
   });
 });
+
+describe('the newer endpoints and order kinds match the official OpenAPI specs', () => {
+  let t: TestEmulator;
+  const call = async (method: string, path: string, body?: unknown): Promise<[string, number, unknown]> => {
+    const res = await fetch(`${t.urls.baseUrl}${path}`, {
+      method,
+      headers: { 'APCA-API-KEY-ID': KEY, 'APCA-API-SECRET-KEY': SECRET, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return [`${method} ${path.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')}`, res.status, text === '' ? undefined : JSON.parse(text)];
+  };
+
+  beforeAll(async () => {
+    t = await startEmulator({ start: OPEN_0211 + 40_000, partialFillRate: 0.5, extendedHours: 'synthetic' });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('answers every new endpoint, and orders of every kind, with bodies the spec accepts', async () => {
+    const statuses: Array<[string, number]> = [];
+    const run = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+      const [what, status, answer] = await call(method, path, body);
+      statuses.push([what, status]);
+      return answer;
+    };
+    const order = (body: Record<string, unknown>): Promise<unknown> => run('POST', '/v2/orders', { symbol: 'AAPL', side: 'buy', time_in_force: 'day', ...body });
+    await order({ qty: '10', type: 'market' });
+    await order({ qty: '1', type: 'stop_limit', stop_price: '172', limit_price: '172.5' });
+    await order({ notional: '500', type: 'market' });
+    await order({ qty: '0.5', type: 'limit', limit_price: '170' });
+    await order({ qty: '1', type: 'limit', limit_price: '170', time_in_force: 'ioc' });
+    await order({ qty: '1', type: 'market', time_in_force: 'fok' });
+    await order({ qty: '1', type: 'market', time_in_force: 'cls' });
+    await order({ qty: '1', type: 'limit', limit_price: '160', extended_hours: true });
+    await order({ qty: '1', type: 'market', order_class: 'bracket', take_profit: { limit_price: '180' }, stop_loss: { stop_price: '160', limit_price: '159' } });
+    await new Promise((r) => setTimeout(r, 50));
+    const oco = (await order({ side: 'sell', qty: '5', type: 'limit', order_class: 'oco', take_profit: { limit_price: '180' }, stop_loss: { stop_price: '165' } })) as { id: string };
+    await run('PATCH', `/v2/orders/${oco.id}`, { limit_price: '181' });
+    t.emulator.step(5 * 60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    await run('GET', '/v2/orders?status=all&limit=50&nested=true');
+    await run('GET', '/v2/orders?status=all&limit=50');
+    await run('GET', '/v2/account/activities');
+    await run('GET', '/v2/account/activities?page_size=1&direction=asc');
+    await run('GET', '/v2/account/activities/FILL');
+    await run('GET', '/v2/account/portfolio/history');
+    await run('GET', '/v2/account/portfolio/history?period=1D&timeframe=1Min&intraday_reporting=extended_hours');
+    await run('GET', '/v2/account/portfolio/history?period=1W&timeframe=1D&cashflow_types=ALL');
+    await run('GET', '/v2/account/configurations');
+    await run('PATCH', '/v2/account/configurations', { trade_confirm_email: 'none' });
+    const w = (await run('POST', '/v2/watchlists', { name: 'Tech', symbols: ['AAPL'] })) as { id: string };
+    await run('GET', '/v2/watchlists');
+    await run('GET', `/v2/watchlists/${w.id}`);
+    await run('POST', `/v2/watchlists/${w.id}`, { symbol: 'SPY' });
+    await run('PUT', `/v2/watchlists/${w.id}`, { name: 'Core', symbols: ['SPY'] });
+    await run('DELETE', `/v2/watchlists/${w.id}/SPY`);
+    await run('GET', '/v2/watchlists:by_name?name=Core');
+    await run('POST', '/v2/watchlists:by_name?name=Core', { symbol: 'AAPL' });
+    await run('PUT', '/v2/watchlists:by_name?name=Core', { name: 'Core2' });
+    await run('DELETE', '/v2/watchlists:by_name?name=Core2');
+    const w2 = (await run('POST', '/v2/watchlists', { name: 'Gone' })) as { id: string };
+    await run('DELETE', `/v2/watchlists/${w2.id}`);
+    await run('GET', '/v2/stocks/AAPL/bars/latest');
+    await run('GET', '/v2/stocks/AAPL/snapshot');
+    await run('GET', '/v2/stocks/snapshots?symbols=AAPL,SPY');
+    await run('GET', '/v2/stocks/AAPL/trades?start=2019-02-11T14:30:00Z&limit=5');
+    await run('GET', '/v2/stocks/trades?symbols=AAPL,SPY&start=2019-02-11T14:30:00Z&limit=5');
+    await run('GET', '/v2/stocks/AAPL/quotes?start=2019-02-11T14:30:00Z&limit=5');
+    await run('GET', '/v2/stocks/quotes?symbols=AAPL,SPY&start=2019-02-11T14:30:00Z&limit=5');
+    await run('GET', '/v2/stocks/AAPL/bars?timeframe=1Week&start=2019-01-01');
+    await run('GET', '/v2/stocks/bars?symbols=AAPL,SPY&timeframe=1Hour&start=2019-02-11');
+    // Alpaca's errors.
+    await run('GET', '/v2/account/activities/NOPE');
+    await run('PATCH', '/v2/account/configurations', { no_shorting: false });
+    await run('GET', `/v2/watchlists/${w.id}`);
+    await run('GET', '/v2/stocks/NOPE/snapshot');
+    await order({ qty: '1', type: 'limit', limit_price: '170', time_in_force: 'opg' });
+    const s = (what: string, status = 200): [string, number] => [what, status];
+    expect(statuses).toEqual([
+      ...Array.from({ length: 10 }, () => s('POST /v2/orders')),
+      s('PATCH /v2/orders/{id}'),
+      s('GET /v2/orders'),
+      s('GET /v2/orders'),
+      s('GET /v2/account/activities'),
+      s('GET /v2/account/activities'),
+      s('GET /v2/account/activities/FILL'),
+      s('GET /v2/account/portfolio/history'),
+      s('GET /v2/account/portfolio/history'),
+      s('GET /v2/account/portfolio/history'),
+      s('GET /v2/account/configurations'),
+      s('PATCH /v2/account/configurations'),
+      s('POST /v2/watchlists'),
+      s('GET /v2/watchlists'),
+      s('GET /v2/watchlists/{id}'),
+      s('POST /v2/watchlists/{id}'),
+      s('PUT /v2/watchlists/{id}'),
+      s('DELETE /v2/watchlists/{id}/SPY'),
+      s('GET /v2/watchlists:by_name'),
+      s('POST /v2/watchlists:by_name'),
+      s('PUT /v2/watchlists:by_name'),
+      s('DELETE /v2/watchlists:by_name', 204),
+      s('POST /v2/watchlists'),
+      s('DELETE /v2/watchlists/{id}', 204),
+      s('GET /v2/stocks/AAPL/bars/latest'),
+      s('GET /v2/stocks/AAPL/snapshot'),
+      s('GET /v2/stocks/snapshots'),
+      s('GET /v2/stocks/AAPL/trades'),
+      s('GET /v2/stocks/trades'),
+      s('GET /v2/stocks/AAPL/quotes'),
+      s('GET /v2/stocks/quotes'),
+      s('GET /v2/stocks/AAPL/bars'),
+      s('GET /v2/stocks/bars'),
+      s('GET /v2/account/activities/NOPE', 422),
+      s('PATCH /v2/account/configurations', 422),
+      s('GET /v2/watchlists/{id}', 404),
+      s('GET /v2/stocks/NOPE/snapshot', 404),
+      s('POST /v2/orders', 422),
+    ]);
+    expect(t.contract.failures).toEqual([]);
+    expect(t.contract.checked).toBe(statuses.length);
+    // What the spec leaves unmodelled (error bodies checked against its Error{code, message}), and its one defect.
+    expect([...t.contract.missing].sort()).toEqual([
+      'GET /v2/account/activities/{activity_type} 200: spec defect, oneOf of overlapping schemas read as anyOf',
+      'GET /v2/account/activities/{activity_type} 422: status not in the spec',
+      'GET /v2/stocks/{symbol}/snapshot 404: status not in the spec',
+      'GET /v2/watchlists/{watchlist_id} 404: status not in the spec',
+      'PATCH /v2/account/configurations 422: status not in the spec',
+      'POST /v2/orders 422: no schema for this status',
+    ]);
+  });
+});

@@ -51,10 +51,12 @@ describe('market-data stream protocol', () => {
     await until(() => c.of('subscription').length === 1, 2000, 'subscription');
     t.emulator.step(2 * MINUTE);
     await until(() => c.of('b').length === 1 && c.of('d').length === 1, 2000, 'bar and daily bar');
-    expect(c.of('b')[0]).toEqual({ T: 'b', S: 'SPY', o: 271.19, h: 271.34, l: 271.07, c: 271.34, v: 1488804, t: '2019-02-11T14:30:00.000Z', n: 4, vw: 271.235 });
+    expect(c.of('b')[0]).toEqual({ T: 'b', S: 'SPY', o: 271.19, h: 271.34, l: 271.07, c: 271.34, v: 1488804, t: '2019-02-11T14:30:00.000Z', n: 24, vw: 271.2625 });
     // The day's bar so far, stamped at New York midnight.
     expect(c.of('d')[0]).toMatchObject({ T: 'd', S: 'SPY', o: 271.19, c: 271.34, t: '2019-02-11T05:00:00.000Z' });
-    expect(c.of('t').map((x) => x['p'])).toEqual([271.19, 271.07, 271.34, 271.34]);
+    // The minute's prints: as many as the bar counts, its volume in all, from the open to the close.
+    const prints = c.of('t').filter((x) => (x['t'] as string) < '2019-02-11T14:31:00');
+    expect([prints.length, prints.reduce((s, x) => s + (x['s'] as number), 0), prints[0]!['p'], prints.at(-1)!['p']]).toEqual([24, 1488804, 271.19, 271.34]);
   });
 
   it('authenticates from the upgrade headers', async () => {

@@ -145,6 +145,35 @@ describe('faults on demand', () => {
     await expect(alpaca.trading.orders.market({ symbol: 'AAPL', qty: 3, side: 'buy', clientOrderId: 'lost-1' })).rejects.toMatchObject({ status: 422 });
   });
 
+  it('stall_fills: orders are accepted and work, but no quote fills them until it is cleared', async () => {
+    await fault({ type: 'stall_fills' });
+    const o = await alpaca.trading.orders.market({ symbol: 'AAPL', qty: 2, side: 'buy', clientOrderId: 'stalled-1' });
+    expect(o.status).toBe('new');
+    // Five minutes of quotes (and a marketable limit) trade nothing.
+    const limit = await alpaca.trading.orders.limit({ symbol: 'SPY', qty: 1, side: 'buy', limitPrice: 400, clientOrderId: 'stalled-2' });
+    t.emulator.step(5 * MINUTE);
+    for (const id of [o.id!, limit.id!]) expect([t.emulator.venue.order(id)?.status, t.emulator.venue.order(id)?.order.filledQty]).toEqual(['new', 0]);
+    expect((await alpaca.trading.positions.getAllOpenPositions()).length).toBe(0);
+    // Canceling still works while stalled.
+    await alpaca.trading.orders.deleteOrderByOrderID({ orderId: limit.id! });
+    expect(t.emulator.venue.order(limit.id!)?.status).toBe('canceled');
+    expect((await admin(t.urls.adminUrl, '/faults', undefined, 'DELETE')).status).toBe(204);
+    t.emulator.step(15_000);
+    expect([t.emulator.venue.order(o.id!)?.status, t.emulator.venue.order(o.id!)?.order.filledQty]).toEqual(['filled', 2]);
+  });
+
+  it('stall_fills for some seconds: it ends by itself, and a new order then fills on the spot', async () => {
+    await fault({ type: 'stall_fills', seconds: 0.3 });
+    const o = await alpaca.trading.orders.market({ symbol: 'AAPL', qty: 1, side: 'buy' });
+    t.emulator.step(MINUTE);
+    expect(t.emulator.venue.order(o.id!)?.status).toBe('new');
+    await new Promise((r) => setTimeout(r, 350));
+    t.emulator.step(15_000);
+    expect(t.emulator.venue.order(o.id!)?.status).toBe('filled');
+    const next = await alpaca.trading.orders.market({ symbol: 'AAPL', qty: 1, side: 'buy' });
+    await until(() => t.emulator.venue.order(next.id!)?.status === 'filled', 5000, 'the next order filled at once');
+  });
+
   it('faults can be given at start (the CLI --fault) and cleared', async () => {
     await t.stop();
     t = await startEmulator({ faults: [{ type: 'http_errors', api: 'all', status: 500, count: 1 }] });

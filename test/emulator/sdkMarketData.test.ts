@@ -47,8 +47,8 @@ describe('market data through the official SDK (v4)', () => {
     await until(() => bars.length === 2, 5000, 'two bars');
     stream.disconnect();
     expect(bars.map((b) => [b.symbol, b.timestamp.toISOString(), b.open, b.high, b.low, b.close, b.volume, b.tradeCount, b.vwap])).toEqual([
-      ['AAPL', '2019-02-11T14:30:00.000Z', 171.14, 171.2, 170.7, 170.97, 619925, 4, 171.0025],
-      ['SPY', '2019-02-11T14:30:00.000Z', 271.19, 271.34, 271.07, 271.34, 1488804, 4, 271.235],
+      ['AAPL', '2019-02-11T14:30:00.000Z', 171.14, 171.2, 170.7, 170.97, 619925, 20, 171.0147],
+      ['SPY', '2019-02-11T14:30:00.000Z', 271.19, 271.34, 271.07, 271.34, 1488804, 24, 271.2625],
     ]);
     // The AAPL path: open 171.14, high 171.20, low 170.70, close 170.97, each with a cent of spread at least.
     expect(quotes.map((q) => [q.timestamp.toISOString(), q.bidPrice, q.askPrice])).toEqual([

@@ -86,7 +86,8 @@ describe('the emulated paper venue', () => {
     await expect(alpaca.trading.orders.market({ symbol: 'AAPL', qty: 1, side: 'sell' })).rejects.toMatchObject({ status: 403, code: 40310000, message: expect.stringContaining('insufficient qty available') });
     await expect(alpaca.trading.orders.limit({ symbol: 'AAPL', qty: 1, side: 'buy', limitPrice: 170.123 })).rejects.toMatchObject({ status: 422, code: 42210000, message: 'invalid limit_price 170.123. sub-penny increment does not fulfill minimum pricing criteria' });
     await expect(alpaca.trading.orders.market({ symbol: 'NOPE', qty: 1, side: 'buy' })).rejects.toMatchObject({ status: 422 });
-    await expect(alpaca.trading.orders.limit({ symbol: 'AAPL', qty: 1.5, side: 'buy', limitPrice: 170 })).rejects.toMatchObject({ status: 422, message: expect.stringContaining('fractional') });
+    // Fractional quantities: market and limit day orders only.
+    await expect(alpaca.trading.orders.limit({ symbol: 'AAPL', qty: 1.5, side: 'buy', limitPrice: 170, timeInForce: 'gtc' })).rejects.toMatchObject({ status: 422, message: expect.stringContaining('fractional') });
     await expect(alpaca.trading.orders.getOrderByOrderID({ orderId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ status: 404, code: 40410000 });
     await expect(alpaca.trading.assets.getV2AssetsSymbolOrAssetId({ symbolOrAssetId: 'NOPE' })).rejects.toMatchObject({ status: 404, code: 40410000 });
     const blocked = await admin(t.urls.adminUrl, '/account', { trading_blocked: true });

@@ -520,10 +520,13 @@ export class AlpacaBroker implements Broker {
   async catchUp(since: number, sentAfter: (clientOrderId: string) => boolean): Promise<number> {
     let after = new Date(since).toISOString();
     let applied = 0;
+    const seen = new Set<string>();
     for (let page = 0; page < 100; page++) {
       const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after, direction: 'asc', limit: 500, nested: true }));
       for (const raw of list) {
         const cid = raw.clientOrderId ?? '';
+        if (raw.id !== undefined) seen.add(raw.id);
+        for (const leg of raw.legs ?? []) if (leg.id !== undefined) seen.add(leg.id);
         if (!sentAfter(cid) || (raw.id !== undefined && this.#booked.has(raw.id))) continue;
         if ((raw.legs ?? []).length > 0) this.#legs.expect(cid);
         this.#accepted(raw);
@@ -533,6 +536,42 @@ export class AlpacaBroker implements Broker {
       if (list.length < 500 || last?.submittedAt === undefined || last.submittedAt === null) break;
       // Orders of the same millisecond as the last one are asked again; those applied are skipped.
       after = new Date(new Date(last.submittedAt).getTime() - 1).toISOString();
+    }
+    return applied + (await this.#catchUpFromFills(since, sentAfter, seen));
+  }
+
+  /**
+   * The account's own list of executions (activities of type FILL) since `since`: an order of ours
+   * that filled while the daemon was down and that the order listing did not show (a listing cut
+   * short, an order older than its window) is looked up and booked once, like the others.
+   */
+  async #catchUpFromFills(since: number, sentAfter: (clientOrderId: string) => boolean, seen: Set<string>): Promise<number> {
+    let applied = 0;
+    try {
+      let pageToken: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        // Read raw: the SDK's union of trade and non-trade activities keeps the wrong one and drops `order_id`.
+        const list = await this.#o.budget.run(RequestPriority.Urgent, async () => {
+          const r = await this.#o.client.trading.accountActivities.getAccountActivitiesByActivityTypeRaw({ activityType: 'FILL', after: new Date(since), direction: 'asc', pageSize: 100, ...(pageToken === undefined ? {} : { pageToken }) });
+          const body: unknown = await r.raw.json();
+          return Array.isArray(body) ? (body as Array<Record<string, unknown>>) : [];
+        });
+        for (const a of list) {
+          const orderId = typeof a['order_id'] === 'string' ? a['order_id'] : undefined;
+          if (orderId === undefined || seen.has(orderId) || this.#booked.has(orderId)) continue;
+          seen.add(orderId);
+          const raw = await this.#byId(orderId);
+          if (!sentAfter(raw.clientOrderId ?? '')) continue;
+          this.#log.warn({ orderId, clientOrderId: raw.clientOrderId }, `order ${raw.clientOrderId ?? orderId} found through the account's fills, not the order listing: booked now`);
+          this.#accepted(raw);
+          applied++;
+        }
+        const last = list[list.length - 1]?.['id'];
+        if (list.length < 100 || typeof last !== 'string') break;
+        pageToken = last;
+      }
+    } catch (error) {
+      this.#log.warn({ err: error }, 'could not read the account activities (FILL) to cross-check the catch-up');
     }
     return applied;
   }

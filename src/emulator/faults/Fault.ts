@@ -23,6 +23,11 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reject_orders'), count: z.number().int().positive().default(1), via: z.enum(['http', 'stream']).default('stream') }),
   /** Creates the next `count` orders but drops the HTTP answer (the connection is cut). */
   z.strictObject({ type: z.literal('lose_order_responses'), count: z.number().int().positive().default(1) }),
+  /**
+   * Accepts orders but fills none for `seconds` (or until cleared): quotes go on, nothing they would
+   * fill trades, as on a halted or illiquid symbol. Orders keep working and trade once it ends.
+   */
+  z.strictObject({ type: z.literal('stall_fills'), seconds: seconds.optional() }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 export type StreamName = 'trading' | 'data';

@@ -16,6 +16,7 @@ export class Faults {
   readonly #latency: Array<{ api: 'trading' | 'data' | 'all'; ms: number; until: number }> = [];
   readonly #rejections: Array<'http' | 'stream'> = [];
   #lostResponses = 0;
+  #stalledUntil = 0;
   readonly #timers: TimerHandle[] = [];
   readonly #history: Array<Fault & { readonly at: string }> = [];
 
@@ -53,6 +54,9 @@ export class Faults {
       case 'lose_order_responses':
         this.#lostResponses += f.count;
         return;
+      case 'stall_fills':
+        this.#stalledUntil = f.seconds === undefined ? Number.POSITIVE_INFINITY : now + f.seconds * 1000;
+        return;
     }
   }
 
@@ -65,6 +69,7 @@ export class Faults {
     this.#latency.length = 0;
     this.#rejections.length = 0;
     this.#lostResponses = 0;
+    this.#stalledUntil = 0;
   }
 
   /** Faults applied since start, for GET /admin/faults. */
@@ -101,6 +106,11 @@ export class Faults {
   /** How the next order is to be rejected, if it is (counts it). */
   takeRejection(): 'http' | 'stream' | null {
     return this.#rejections.shift() ?? null;
+  }
+
+  /** Whether the venue matches no order now (a `stall_fills` in force). */
+  fillsStalled(): boolean {
+    return this.#wall.now() < this.#stalledUntil;
   }
 
   /** Whether the answer to the order just created is to be lost (counts it). */

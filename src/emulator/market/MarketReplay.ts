@@ -1,45 +1,63 @@
 import type { Bar } from '../../core/Bar.js';
 import type { Quote } from '../../core/Quote.js';
 import { NEW_YORK, nyDateOf, wallTimeToUtc } from '../../market-data/zonedTime.js';
+import type { MarketCalendar } from '../../risk/calendar/MarketCalendar.js';
 import type { MarketEvent, StreamBar, Trade } from './MarketEvent.js';
 import type { MarketSeries } from './MarketSeries.js';
-import { pathSizes, pathVwap, pricePath } from './pricePath.js';
+import { LATE_REPORT_DELAY, minuteTape, UPDATED_BAR_DELAY, type TapeOptions } from './minuteTape.js';
 
-export interface MarketReplayOptions {
-  /** Share of minute bars revised by late trades and re-sent as `u` 30 s after the bar (Alpaca: about +30 s). */
-  readonly updatedBarRate: number;
-  readonly random: () => number;
+export interface MarketReplayOptions extends TapeOptions {
+  /** Tells regular minutes (which make the daily bar and the auctions) from extended-hours ones. */
+  readonly calendar: MarketCalendar;
 }
 
 const MINUTE = 60_000;
-/** The moments inside a minute at which the path open → first extreme → second extreme → close is quoted. */
-const PATH_OFFSETS = [0, 15_000, 30_000, 45_000] as const;
 
 /**
- * The market the emulator replays from minute bars. Each bar becomes a price path (open, then the
- * extreme nearer the open, the other extreme, the close: the path backtrader assumes), quoted and
- * traded at 0, 15, 30 and 45 s into the minute; the bar itself is published when its minute ends,
- * with the day's running daily bar, and sometimes revised 30 s later (`u`). Quotes are the NBBO paper
- * orders fill against: a spread of about a basis point (one cent at least) around the path price.
+ * The market the emulator replays from minute bars, regular and extended hours alike. Each minute's
+ * tape (minuteTape: quotes, prints, a late print now and then) goes out in time order; the bar is
+ * published when its minute ends, with the day's running daily bar (regular minutes only, as Alpaca's
+ * daily bars), and revised 30 s later (`u`) when a late print came in. The first regular minute of a
+ * symbol's session also holds its opening auction (at its open), the last one its closing auction (at
+ * its close, just before the session closes). Quotes are the NBBO paper orders fill against.
  */
 export class MarketReplay {
   readonly #bars: readonly Bar[];
-  readonly #updatedBarRate: number;
-  readonly #random: () => number;
+  readonly #o: MarketReplayOptions;
   /** Expanded events not yet published, by time then order of creation (a binary heap). */
   readonly #heap: Array<{ readonly seq: number; readonly event: MarketEvent }> = [];
   #cursor = 0;
   #seq = 0;
-  #tradeId = 0;
   readonly #lastQuote = new Map<string, Quote>();
   readonly #lastTrade = new Map<string, Trade>();
   readonly #lastBar = new Map<string, StreamBar>();
   readonly #daily = new Map<string, { date: string; bar: StreamBar }>();
+  /** Regular minutes that open / close their symbol's session (auctions). */
+  readonly #opens = new Set<Bar>();
+  readonly #closes = new Map<Bar, number>();
+  readonly #regular = new Set<Bar>();
 
   constructor(series: readonly MarketSeries[], o: MarketReplayOptions) {
+    this.#o = o;
     this.#bars = series.flatMap((s) => s.minute).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    this.#updatedBarRate = o.updatedBarRate;
-    this.#random = o.random;
+    for (const s of series) {
+      let date = '';
+      let last: Bar | null = null;
+      let lastClose = 0;
+      for (const b of s.minute) {
+        const session = o.calendar.session(nyDateOf(b.time));
+        if (session === null || b.time < session.open || b.time >= session.close) continue;
+        this.#regular.add(b);
+        if (session.date !== date) {
+          if (last !== null) this.#closes.set(last, lastClose);
+          this.#opens.add(b);
+          date = session.date;
+        }
+        last = b;
+        lastClose = session.close;
+      }
+      if (last !== null) this.#closes.set(last, lastClose);
+    }
   }
 
   /** Start of the first replayed minute (Infinity when there is none). */
@@ -54,11 +72,26 @@ export class MarketReplay {
   }
 
   /**
-   * Skips every bar that ended by `time` (the emulator starts later than the data). The minute under
+   * Skips every bar that ended by `time` (the emulator starts later than the data), keeping what they
+   * leave behind: each symbol's latest quote, trade and bar, and the day's bar so far. The minute under
    * way is kept: its first quotes, already in the past, set the current NBBO at the first tick.
    */
   skipTo(time: number): void {
-    while (this.#cursor < this.#bars.length && this.#bars[this.#cursor]!.time + MINUTE <= time) this.#cursor++;
+    const last = new Map<string, Bar>();
+    const today = nyDateOf(time);
+    while (this.#cursor < this.#bars.length && this.#bars[this.#cursor]!.time + MINUTE <= time) {
+      const bar = this.#bars[this.#cursor++]!;
+      last.set(bar.symbol, bar);
+      if (this.#regular.has(bar) && nyDateOf(bar.time) === today) this.#dailyWith(minuteTape(bar, this.#o).first);
+    }
+    for (const bar of last.values()) {
+      const tape = minuteTape(bar, this.#o);
+      const revised = bar.time + MINUTE + UPDATED_BAR_DELAY <= time;
+      this.#lastQuote.set(bar.symbol, tape.quotes[tape.quotes.length - 1]!);
+      const trade = tape.late !== null && bar.time + MINUTE + LATE_REPORT_DELAY <= time ? tape.late : tape.prints[tape.prints.length - 1];
+      if (trade !== undefined) this.#lastTrade.set(bar.symbol, trade);
+      this.#lastBar.set(bar.symbol, revised ? tape.final : tape.first);
+    }
   }
 
   /** Time of the next event, Infinity when the replay is over. */
@@ -103,28 +136,24 @@ export class MarketReplay {
   }
 
   #expandBar(bar: Bar): void {
-    const path = pricePath(bar);
-    const sizes = pathSizes(bar.volume);
-    for (let i = 0; i < path.length; i++) {
-      const time = bar.time + PATH_OFFSETS[i]!;
-      const price = path[i]!;
-      this.#push({ kind: 'quote', time, quote: quoteAround(bar.symbol, time, price, this.#random) });
-      if (sizes[i]! > 0) this.#push({ kind: 'trade', time: time + 1, trade: { symbol: bar.symbol, time: time + 1, id: ++this.#tradeId, price, size: sizes[i]! } });
-    }
+    const tape = minuteTape(bar, this.#o);
+    if (this.#opens.has(bar)) this.#push({ kind: 'auction', time: bar.time, auction: { symbol: bar.symbol, phase: 'open', time: bar.time, price: bar.open } });
+    // Each quote, then the prints made at it (they come 1 ms or more after it).
+    for (const q of tape.quotes) this.#push({ kind: 'quote', time: q.time, quote: q });
+    for (const t of tape.prints) this.#push({ kind: 'trade', time: t.time, trade: t });
+    const close = this.#closes.get(bar);
+    if (close !== undefined) this.#push({ kind: 'auction', time: close - 1, auction: { symbol: bar.symbol, phase: 'close', time: close - 1, price: bar.close } });
     const end = bar.time + MINUTE;
-    const published: StreamBar = { ...bar, tradeCount: path.length, vwap: pathVwap(bar) };
-    this.#push({ kind: 'bar', time: end, bar: published });
-    this.#push({ kind: 'dailyBar', time: end, bar: this.#daily_(published) });
-    if (this.#random() < this.#updatedBarRate) {
-      // A late trade at the close: one more share and one more trade, prices unchanged.
-      const late = published.volume + 1;
-      const revised: StreamBar = { ...published, volume: late, tradeCount: published.tradeCount + 1, vwap: round4((published.vwap * published.volume + published.close) / late) };
-      this.#push({ kind: 'updatedBar', time: end + 30_000, bar: revised });
+    this.#push({ kind: 'bar', time: end, bar: tape.first });
+    if (this.#regular.has(bar)) this.#push({ kind: 'dailyBar', time: end, bar: this.#dailyWith(tape.first) });
+    if (tape.late !== null) {
+      this.#push({ kind: 'trade', time: end + LATE_REPORT_DELAY, trade: tape.late });
+      this.#push({ kind: 'updatedBar', time: end + UPDATED_BAR_DELAY, bar: tape.final });
     }
   }
 
   /** The day's bar so far (Alpaca's `d`), stamped at New York midnight. */
-  #daily_(b: StreamBar): StreamBar {
+  #dailyWith(b: StreamBar): StreamBar {
     const date = nyDateOf(b.time);
     const prev = this.#daily.get(b.symbol);
     let bar: StreamBar;
@@ -187,15 +216,3 @@ function before(a: { seq: number; event: MarketEvent }, b: { seq: number; event:
 }
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
-
-/**
- * An NBBO around `price`: half a basis point each side (half a cent at least), in whole cents; a tie
- * rounds away from the price, so the spread is never under a cent. Sizes: 100–900 shares.
- */
-function quoteAround(symbol: string, time: number, price: number, random: () => number): Quote {
-  const cents = price * 100;
-  const half = Math.max(0.5, cents * 0.00005);
-  const bid = Math.round(cents - half - 1e-7);
-  const ask = Math.max(Math.round(cents + half + 1e-7), bid + 1);
-  return { symbol, time, bid: bid / 100, ask: ask / 100, bidSize: 100 * (1 + Math.floor(random() * 9)), askSize: 100 * (1 + Math.floor(random() * 9)) };
-}

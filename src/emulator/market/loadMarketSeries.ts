@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bar } from '../../core/Bar.js';
 import { DataError } from '../../core/errors.js';
@@ -13,13 +13,15 @@ export type BarLabel = (typeof BarLabel)[keyof typeof BarLabel];
 const kinds = { '1min': 'minute', '1Min': 'minute', '15min': 'quarter', '15Min': 'quarter', daily: 'daily', '1Day': 'daily' } as const;
 type Kind = (typeof kinds)[keyof typeof kinds];
 const fileName = /^([A-Z][A-Z0-9.]{0,9})_(1min|1Min|15min|15Min|daily|1Day)\.csv$/;
-const CLOSE_MINUTE = 16 * 60;
+/** Alpaca's listing exchanges (the Asset schema's `exchange`). */
+export const EXCHANGES = ['AMEX', 'ARCA', 'BATS', 'NYSE', 'NASDAQ', 'NYSEARCA', 'OTC'] as const;
 
 /**
  * Reads `<SYMBOL>_1min.csv`, `<SYMBOL>_15min.csv` and `<SYMBOL>_daily.csv` (or `_1Min`, `_15Min`,
- * `_1Day`) from `dir`. Intraday bars are relabelled by their start: with `auto`, a file with a bar
- * stamped 16:00 New York time (the close) labels bars by their end. Daily rows are stamped at New
- * York midnight. Every symbol needs a minute file: it is the market the emulator replays.
+ * `_1Day`) from `dir`, and `assets.csv` when there is one (`symbol,exchange[,name]`: where each symbol
+ * is listed). Intraday bars are relabelled by their start (see endLabelled). Daily rows are stamped
+ * at New York midnight. Every symbol needs a minute file: it is the market the emulator replays;
+ * minutes outside the regular session are replayed as extended hours.
  */
 export async function loadMarketSeries(dir: string, label: BarLabel = BarLabel.Auto): Promise<MarketSeries[]> {
   let names: string[];
@@ -40,10 +42,12 @@ export async function loadMarketSeries(dir: string, label: BarLabel = BarLabel.A
     entry[kind] = kind === 'daily' ? bars : relabel(bars, kind === 'minute' ? 60_000 : 900_000, label);
     found.set(symbol, entry);
   }
+  const listings = names.includes('assets.csv') ? await readAssets(join(dir, 'assets.csv')) : new Map<string, Listing>();
   const series: MarketSeries[] = [];
   for (const [symbol, e] of found) {
     if (e.minute === undefined) throw new DataError(`${symbol} has no ${symbol}_1min.csv: the emulator replays 1-minute bars`, dir);
-    series.push({ symbol, minute: e.minute, quarter: e.quarter ?? [], daily: e.daily ?? [] });
+    const listing = listings.get(symbol);
+    series.push({ symbol, minute: e.minute, quarter: e.quarter ?? [], daily: e.daily ?? [], ...(listing === undefined ? {} : { listing }) });
   }
   if (series.length === 0) throw new DataError('no <SYMBOL>_1min.csv files: nothing to replay', dir);
   return series;
@@ -54,6 +58,39 @@ function nyMidnight(date: string): number {
 }
 
 function relabel(bars: Bar[], ms: number, label: BarLabel): Bar[] {
-  const byEnd = label === BarLabel.End || (label === BarLabel.Auto && bars.some((b) => nyMinuteOfDay(b.time) === CLOSE_MINUTE));
+  const byEnd = label === BarLabel.End || (label === BarLabel.Auto && endLabelled(bars));
   return byEnd ? bars.map((b) => ({ ...b, time: b.time - ms })) : bars;
+}
+
+/**
+ * Whether a file stamps its bars by their end, told from the stamps: regular hours labelled by their
+ * end run 09:31 (09:45) to 16:00, by their start 09:30 to 15:59 (15:45); extended hours by their end
+ * reach 20:00 but not 04:00. A file that cannot be told (extended hours, neither 04:00 nor 20:00) is
+ * read as Alpaca labels bars, by their start: `--bar-label end` says otherwise.
+ */
+export function endLabelled(bars: readonly Bar[]): boolean {
+  const stamps = new Set(bars.map((b) => nyMinuteOfDay(b.time)));
+  if (stamps.has(16 * 60) && !stamps.has(9 * 60 + 30)) return true;
+  return stamps.has(20 * 60) && !stamps.has(4 * 60);
+}
+
+type Listing = NonNullable<MarketSeries['listing']>;
+
+/** `assets.csv`: a header naming `symbol` and `exchange` (and optionally `name`), one row a symbol. */
+async function readAssets(file: string): Promise<Map<string, Listing>> {
+  const lines = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
+  const at = { symbol: header.indexOf('symbol'), exchange: header.indexOf('exchange'), name: header.indexOf('name') };
+  if (at.symbol < 0 || at.exchange < 0) throw new DataError('the header must name symbol and exchange (and optionally name)', file, 1);
+  const out = new Map<string, Listing>();
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const cells = lines[i]!.split(',').map((c) => c.trim());
+    const symbol = cells[at.symbol] ?? '';
+    const exchange = (cells[at.exchange] ?? '').toUpperCase();
+    if (!(EXCHANGES as readonly string[]).includes(exchange)) throw new DataError(`exchange "${exchange}" is not one of Alpaca's: ${EXCHANGES.join(', ')}`, file, i + 1);
+    const name = at.name >= 0 ? cells[at.name] : undefined;
+    out.set(symbol, { exchange: exchange as Listing['exchange'], ...(name === undefined || name === '' ? {} : { name }) });
+  }
+  return out;
 }

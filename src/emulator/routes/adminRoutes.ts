@@ -59,11 +59,15 @@ export function adminRoutes(d: AdminDeps): Route[] {
       method: 'GET',
       pattern: /^\/admin\/books$/,
       // Every order with what of it filled, the positions and the cash: what a drill checks the daemon's books against.
-      handle: () =>
-        ok({
-          orders: d.venue.orders().map((r) => ({
+      // A bracket's exit names its entry's client order id (its own is Alpaca's UUID), so it can be attributed.
+      handle: () => {
+        const orders = d.venue.orders();
+        const clientIds = new Map(orders.map((r) => [r.order.id, r.order.clientOrderId]));
+        return ok({
+          orders: orders.map((r) => ({
             id: r.order.id,
             client_order_id: r.order.clientOrderId,
+            parent_client_order_id: r.parentId === null ? null : (clientIds.get(r.parentId) ?? null),
             symbol: r.order.symbol,
             side: r.order.side,
             qty: r.order.qty,
@@ -74,7 +78,8 @@ export function adminRoutes(d: AdminDeps): Route[] {
           })),
           positions: d.venue.positions().map((p) => ({ symbol: p.symbol, qty: p.qty })),
           cash: d.venue.account().cash,
-        }),
+        });
+      },
     },
     { method: 'GET', pattern: /^\/admin\/faults$/, handle: () => ok({ applied: d.faults.history() }) },
     {

@@ -14,6 +14,8 @@ export interface TradingRouteDeps {
   readonly calendar: MarketCalendar;
   readonly now: () => number;
   readonly faults: Faults;
+  /** Where a symbol is listed, when the data says (`assets.csv`). */
+  readonly listing?: (symbol: string) => { readonly exchange: string; readonly name?: string } | undefined;
 }
 
 const DAY = 86_400_000;
@@ -21,6 +23,8 @@ const DAY = 86_400_000;
 /** The trading API the daemon uses (Alpaca Trading API v2), over the emulated paper account. */
 export function tradingRoutes(d: TradingRouteDeps): Route[] {
   const { venue, calendar, now, faults } = d;
+  const listing = d.listing ?? (() => undefined);
+  const positionOf = (p: ReturnType<EmulatedVenue['positions']>[number]): Record<string, unknown> => positionJson(p, listing(p.symbol)?.exchange);
   /**
    * A bracket / OTO entry with its exits nested under `legs`: in the POST answer, in GET
    * /v2/orders/{id} and by client order id (Alpaca's `nested` there "was never actually in place":
@@ -106,7 +110,7 @@ export function tradingRoutes(d: TradingRouteDeps): Route[] {
         return { status: 204 };
       },
     },
-    { method: 'GET', pattern: /^\/v2\/positions$/, handle: () => ok(venue.positions().map(positionJson)) },
+    { method: 'GET', pattern: /^\/v2\/positions$/, handle: () => ok(venue.positions().map(positionOf)) },
     {
       method: 'DELETE',
       pattern: /^\/v2\/positions$/,
@@ -122,7 +126,7 @@ export function tradingRoutes(d: TradingRouteDeps): Route[] {
       handle: ({ params }) => {
         const p = position(decodeURIComponent(params[0]!));
         if (p === undefined) throw notFound('position does not exist');
-        return ok(positionJson(p));
+        return ok(positionOf(p));
       },
     },
     {
@@ -166,7 +170,7 @@ export function tradingRoutes(d: TradingRouteDeps): Route[] {
         return ok(days.map((x) => calendarDayJson(x, calendar)));
       },
     },
-    { method: 'GET', pattern: /^\/v2\/assets$/, handle: () => ok(venue.symbols.map((s) => assetJson(s, venue.assetId(s)!))) },
+    { method: 'GET', pattern: /^\/v2\/assets$/, handle: () => ok(venue.symbols.map((s) => assetJson(s, venue.assetId(s)!, listing(s)))) },
     {
       method: 'GET',
       pattern: /^\/v2\/assets\/([^/]+)$/,
@@ -174,7 +178,7 @@ export function tradingRoutes(d: TradingRouteDeps): Route[] {
         const key = decodeURIComponent(params[0]!);
         const symbol = venue.symbols.find((s) => s === key || venue.assetId(s) === key);
         if (symbol === undefined) throw notFound('asset not found');
-        return ok(assetJson(symbol, venue.assetId(symbol)!));
+        return ok(assetJson(symbol, venue.assetId(symbol)!, listing(symbol)));
       },
     },
   ];

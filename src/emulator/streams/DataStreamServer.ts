@@ -51,8 +51,9 @@ type ErrorCode = keyof typeof errors;
  * Alpaca's stock stream (`/v2/{iex|sip|delayed_sip|test}`): `connected` on open; authentication by
  * message within 10 s (or by upgrade headers); one authenticated connection per key and endpoint
  * (406 for a second); subscribe/unsubscribe add to and take from the sets, answered by the whole
- * set; msgpack frames unless the upgrade asks for `Content-Type: application/json`. Every server
- * message is an array; data arrays batch what one tick of the market produced.
+ * set; JSON text frames, or msgpack binary frames both ways when the upgrade carries
+ * `Content-Type: application/msgpack` (as the SDKs send it). Every server message is an array; data
+ * arrays batch what one tick of the market produced.
  */
 export class DataStreamServer {
   readonly #d: DataStreamDeps;
@@ -78,8 +79,9 @@ export class DataStreamServer {
       refuseUpgrade(socket, 429, 'connection refused (emulator fault: refuse_connections)');
       return;
     }
-    const json = String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req, feed, json ? 'json' : 'msgpack'));
+    // Alpaca: clear-text JSON unless the upgrade asks for `Content-Type: application/msgpack` (both SDKs do).
+    const msgpack = String(req.headers['content-type'] ?? '').toLowerCase().includes('application/msgpack');
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req, feed, msgpack ? 'msgpack' : 'json'));
   }
 
   drop(): void {
@@ -135,7 +137,8 @@ export class DataStreamServer {
   #onMessage(ws: WebSocket, c: Client, data: RawData, isBinary: boolean): void {
     let msg: unknown;
     try {
-      msg = isBinary ? decode(Buffer.isBuffer(data) ? data : Buffer.from(rawText(data))) : JSON.parse(rawText(data));
+      // A msgpack connection speaks msgpack both ways; a text frame is read as JSON on either.
+      msg = isBinary && c.codec === 'msgpack' ? decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)) : JSON.parse(rawText(data));
     } catch {
       this.#error(ws, c, 400);
       return;
@@ -238,6 +241,8 @@ export class DataStreamServer {
         if (!wants(channel, b.symbol)) return null;
         return { T: type, S: b.symbol, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume, t: t(b.time), n: b.tradeCount, vw: b.vwap };
       }
+      case 'auction':
+        return null;
     }
   }
 

@@ -1,18 +1,23 @@
 import type { MarketCalendar, Session } from '../../risk/calendar/MarketCalendar.js';
 import { nyDateOf } from '../../market-data/zonedTime.js';
+import { extendedSession } from '../market/tradingPhase.js';
 import type { OrderRecord } from '../venue/OrderRecord.js';
 import type { EmulatedVenue } from '../venue/EmulatedVenue.js';
 import { decimal, decimalOrNull, newYorkTime, rfc3339, rfc3339OrNull } from './decimal.js';
 
 const GTC_DAYS = 90;
 
-/** When an order stops being live: a day order at its session's close, a gtc order 90 days on (Alpaca's limit). */
+/**
+ * When an order stops being live: a day order (and `opg`, `cls`, `ioc`, `fok`) at its session's close,
+ * an extended-hours day order at the end of the after-hours session, a gtc order 90 days on (Alpaca's limit).
+ */
 function expiresAt(r: OrderRecord, calendar: MarketCalendar): number {
   const created = r.createdAt;
+  if (r.timeInForce === 'gtc') return calendar.nextSession(created + GTC_DAYS * 86_400_000).close;
   const today = calendar.session(nyDateOf(created));
-  const session = today !== null && created < today.close ? today : calendar.nextSession(created);
-  if (r.order.timeInForce === 'day') return session.close;
-  return calendar.nextSession(created + GTC_DAYS * 86_400_000).close;
+  const end = (s: Session): number => (r.extendedHours ? extendedSession(s).postClose : s.close);
+  const session = today !== null && created < end(today) ? today : calendar.nextSession(created);
+  return end(session);
 }
 
 /** Alpaca's Order object: every field present, nullable ones as null, amounts as strings. */
@@ -35,17 +40,17 @@ export function orderJson(r: OrderRecord, calendar: MarketCalendar, legs: readon
     asset_id: r.assetId,
     symbol: o.symbol,
     asset_class: 'us_equity',
-    notional: null,
-    qty: decimal(o.qty, 9),
+    notional: decimalOrNull(r.notional, 9),
+    qty: r.notional === null ? decimal(o.qty, 9) : null,
     filled_qty: decimal(o.filledQty, 9),
     filled_avg_price: decimalOrNull(o.filledAvgPrice, 6),
     order_class: r.orderClass,
-    order_type: r.trail === null ? o.type : 'trailing_stop',
-    type: r.trail === null ? o.type : 'trailing_stop',
+    order_type: r.type,
+    type: r.type,
     side: o.side,
     position_intent: o.side === 'buy' ? 'buy_to_open' : 'sell_to_close',
-    time_in_force: o.timeInForce,
-    limit_price: decimalOrNull(o.limitPrice, 4),
+    time_in_force: r.timeInForce,
+    limit_price: decimalOrNull(o.limitPrice ?? r.stopLimitPrice, 4),
     stop_price: decimalOrNull(o.stopPrice, 4),
     status: r.status,
     extended_hours: r.extendedHours,
@@ -62,14 +67,14 @@ export function orderJson(r: OrderRecord, calendar: MarketCalendar, legs: readon
 type PositionView = ReturnType<EmulatedVenue['positions']>[number];
 
 /** Alpaca's Position object (long only: the emulated account cannot short). */
-export function positionJson(p: PositionView): Record<string, unknown> {
+export function positionJson(p: PositionView, exchange = 'NYSE'): Record<string, unknown> {
   const marketValue = p.qty * p.price;
   const costBasis = p.qty * p.avgPrice;
   const lastdayValue = p.qty * p.lastdayPrice;
   return {
     asset_id: p.assetId,
     symbol: p.symbol,
-    exchange: 'NYSE',
+    exchange,
     asset_class: 'us_equity',
     asset_marginable: false,
     qty: decimal(p.qty, 9),
@@ -125,7 +130,7 @@ export function accountJson(v: EmulatedVenue, now: number): Record<string, unkno
     trading_blocked: v.flags.tradingBlocked || v.flags.accountBlocked,
     transfers_blocked: false,
     account_blocked: v.flags.accountBlocked,
-    trade_suspended_by_user: false,
+    trade_suspended_by_user: v.configurations.suspend_trade,
     created_at: rfc3339(v.createdAt),
     balance_asof: nyDateOf(now),
     intraday_adjustments: '0',
@@ -158,14 +163,14 @@ export function calendarDayJson(s: Session, calendar: MarketCalendar): Record<st
   };
 }
 
-/** Alpaca's Asset object for a replayed symbol. */
-export function assetJson(symbol: string, id: string): Record<string, unknown> {
+/** Alpaca's Asset object for a replayed symbol, on its exchange when the data says (`assets.csv`), else NYSE. */
+export function assetJson(symbol: string, id: string, listing?: { readonly exchange: string; readonly name?: string }): Record<string, unknown> {
   return {
     id,
     class: 'us_equity',
-    exchange: 'NYSE',
+    exchange: listing?.exchange ?? 'NYSE',
     symbol,
-    name: `${symbol} (replayed by the emulator)`,
+    name: listing?.name ?? `${symbol} (replayed by the emulator)`,
     status: 'active',
     tradable: true,
     marginable: false,

@@ -433,3 +433,22 @@ describe('restarting with protective exits (Alpaca mode)', () => {
     await closeBroker(t, second.broker);
   });
 });
+
+describe('AlpacaBroker catching up through the account’s fills', () => {
+  it('books once an order of ours the order listing does not show (outside its window), found through the FILL activities', async () => {
+    const t = await startEmulator({ start: T0, partialFillRate: 0 });
+    // A resting limit sent by a later run, before the window the listing asks for, filled later.
+    t.emulator.venue.submit({ symbol: 'AAPL', qty: 2, side: 'buy', type: 'limit', limitPrice: 170.8, timeInForce: 'gtc', clientOrderId: 's1-r2-1', extendedHours: false });
+    t.emulator.step(15_000);
+    expect(t.emulator.venue.orderByClientId('s1-r2-1')?.status).toBe('filled');
+    const { broker, events } = brokerOn(t);
+    await broker.start();
+    // The listing asks for orders submitted after this: it misses s1-r2-1; the fills since it show it.
+    const since = T0 + 5_000;
+    expect(await broker.catchUp(since, (cid) => cid === 's1-r2-1')).toBe(1);
+    expect(events.map((e) => `${e.kind} ${e.order.clientOrderId}${e.kind === 'fill' ? ` ${e.fill.qty}` : ''}`)).toEqual(['new s1-r2-1', 'fill s1-r2-1 2']);
+    // Asked again: nothing twice.
+    expect(await broker.catchUp(since, (cid) => cid === 's1-r2-1')).toBe(0);
+    await closeBroker(t, broker);
+  });
+});
