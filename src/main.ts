@@ -9,30 +9,27 @@
  *   emulator  a local Alpaca (REST + streams) replaying CSV bars, with faults on demand
  */
 import { UserError } from './core/errors.js';
-import { runBacktestCommand } from './cli/backtestCommand.js';
-import { runCheckCommand } from './cli/checkCommand.js';
-import { runCtlCommand } from './cli/ctlCommand.js';
-import { runEmulatorCommand } from './cli/emulatorCommand.js';
-import { runStatusCommand } from './cli/statusCommand.js';
-import { runStartCommand } from './cli/startCommand.js';
 
-const commands: Readonly<Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>>> = {
-  start: runStartCommand,
-  backtest: runBacktestCommand,
-  check: runCheckCommand,
-  ctl: runCtlCommand,
-  status: runStatusCommand,
-  emulator: runEmulatorCommand,
+type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+/** Each command loads only its own code: a backtest does not load the Alpaca SDK, Telegram or the emulator. */
+const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  start: async () => (await import('./cli/startCommand.js')).runStartCommand,
+  backtest: async () => (await import('./cli/backtestCommand.js')).runBacktestCommand,
+  check: async () => (await import('./cli/checkCommand.js')).runCheckCommand,
+  ctl: async () => (await import('./cli/ctlCommand.js')).runCtlCommand,
+  status: async () => (await import('./cli/statusCommand.js')).runStatusCommand,
+  emulator: async () => (await import('./cli/emulatorCommand.js')).runEmulatorCommand,
 };
 
 async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
-  const command = name === undefined ? undefined : commands[name];
-  if (command === undefined) {
+  const load = name === undefined ? undefined : commands[name];
+  if (load === undefined) {
     process.stderr.write(`usage: main.ts <${Object.keys(commands).join('|')}> [options]\n`);
     return 2;
   }
-  return command(args, process.env);
+  return (await load())(args, process.env);
 }
 
 // A reader that stops early (`npm run backtest … | head`) is not a failure: the rest of the output

@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { BarFile } from './readBarFile.js';
-import { NEW_YORK, wallTimeToUtc, zoneOffset } from './zonedTime.js';
+import { NEW_YORK, nyDateOf, nyDayNumber, wallTimeToUtc, zoneOffset } from './zonedTime.js';
 
 /** How a file stamps its intraday bars: by their start (Alpaca, most vendors), their end, or told from the data. */
 export const BarTime = { Auto: 'auto', Start: 'start', End: 'end' } as const;
@@ -78,8 +78,32 @@ export function applyLabelling(f: BarFile, l: Labelling, calendar: MarketCalenda
   const n = f.tape.length;
   if (l.stamps === 'end') return { shift: 0, stamps: null };
   if (l.stamps === 'start') {
-    for (let i = 0; i < n; i++) t[i] = t[i]! + l.barMs;
-    return { shift: l.barMs, stamps: null };
+    if (l.barMs <= 60_000) {
+      for (let i = 0; i < n; i++) t[i] = t[i]! + l.barMs;
+      return { shift: l.barMs, stamps: null };
+    }
+    // A longer bar that starts in a session ends at its close at the latest (an hourly bar stamped
+    // 15:30 is the session's last half hour; a 15-minute bar stamped 12:45 on an early close ends at 13:00).
+    const stamps = new Map<number, number>();
+    let day = Number.NaN;
+    let close = Number.NaN;
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const stamp = t[i]!;
+      const d = nyDayNumber(stamp);
+      if (d !== day) {
+        day = d;
+        close = calendar.session(nyDateOf(stamp))?.close ?? Number.NaN;
+      }
+      let end = stamp + l.barMs;
+      if (stamp < close && end > close && close > previous) {
+        end = close;
+        stamps.set(end, stamp);
+      }
+      t[i] = end;
+      previous = end;
+    }
+    return { shift: l.barMs, stamps: stamps.size > 0 ? stamps : null };
   }
   const stamps = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -96,7 +120,7 @@ export function applyLabelling(f: BarFile, l: Labelling, calendar: MarketCalenda
 export interface BarStampMap {
   /** A start-labelled bar's length. */
   readonly shift: number;
-  /** Daily bars: session close → stamp, where they differ. */
+  /** Bars whose end is not their stamp + `shift`: end → stamp (daily bars; start-labelled bars cut short by a close). */
   readonly stamps: ReadonlyMap<number, number> | null;
 }
 
@@ -117,8 +141,8 @@ export class BarStamps {
   stampOf(time: number, symbol?: string): number {
     const m = (symbol === undefined ? null : this.#bySymbol.get(symbol)) ?? this.#first;
     if (m === null) return time;
-    if (m.stamps !== null) return m.stamps.get(time) ?? time;
-    return time - m.shift;
+    const stamp = m.stamps?.get(time);
+    return stamp ?? time - m.shift;
   }
 
   /** True when every stamp is the daemon's time (end-labelled files, dates alone). */
@@ -126,11 +150,4 @@ export class BarStamps {
     for (const m of this.#bySymbol.values()) if (m.shift !== 0 || (m.stamps !== null && m.stamps.size > 0)) return false;
     return true;
   }
-}
-
-/** One line for the summary: how the file's bars were read. */
-export function describeLabelling(l: Labelling): string {
-  if (l.stamps === 'session') return `${l.symbol}: ${l.reason}`;
-  const size = l.barMs % 3_600_000 === 0 ? `${l.barMs / 3_600_000}-hour` : l.barMs % 60_000 === 0 ? `${l.barMs / 60_000}-minute` : `${l.barMs / 1000}-second`;
-  return `${l.symbol}: ${size} bars stamped at their ${l.stamps} (${l.reason})`;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticBars } from '../../bench/syntheticBars.js';
+import { NEW_YORK, zoneOffset } from '../../src/market-data/zonedTime.js';
 import { backtraderRun, type RuleStrategy } from './backtraderRules.js';
 import { backtestCommand, fillsOf, readNaiveNy, ruleBars, writeAlpaca, writeNaiveNy, type Row } from './restamp.js';
 
@@ -44,6 +45,8 @@ const argsOf = (file: string, strategy: RuleStrategy, ...more: string[]): string
   return ['--data', file, '--strategy', type, '--params', JSON.stringify(params), '--cash', '100000', ...more];
 };
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'bar-time-'));
+/** Minutes since New York midnight. */
+const nyWallMinute = (ms: number): number => Math.round(((ms + zoneOffset(ms, NEW_YORK)) % 86_400_000) / MINUTE);
 
 describe('the written-out rules', () => {
   for (const { symbol, ref } of references) {
@@ -174,6 +177,33 @@ describe('15-minute bars stamped at their start (hand-worked)', () => {
           expect(result.rejections).toBe(0);
         }
       }
+    }
+  });
+});
+
+describe('hourly bars stamped at their start (09:30 … 15:30, the last one half an hour)', () => {
+  it('the rules exactly; the 15:30 bar is the session’s last, its signals fill at the next open', async () => {
+    const dir = scratch();
+    // Minute bars of about 130 sessions grouped into hours from the open: 09:30-10:30 … 15:30-16:00.
+    const hours: Row[] = [];
+    for (const b of syntheticBars(50_000)) {
+      const start = b.time - MINUTE;
+      const wall = nyWallMinute(start);
+      const hourStart = start - ((wall - 570) % 60) * MINUTE;
+      const last = hours.at(-1);
+      if (last !== undefined && last.time === hourStart) {
+        hours[hours.length - 1] = { ...last, high: String(Math.max(Number(last.high), b.high)), low: String(Math.min(Number(last.low), b.low)), close: String(b.close) };
+      } else hours.push({ time: hourStart, open: String(b.open), high: String(b.high), low: String(b.low), close: String(b.close), volume: String(b.volume) });
+    }
+    for (const strategy of [{ type: 'sma_cross', fast: 5, slow: 12, qty: 10 }, { type: 'rsi_reversion', period: 6, lower: 35, upper: 65, qty: 10 }] as const) {
+      const file = writeNaiveNy(join(dir, 'SYN_1hour.csv'), hours);
+      const { result } = await backtestCommand(dir, argsOf(file, strategy));
+      const run = backtraderRun(ruleBars(hours), strategy);
+      expect(result.barTime![0]).toMatchObject({ stamps: 'start', barSeconds: 3600 });
+      expect(run.fills.filter((f) => f.signal_time.endsWith('20:30:00.000Z') || f.signal_time.endsWith('19:30:00.000Z')).length).toBeGreaterThan(0);
+      expect(fillsOf(result)).toEqual(run.fills);
+      expect(Math.abs(result.finalValue - run.final_value)).toBeLessThanOrEqual(1e-6);
+      expect(result.rejections).toBe(0);
     }
   });
 });

@@ -87,6 +87,22 @@ describe('putting bars at their end and back', () => {
     expect(stamps.identity).toBe(false);
   });
 
+  it('a longer start-labelled bar ends at the close at the latest (an hourly bar stamped 15:30 is the last half hour)', () => {
+    const f = parseBarText(file([...minutes('2019-02-11', '09:30', '15:30', 60), ...minutes('2019-11-29', '09:30', '12:30', 60)]), 'x.csv', { symbol: 'SPY' });
+    const l = decideLabelling(f, 'auto', calendar, '--bar-time');
+    expect(l).toMatchObject({ stamps: 'start', barMs: 3_600_000 });
+    const map = applyLabelling(f, l, calendar);
+    const ends = Array.from(f.tape.time).map(iso);
+    expect(ends.slice(0, 7)).toEqual(['15:30', '16:30', '17:30', '18:30', '19:30', '20:30', '21:00'].map((t) => `2019-02-11T${t}:00.000Z`));
+    // The day after Thanksgiving closes at 13:00 (18:00 UTC): its 12:30 bar ends then.
+    expect(ends.slice(7)).toEqual(['15:30', '16:30', '17:30', '18:00'].map((t) => `2019-11-29T${t}:00.000Z`));
+    const stamps = new BarStamps();
+    stamps.add('SPY', map);
+    expect(iso(stamps.stampOf(Date.parse('2019-02-11T21:00:00Z'), 'SPY'))).toBe('2019-02-11T20:30:00.000Z');
+    expect(iso(stamps.stampOf(Date.parse('2019-02-11T20:30:00Z'), 'SPY'))).toBe('2019-02-11T19:30:00.000Z');
+    expect(iso(stamps.stampOf(Date.parse('2019-11-29T18:00:00Z'), 'SPY'))).toBe('2019-11-29T17:30:00.000Z');
+  });
+
   it('a daily bar goes to its session’s close (13:00 on early closes); its stamp comes back', () => {
     const f = parseBarText(file(['2019-11-27T05:00:00Z', '2019-11-29T05:00:00Z', '2019-12-02T05:00:00Z'], 't,o,h,l,c,v'), 'x.csv', { symbol: 'SPY' });
     const l = decideLabelling(f, 'auto', calendar, '--bar-time');
