@@ -14,7 +14,8 @@ import { SimClock } from '../src/core/SimClock.js';
 import { AlpacaEmulator } from '../src/emulator/AlpacaEmulator.js';
 import { emulatorDefaults } from '../src/emulator/EmulatorOptions.js';
 import type { MarketSeries } from '../src/emulator/market/MarketSeries.js';
-import { AlpacaTradingEngine } from '../src/engine/AlpacaTradingEngine.js';
+import { PaperTradingEngine } from '../src/engine/PaperTradingEngine.js';
+import { AlpacaStore } from '../src/engine/venues/AlpacaStore.js';
 import { buildTradingCore } from '../src/engine/buildTradingCore.js';
 import { deliverBatch } from '../src/engine/deliverBatch.js';
 import { AlpacaData } from '../src/market-data/AlpacaData.js';
@@ -147,7 +148,7 @@ export async function burstBench(logger: Logger, bursts: number): Promise<{ ms: 
 }
 
 /**
- * `bar_to_order_p50_us` / `_p99_us`: the whole Alpaca-mode daemon (AlpacaTradingEngine: the SDK's
+ * `bar_to_order_p50_us` / `_p99_us`: the whole Alpaca-mode daemon (PaperTradingEngine with the AlpacaStore venue: the SDK's
  * streams, AlpacaData, the engine, runner, RiskGate, ExecutionService, AlpacaBroker) against the
  * emulator, one symbol whose price zigzags so a 1/2-bar moving-average crossover buys or sells on
  * every bar. Timed from the bar's frame read off the data socket to the order POST handed to
@@ -178,7 +179,8 @@ export async function barToOrderBench(logger: Logger, samples: number): Promise<
     if (init?.method === 'POST' && String(input).endsWith('/v2/orders')) latencies.push(performance.now() - frames.last());
     return realFetch(input, init);
   };
-  const engine = new AlpacaTradingEngine({ config, env, logger, wallClock: new LiveClock() });
+  const wallClock = new LiveClock();
+  const engine = new PaperTradingEngine({ config, venue: new AlpacaStore({ config, env, wallClock, logger }), logger, wallClock });
   try {
     await engine.start();
     for (let minute = 0; latencies.length < samples && minute < 380; minute++) {

@@ -3,8 +3,8 @@ import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
-import { AlpacaTradingEngine } from '../engine/AlpacaTradingEngine.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
+import { venueFor } from '../engine/venues/venueFor.js';
 import { createLogger } from '../logging/createLogger.js';
 import { ErrorLines } from '../logging/ErrorLines.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
@@ -68,10 +68,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     ].join('\n'),
   );
 
-  const engine =
-    alpaca === null
-      ? new PaperTradingEngine({ config, mode: 'sim', logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config })
-      : new AlpacaTradingEngine({ config, env: alpaca, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config });
+  const venue = venueFor({ config, alpaca, wallClock, logger: root });
+  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

@@ -1,44 +1,36 @@
 import type { Logger } from 'pino';
-import { MatchingEngine } from '../broker/sim/MatchingEngine.js';
-import { SimBroker } from '../broker/sim/SimBroker.js';
-import { costModels } from '../broker/sim/costModels.js';
-import type { Clock, TimerHandle } from '../core/Clock.js';
-import { SimClock } from '../core/SimClock.js';
-import type { Bar } from '../core/Bar.js';
 import type { DaemonConfig } from '../config/configSchema.js';
 import type { TelegramEnv } from '../config/env.js';
-import { breakerLimits } from '../config/breakerLimits.js';
-import { checkAllocations } from '../config/loadConfig.js';
-import { loadLabelledBars } from '../market-data/loadCsvBars.js';
-import { ReplayFeed, batchByTime, type BarBatch } from '../market-data/ReplayFeed.js';
-import { simDataFile } from '../market-data/simDataFiles.js';
-import { nyDateOf } from '../market-data/zonedTime.js';
-import type { ErrorLines } from '../logging/ErrorLines.js';
-import { commandViews } from '../notify/commandViews.js';
-import { EngineAlerts } from './EngineAlerts.js';
-import { AlertPriority, type Notifier } from '../notify/Notifier.js';
-import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
-import { captureEngineState, reconcileWithVenue } from './engineState.js';
-import { restoreState } from './restoreState.js';
-import type { EngineState } from '../persistence/engineStateSchema.js';
-import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import type { Clock, TimerHandle } from '../core/Clock.js';
 import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
-import { buildSnapshot } from './buildSnapshot.js';
-import { StateWriter } from './StateWriter.js';
-import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
-import { openState } from './openState.js';
+import type { ErrorLines } from '../logging/ErrorLines.js';
+import type { BarBatch } from '../market-data/ReplayFeed.js';
+import { nyDateOf } from '../market-data/zonedTime.js';
+import { commandViews } from '../notify/commandViews.js';
+import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
-import { recordRun } from './recordRun.js';
-import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
+import type { EngineState } from '../persistence/engineStateSchema.js';
+import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
+import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
-import { enabledStrategies, type StrategySpec } from './StrategySpec.js';
+import { EngineAlerts } from './EngineAlerts.js';
+import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
+import { captureEngineState } from './engineState.js';
+import { openState } from './openState.js';
+import { recordRun } from './recordRun.js';
+import { restoreState } from './restoreState.js';
+import { StateWriter } from './StateWriter.js';
+import { enabledStrategies } from './StrategySpec.js';
+import type { Venue } from './venues/Venue.js';
 
 export interface EngineOptions {
   readonly config: DaemonConfig;
-  readonly mode: 'sim';
+  /** Where the bars come from and the orders go: the offline replay (SimVenue) or Alpaca (AlpacaStore). */
+  readonly venue: Venue;
   readonly logger: Logger;
-  /** Wall-clock time: pacing, snapshot timer, timestamps of the state file. */
+  /** Wall-clock time: pacing, timers, timestamps of the state file. */
   readonly wallClock: Clock;
   /** Where circuit-breaker trips and resumes are logged as well (`logs/circuit_breaker.log`). */
   readonly breakerLog?: Logger;
@@ -53,50 +45,53 @@ export interface EngineOptions {
 }
 
 /**
- * The composition root of the daemon: builds every part from the validated configuration, warms
- * the strategies up on history, trades, writes the state file, and stops in reverse order.
- * This version runs offline (`sim`): the shipped or configured bars are replayed at `sim.speed`
- * through the same runners, RiskGate and simulated venue as a backtest.
+ * The daemon: the one composition root and lifecycle, whatever the venue. Start-up is crash
+ * recovery: open the venue, open the state (restore it when asked, fitted to the configuration),
+ * build the core (runners, RiskGate, ExecutionService, ledgers, breakers), connect and reconcile
+ * with the venue, warm the strategies up on history, then trade; the state is saved after every
+ * change, on a timer and at the stop; the stop undoes all of it in reverse order. Offline replay and
+ * Alpaca differ only in the venue plugged in (engine/venues/).
  */
 export class PaperTradingEngine {
   readonly #o: EngineOptions;
+  readonly #venue: Venue;
   readonly #log: Logger;
   readonly #runId: string;
+  readonly #store: SnapshotStore;
+  readonly #writer: StateWriter;
   #core: TradingCore | null = null;
-  #broker: SimBroker | null = null;
-  #venue: MatchingEngine | null = null;
-  #feed: ReplayFeed | null = null;
-  #snapshotTimer: TimerHandle | null = null;
-  #notifier: Notifier | null = null;
   #control: ControlServer | null = null;
   #alerts: EngineAlerts | null = null;
-  #marketClock: SimClock | null = null;
+  #notifier: Notifier | null = null;
+  readonly #timers: TimerHandle[] = [];
+  #saveSoon: TimerHandle | null = null;
+  #accountSoon: TimerHandle | null = null;
   #lastBarTime: number | null = null;
+  readonly #lastBarTimes = new Map<string, number>();
   readonly #fills = new Map<string, number>();
-  /** The simulated account's cash no strategy holds. */
-  #unallocated = 0;
+  /** The offline account's cash no strategy holds (null on Alpaca). */
+  #unallocated: number | null = null;
   /** Capital moved into or out of strategies by configuration changes, for the state file. */
   #flows: EngineState['capitalFlows'] = [];
   /** What the configuration changed at this restore (for the start alert). */
   #changes: readonly string[] = [];
-  readonly #lastBarTimes = new Map<string, number>();
-  readonly #calendar = new StaticNyseCalendar();
-  readonly #store: SnapshotStore;
-  readonly #writer: StateWriter;
-  /** Something worth saving happened (a fill, a breaker change) since the last save. */
+  /** Something worth saving happened (a fill, an order, a breaker change) since the last save. */
   #dirty = false;
   /** Start completed: from here on the state is the daemon's to save. */
   #ready = false;
   #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | null = null;
 
-  constructor(options: EngineOptions) {
-    this.#o = options;
-    this.#log = options.logger.child({ component: 'engine' });
-    this.#runId = options.wallClock.now().toString(36);
-    const sim = options.config.sim;
-    this.#store = new SnapshotStore(options.config.state.dir, options.config.state.max_backups, { startingCash: sim.starting_cash, entryCommission: (q, p) => costModels(sim).commission.commission(q, p) });
-    this.#writer = new StateWriter({ store: this.#store, wallClock: options.wallClock, log: this.#log, notifier: () => this.#notifier });
+  constructor(o: EngineOptions) {
+    this.#o = o;
+    this.#venue = o.venue;
+    this.#log = o.logger.child({ component: 'engine' });
+    this.#runId = o.wallClock.now().toString(36);
+    this.#store = new SnapshotStore(o.config.state.dir, o.config.state.max_backups, {
+      startingCash: o.venue.startingCash,
+      entryCommission: (q, p) => o.venue.estimateCommission(q, p),
+    });
+    this.#writer = new StateWriter({ store: this.#store, wallClock: o.wallClock, log: this.#log, notifier: () => this.#notifier });
   }
 
   get runId(): string {
@@ -111,118 +106,83 @@ export class PaperTradingEngine {
     if (this.#state !== 'new') return;
     this.#state = 'running';
     const { config, logger, wallClock } = this.#o;
-    const sim = config.sim;
+    const venue = this.#venue;
     const enabled = enabledStrategies(config);
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
-    checkAllocations(config, sim.starting_cash, 'sim.starting_cash');
-    // Before touching any state file: one daemon per state directory.
+    // Before touching any state file: the owner's own directory (0700, never a link or someone
+    // else's), and one daemon per state directory.
     const socket = controlSocketPath(config.state.dir);
-    // The owner's own directory (0700), never a link or someone else's: refused before anything is written in it.
     ensureOwnedDirectory(config.state.dir, 'state.dir');
     await assertNotRunning(socket);
+    await venue.open(enabled);
+    if (this.#stopRequested()) return;
+
     const restored = this.#openState();
     const runs = recordRun(config.state.dir, restored, this.#runId, this.#log);
-
-    const { history, live: all } = await this.#loadBars(enabled);
-    const resumeAfter = restored?.snapshot.engine.lastBarTime ?? null;
-    // A restored replay goes on after the last bar it had processed; the bars before feed the warm-up.
-    const split = resumeAfter === null ? 0 : all.findIndex((b) => b.time > resumeAfter);
-    const replayed = resumeAfter === null ? [] : all.slice(0, split === -1 ? all.length : split);
-    const live = resumeAfter === null ? all : all.slice(replayed.length);
-    const marketClock = new SimClock(history[0]?.time ?? live[0]?.time ?? 0);
-    this.#marketClock = marketClock;
-    const { slippage, commission } = costModels(sim);
-    const venue = new MatchingEngine({ clock: marketClock, startingCash: sim.starting_cash, slippage, commission });
-    const broker = new SimBroker(venue);
-    this.#broker = broker;
-    this.#venue = venue;
     const core = buildTradingCore({
       strategies: enabled,
-      broker,
-      clock: marketClock,
+      broker: venue.broker,
+      clock: venue.clock,
       runId: this.#runId,
       runs,
       maxPositionPct: config.risk.max_position_pct,
       maxOrderPct: config.risk.max_order_pct,
-      estimateCommission: (q, p) => commission.commission(q, p),
+      estimateCommission: venue.estimateCommission,
       logger,
-      calendar: this.#calendar,
-      breakers: breakerLimits(config),
-      accountBuyingPower: () => venue.buyingPower(),
+      calendar: venue.calendar,
+      breakers: venue.breakers,
+      accountBuyingPower: venue.accountBuyingPower,
+      ...(venue.venueNotReady === undefined ? {} : { venueNotReady: venue.venueNotReady }),
     });
     this.#core = core;
     const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });
     this.#alerts = alerts;
     this.#notifier = alerts.notifier;
-    this.#wireEvents(core);
-
+    wireEngineEvents(core, {
+      logger,
+      breakerLog: this.#o.breakerLog,
+      notifier: () => this.#notifier,
+      telegramOnAllTrades: config.notifications.telegram_on_all_trades,
+      onChange: () => this.#markDirty(),
+      onFill: (id) => this.#fills.set(id, (this.#fills.get(id) ?? 0) + 1),
+    });
+    venue.attach({ core, notify: (a) => this.#notifier?.notify(a), running: () => this.#state === 'running', changed: () => this.#markDirty() });
     core.execution.start();
     core.runner.start();
-    if (restored === null) {
-      this.#unallocated = sim.starting_cash - enabled.reduce((a, s) => a + s.capital, 0);
-      for (const bar of history) {
-        marketClock.advanceTo(bar.time);
-        broker.onBar(bar);
-      }
-    } else {
-      // Crash-only start: the books, orders, breakers and the simulated account come from the
-      // snapshot, fitted to the configuration, and are reconciled; the indicators re-learn the same bars, in the same order.
-      const e0 = restored.snapshot.engine;
-      const allocated = (caps: readonly number[]): number => caps.reduce((a, c) => a + c, 0);
-      const fitted = restoreState({
-        core,
-        venue,
-        loaded: restored,
-        strategies: enabled,
-        configFile: this.#o.configFile ?? 'the configuration',
-        time: e0.lastBarTime ?? marketClock.now(),
-        // A version-2 file: the account's starting cash less the capitals it was saved with.
-        unallocatedCash: (saved) => sim.starting_cash - allocated(Object.values(saved.runners).map((r) => r.ledger.capital)),
-        log: this.#log,
-      });
-      const e = fitted.state;
-      this.#unallocated = e.unallocatedCash ?? sim.starting_cash - allocated(enabled.map((x) => x.capital));
-      this.#flows = [...e.capitalFlows];
-      this.#changes = fitted.changes;
-      reconcileWithVenue(core, venue, this.#unallocated);
-      for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
-      for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
-      this.#lastBarTime = e.lastBarTime;
-      marketClock.advanceTo(e.lastBarTime ?? marketClock.now());
-      if (fitted.fresh.length > 0) this.#log.warn({ strategies: fitted.fresh }, `not in the restored state, starting fresh: ${fitted.fresh.join(', ')}`);
-      this.#log.info(
-        { file: restored.file, snapshotTime: restored.snapshot.timestamp, marketTime: e.lastBarTime === null ? null : new Date(e.lastBarTime).toISOString() },
-        `restored from ${restored.file} (saved ${restored.snapshot.timestamp}); books match the simulated account; resuming after ${e.lastBarTime === null ? 'the start' : new Date(e.lastBarTime).toISOString()}`,
-      );
-    }
+    this.#unallocated = venue.restore(restored === null ? null : this.#restore(core, restored));
+
+    // What happened at the venue while the daemon was down is caught up, then the books are compared with it.
+    const external = await venue.connect(restored);
+    if (this.#stopRequested()) return;
+    this.#reportExternal(external);
+
     if (core.breakers !== null) {
-      const control = new ControlServer(socket, new ControlCommands(core.breakers, marketClock, core.flatten), logger.child({ component: 'control' }));
+      const control = new ControlServer(socket, new ControlCommands(core.breakers, venue.clock, core.flatten), logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
-      alerts.startCommands(core.breakers, marketClock, commandViews(() => this.#build()));
+      alerts.startCommands(core.breakers, venue.clock, commandViews(() => this.#build()));
     }
 
-    core.runner.warmUp(replayed.length === 0 ? history : [...history, ...replayed]);
-    this.#log.info(
-      { historyBars: history.length + replayed.length, liveBars: live.length, strategies: enabled.map((s) => s.id) },
-      `warm-up done on ${history.length + replayed.length} bars; replaying ${live.length} bars at ${sim.speed}x`,
-    );
+    // Indicators are not saved: after a restart they re-learn the history, in the same order.
+    const warm = await venue.warmUp();
+    if (this.#stopRequested()) return;
+    core.runner.warmUp(warm.bars);
+    if (warm.lastTime !== null) this.#lastBarTime = Math.max(warm.lastTime, this.#lastBarTime ?? 0);
+    this.#log.info({ bars: warm.bars.length, strategies: enabled.map((s) => s.id) }, warm.note);
 
     this.#ready = true;
+    this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
+    await venue.start(this.#lastBarTime, (batch) => this.#onBatch(batch), () => this.#logPnl('end of replay'));
+    if (this.#stopRequested()) return;
+    // With a backup: a latest file that cannot be read later still has this one to fall back on.
+    this.#snapshot('start', true);
+    const symbols = new Set(enabled.flatMap((s) => s.symbols)).size;
     this.#notifier.notify({
       priority: AlertPriority.Info,
-      text: `🚀 Daemon started (offline simulation${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${new Set(enabled.flatMap((s) => s.symbols)).size} symbols${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
+      text:
+        `🚀 Daemon started (${venue.name}${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${symbols} symbols` +
+        `${external.length > 0 && !config.alpaca.accept_external ? '; entries wait (unexplained positions)' : ''}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
-    this.#snapshotTimer = wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000);
-    const intervalMs = config.data.timeframe.ms / sim.speed;
-    this.#feed = new ReplayFeed(batchByTime(live), wallClock, intervalMs);
-    this.#feed.start(
-      (batch) => this.#onBatch(batch),
-      () => {
-        this.#log.info({ bars: live.length }, 'replay finished: no more sample bars; the daemon idles until stopped');
-        this.#logPnl('end of replay');
-      },
-    );
   }
 
   /** Stops intake, lets the bus drain, writes the final state file. Idempotent. */
@@ -238,10 +198,19 @@ export class PaperTradingEngine {
     }
     this.#state = 'stopping';
     this.#log.info({ reason }, 'stopping');
-    this.#feed?.stop();
+    this.#venue.stopIntake();
     await this.#control?.stop();
     await this.#alerts?.stopCommands();
-    this.#snapshotTimer?.cancel();
+    for (const t of this.#timers.splice(0)) t.cancel();
+    this.#saveSoon?.cancel();
+    this.#accountSoon?.cancel();
+    this.#core?.execution.halt();
+    // The account as the venue has it now, for the final state file.
+    if (this.#ready) await Promise.race([this.#venue.refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
+    // The venue stops booking before the ledgers stop listening (the runners book fills): a fill
+    // heard in between would be in the venue's saved books, or gone from them and from the orders
+    // in flight once its order is done, but in no ledger, and a restart would never book it.
+    this.#venue.stopBooking();
     this.#core?.runner.stop();
     this.#core?.execution.stop();
     // A start that failed half way (a restore that did not reconcile…) must not overwrite the good state.
@@ -250,104 +219,125 @@ export class PaperTradingEngine {
       this.#snapshot('stop', true);
     }
     await this.#alerts?.close(reason, this.#ready ? (this.#core?.portfolio ?? null) : null);
+    this.#venue.close();
     this.#state = 'stopped';
     this.#log.info('stopped');
   }
 
-  #onBatch(batch: BarBatch): void {
-    const core = this.#core!;
-    const clock = this.#marketClock!;
-    const previous = this.#lastBarTime;
-    clock.advanceTo(batch.time);
-    for (const bar of batch.bars) {
-      // The venue fills on the bar first, and those fills are booked, before the strategies see it.
-      this.#broker!.onBar(bar);
-      core.bus.emit('bar', bar);
-      this.#lastBarTimes.set(bar.symbol, bar.time);
+  /** Whether a stop came while start() was still running (it then starts nothing more; the stop saved nothing). */
+  #stopRequested(): boolean {
+    if (this.#state === 'running') return false;
+    this.#log.info('a stop came while starting: the start goes no further');
+    return true;
+  }
+
+  /** The state put back into the core, fitted to the configuration; what the venue needs of it. */
+  #restore(core: TradingCore, restored: LoadedSnapshot): { loaded: LoadedSnapshot; state: EngineState } {
+    const venue = this.#venue;
+    const capitals = (caps: readonly number[]): number => caps.reduce((a, c) => a + c, 0);
+    const fitted = restoreState({
+      core,
+      venue: null,
+      loaded: restored,
+      strategies: enabledStrategies(this.#o.config),
+      configFile: this.#o.configFile ?? 'the configuration',
+      time: restored.snapshot.engine.lastBarTime ?? venue.clock.now(),
+      // A version-2 file (offline): the account's starting cash less the capitals it was saved with.
+      unallocatedCash: (saved) => (venue.startingCash === null ? null : venue.startingCash - capitals(Object.values(saved.runners).map((r) => r.ledger.capital))),
+      log: this.#log,
+    });
+    const e = fitted.state;
+    for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
+    for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
+    this.#lastBarTime = e.lastBarTime;
+    this.#flows = [...e.capitalFlows];
+    this.#changes = fitted.changes;
+    if (fitted.fresh.length > 0) this.#log.warn({ strategies: fitted.fresh }, `not in the restored state, starting fresh: ${fitted.fresh.join(', ')}`);
+    this.#log.info(
+      { file: restored.file, snapshotTime: restored.snapshot.timestamp, marketTime: e.lastBarTime === null ? null : new Date(e.lastBarTime).toISOString() },
+      `restored from ${restored.file} (saved ${restored.snapshot.timestamp}); resuming after ${e.lastBarTime === null ? 'the start' : new Date(e.lastBarTime).toISOString()}`,
+    );
+    return { loaded: restored, state: e };
+  }
+
+  /** What the venue holds that no strategy's books explain: accepted (alpaca.accept_external) or entries wait. */
+  #reportExternal(external: readonly string[]): void {
+    if (external.length === 0) {
+      this.#log.info('books reconciled with the broker: every position and open order is explained');
+      return;
     }
-    core.portfolio.recordEquity(batch.time);
-    core.breakers?.onEquity(batch.time);
+    const text = `the broker holds what no strategy's books explain: ${external.join('; ')}`;
+    if (this.#o.config.alpaca.accept_external) {
+      this.#log.warn({ external }, `${text}; accepted (alpaca.accept_external): left alone, outside every strategy`);
+      return;
+    }
+    this.#log.error({ external }, `entries wait: ${text}; resolve it in the Alpaca dashboard (or set alpaca.accept_external) and restart`);
+    this.#notifier?.notify({ priority: AlertPriority.Error, text: `❌ Entries wait: ${text}` });
+  }
+
+  #onBatch(batch: BarBatch): void {
+    // Stopping: no bar reaches the strategies (the runners still book fills until the venue stops).
+    if (this.#state !== 'running') return;
+    const core = this.#core!;
+    const previous = this.#lastBarTime;
+    this.#venue.deliver(batch, this.#lastBarTimes);
     this.#lastBarTime = batch.time;
     if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
       this.#logPnl(`close of ${nyDateOf(previous)}`);
       if (this.#o.config.notifications.daily_summary) sendDailySummary(this.#notifier, core, this.#build(), nyDateOf(previous));
     }
-    // After a fill or a breaker change the state is saved at once, whole batches only: a restart
-    // resumes after the last batch saved and replays the rest exactly as it happened.
-    if (this.#dirty) this.#snapshot('change', false);
-  }
-
-  #wireEvents(core: TradingCore): void {
-    wireEngineEvents(core, {
-      logger: this.#o.logger,
-      breakerLog: this.#o.breakerLog,
-      notifier: () => this.#notifier,
-      telegramOnAllTrades: this.#o.config.notifications.telegram_on_all_trades,
-      onChange: () => {
-        this.#dirty = true;
-      },
-      onFill: (strategyId) => this.#fills.set(strategyId, (this.#fills.get(strategyId) ?? 0) + 1),
-    });
+    // A fill or a breaker change: saved on the next turn (the orders of this batch are on their way first).
+    if (this.#dirty) this.#markDirty();
   }
 
   #logPnl(when: string): void {
-    if (this.#core !== null) logPnl(this.#log, this.#core, when, this.#venue?.account().equity ?? null);
+    if (this.#core !== null) logPnl(this.#log, this.#core, when, this.#venue.account().equity);
   }
 
-  /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (interval and stop). */
+  /** Something changed (a fill, an order, a breaker): the state is saved on the next turn, the account asked again soon after. */
+  #markDirty(): void {
+    this.#dirty = true;
+    this.#accountSoon ??= this.#o.wallClock.setTimeout(() => {
+      this.#accountSoon = null;
+      void this.#venue.refreshAccount();
+    }, 2_000);
+    this.#saveSoon ??= this.#o.wallClock.setTimeout(() => {
+      this.#saveSoon = null;
+      if (this.#dirty && this.#ready) this.#snapshot('change', false);
+    }, 0);
+  }
+
+  /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (start, interval, stop). */
   #snapshot(why: string, backup: boolean): void {
     if (this.#core === null) return;
     if (this.#writer.save(this.#build(), why, backup)) {
       this.#dirty = false;
+      this.#venue.saved();
     } else this.#dirty = true;
   }
 
   /** The state file's content now. */
   #build(): PortfolioSnapshot {
     const core = this.#core!;
+    const venue = this.#venue.save();
     return buildSnapshot({
-      engine: captureEngineState(core, this.#venue, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: null, unallocatedCash: this.#unallocated, capitalFlows: this.#flows }),
-      mode: 'sim',
+      engine: {
+        ...captureEngineState(core, null, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: venue.broker, unallocatedCash: this.#unallocated, capitalFlows: this.#flows }),
+        venue: venue.venue,
+      },
+      mode: this.#venue.mode,
       runId: this.#runId,
       wallTime: this.#o.wallClock.now(),
       marketTime: this.#lastBarTime,
       runner: core.runner,
       portfolio: core.portfolio,
-      brokerAccount: this.#venue!.account(),
+      brokerAccount: this.#venue.account(),
       fillsByStrategy: this.#fills,
       breakers: core.breakers,
     });
   }
 
-
-
-
   #openState(): LoadedSnapshot | null {
-    return openState(this.#store, this.#o.restore === true, 'sim', this.#o.wallClock.now(), this.#log);
-  }
-
-
-  /**
-   * History for warm-up and bars to replay. Replay starts on `sim.start` (default: the second trading
-   * day in the data, so the first one warms indicators up); warm-up takes the `history_days`
-   * calendar days before it.
-   */
-  async #loadBars(strategies: readonly StrategySpec[]): Promise<{ history: Bar[]; live: Bar[] }> {
-    const { config } = this.#o;
-    const symbols = [...new Set(strategies.flatMap((s) => s.symbols))].sort();
-    const all: Bar[] = [];
-    for (const symbol of symbols) {
-      const file = simDataFile(config.sim.data_dir, symbol, config.data.timeframe);
-      // Each bar at its end, however the file stamps it (sim.bar_time); pushed one by one (no spread of a large array).
-      for (const bar of await loadLabelledBars(file, { symbol, calendar: this.#calendar, barTime: config.sim.bar_time, flag: 'sim.bar_time' })) all.push(bar);
-    }
-    all.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    const days = [...new Set(all.map((b) => nyDateOf(b.time)))];
-    const startDay = config.sim.start ?? days[1] ?? days[0];
-    const firstLive = all.findIndex((b) => nyDateOf(b.time) >= (startDay ?? ''));
-    const split = firstLive === -1 ? all.length : firstLive;
-    const liveStart = all[split]?.time ?? Number.POSITIVE_INFINITY;
-    const historyFrom = liveStart - config.data.history_days * 86_400_000;
-    return { history: all.slice(0, split).filter((b) => b.time >= historyFrom), live: all.slice(split) };
+    return openState(this.#store, this.#o.restore === true, this.#venue.mode, this.#o.wallClock.now(), this.#log);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, scratchDir, spawnCli, runCli, waitFor, writeConfig } from './cli.js';
@@ -59,13 +59,16 @@ describe('the daemon offline, end to end', () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(() => out, 'daemon running', 20_000);
-    expect(existsSync(join(dir, 'state', 'latest_state.json'))).toBe(false);
+    // The start writes a first state (and its backup); the stop writes the final one after it.
+    const atStart = readState(dir).timestamp;
+    await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
     const r = await result;
     // The daemon exits 1 by itself if a graceful stop takes more than 5 s.
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('stopping {"reason":"SIGINT"}');
     const state = readState(dir);
+    expect(Date.parse(state.timestamp)).toBeGreaterThan(Date.parse(atStart));
     expect(Object.keys(state.strategies)).toHaveLength(5);
     expect(Date.parse(state.timestamp)).toBeGreaterThan(0);
   });

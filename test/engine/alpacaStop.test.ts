@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { LiveClock } from '../../src/core/LiveClock.js';
-import { AlpacaTradingEngine } from '../../src/engine/AlpacaTradingEngine.js';
+import { PaperTradingEngine } from '../../src/engine/PaperTradingEngine.js';
+import { AlpacaStore } from '../../src/engine/venues/AlpacaStore.js';
 import { strategyParamSchemas } from '../../src/strategies/builtInStrategies.js';
 import { root, scratchDir, writeConfig } from '../e2e/cli.js';
 import { KEY, SECRET, startEmulator, until, type TestEmulator } from '../emulator/harness.js';
@@ -30,7 +31,10 @@ describe('AlpacaTradingEngine stopping', () => {
     const env = { keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex' as const, live: false };
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
-    const engine = (restore: boolean): AlpacaTradingEngine => new AlpacaTradingEngine({ config, env, logger, wallClock: new LiveClock(), restore, telegram: null });
+    const engine = (restore: boolean): PaperTradingEngine => {
+      const wallClock = new LiveClock();
+      return new PaperTradingEngine({ config, venue: new AlpacaStore({ config, env, wallClock, logger }), logger, wallClock, restore, telegram: null });
+    };
 
     const first = engine(false);
     await first.start();

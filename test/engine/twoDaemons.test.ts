@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { LiveClock } from '../../src/core/LiveClock.js';
-import { AlpacaTradingEngine } from '../../src/engine/AlpacaTradingEngine.js';
+import { PaperTradingEngine } from '../../src/engine/PaperTradingEngine.js';
+import { AlpacaStore } from '../../src/engine/venues/AlpacaStore.js';
 import { strategyParamSchemas } from '../../src/strategies/builtInStrategies.js';
 import { root, scratchDir, writeConfig } from '../e2e/cli.js';
 import { KEY, SECRET, startEmulator, type TestEmulator } from '../emulator/harness.js';
@@ -25,10 +26,11 @@ describe('only our own orders are ours', () => {
   it('a daemon never books another daemon’s orders (same strategy names, another run): it names that run and its entries wait', async () => {
     t = await startEmulator({ dataDir: join(root, 'data', 'eqker'), start: Date.parse('2019-02-12T14:55:00Z'), paused: true, partialFillRate: 0 });
     const env = { keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex' as const, live: false };
-    const daemon = (dir: string, lines: Array<Record<string, unknown>>): AlpacaTradingEngine => {
+    const daemon = (dir: string, lines: Array<Record<string, unknown>>): PaperTradingEngine => {
       const config = loadConfig(writeConfig(dir), { strategyParams: strategyParamSchemas() });
       const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
-      return new AlpacaTradingEngine({ config, env, logger, wallClock: new LiveClock(), restore: false, telegram: null });
+      const wallClock = new LiveClock();
+      return new PaperTradingEngine({ config, venue: new AlpacaStore({ config, env, wallClock, logger }), logger, wallClock, restore: false, telegram: null });
     };
     const aLines: Array<Record<string, unknown>> = [];
     const a = daemon(scratchDir(), aLines);
