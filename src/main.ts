@@ -8,7 +8,6 @@
  *   status    the newest saved state (the daemon need not run)
  *   emulator  a local Alpaca (REST + streams) replaying CSV bars, with faults on demand
  */
-import { UserError } from './core/errors.js';
 
 type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
@@ -42,14 +41,11 @@ main().then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      // The user's to fix: one clear message, no stack trace.
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    }
+  async (error: unknown) => {
+    // One line naming what and where, with a hint; a stack trace only for what no rule explains.
+    const { describeFailure } = await import('./cli/describeFailure.js');
+    const f = describeFailure(error);
+    process.stderr.write(`${f.line}\n`);
+    process.exitCode = f.exitCode;
   },
 );

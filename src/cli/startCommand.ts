@@ -14,7 +14,7 @@ import { numberFlag, parseArgs } from './parseArgs.js';
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
- * `npm start -- [--config FILE] [--restore] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`.
+ * `npm start -- [--config FILE] [--restore [--allow-fresh]] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`.
  * Mode defaults to alpaca when Alpaca keys are set, else sim (offline on the sample data).
  */
 export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
@@ -23,6 +23,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     {
       config: { type: 'string', default: 'config/paper-trading.json' },
       restore: { type: 'boolean', default: false },
+      'allow-fresh': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       duration: { type: 'string' },
       mode: { type: 'string' },
@@ -30,6 +31,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     },
     'start',
   );
+  if (v['allow-fresh'] === true && v.restore !== true) throw new CliError('--allow-fresh goes with --restore (a first start with nothing to restore yet)');
   const duration = v.duration === undefined ? null : numberFlag(v.duration, 'duration', 0, (n) => n > 0);
   if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
   const env: DaemonEnv = parseEnv({ ...readDotEnv('.env'), ...processEnv });
@@ -69,7 +71,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   );
 
   const venue = venueFor({ config, alpaca, wallClock, logger: root });
-  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore === true, telegram: env.telegram, errorLines, configFile: v.config });
+  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore === true, allowFresh: v['allow-fresh'] === true, telegram: env.telegram, errorLines, configFile: v.config });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

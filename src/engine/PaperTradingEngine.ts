@@ -34,8 +34,10 @@ export interface EngineOptions {
   readonly wallClock: Clock;
   /** Where circuit-breaker trips and resumes are logged as well (`logs/circuit_breaker.log`). */
   readonly breakerLog?: Logger;
-  /** Continue from the newest valid snapshot (`--restore`); otherwise earlier state files are archived. */
+  /** Continue from the newest valid snapshot (`--restore`); otherwise earlier state files are archived once the start succeeded. */
   readonly restore?: boolean;
+  /** With `restore`: a state directory with no state file at all is a fresh start, not an error (`--allow-fresh`). */
+  readonly allowFresh?: boolean;
   /** The Telegram bot for alerts; null or omitted: alerts go to the log. */
   readonly telegram?: TelegramEnv | null;
   /** Error-level log lines, alerted (throttled) when `notifications.telegram_on_any_error`. */
@@ -117,8 +119,9 @@ export class PaperTradingEngine {
     await venue.open(enabled);
     if (this.#stopRequested()) return;
 
-    const restored = this.#openState();
-    const runs = recordRun(config.state.dir, restored, this.#runId, this.#log);
+    const opened = openState(this.#store, { restore: this.#o.restore === true, allowFresh: this.#o.allowFresh === true }, venue.mode, wallClock.now(), this.#log);
+    const restored = opened.loaded;
+    const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log);
     const core = buildTradingCore({
       strategies: enabled,
       broker: venue.broker,
@@ -170,6 +173,10 @@ export class PaperTradingEngine {
     if (warm.lastTime !== null) this.#lastBarTime = Math.max(warm.lastTime, this.#lastBarTime ?? 0);
     this.#log.info({ bars: warm.bars.length, strategies: enabled.map((s) => s.id) }, warm.note);
 
+    // The start succeeded: only now does a fresh start archive the earlier files and record its run
+    // (a failed start changes nothing on disk), before any bar can send an order.
+    opened.commit();
+    record();
     this.#ready = true;
     this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
     await venue.start(this.#lastBarTime, (batch) => this.#onBatch(batch), () => this.#logPnl('end of replay'));
@@ -337,7 +344,4 @@ export class PaperTradingEngine {
     });
   }
 
-  #openState(): LoadedSnapshot | null {
-    return openState(this.#store, this.#o.restore === true, this.#venue.mode, this.#o.wallClock.now(), this.#log);
-  }
 }

@@ -11,6 +11,8 @@ import { writeFileAtomic } from './writeFileAtomic.js';
 export const LATEST = 'latest_state.json';
 /** The runs this directory made (RunRegistry): archived with the state on a fresh start. */
 export const RUNS = 'runs.json';
+/** The orders sent since the last state file (OrderJournal): they belong to that state, archived with it. */
+export const JOURNAL = 'orders_journal.jsonl';
 const BACKUP = /^portfolio_state_\d{8}T\d{9}Z(_\d+)?\.json\.gz$/;
 
 /** `20261125T125900123Z`: a UTC time that sorts as text. */
@@ -77,7 +79,7 @@ export class SnapshotStore {
    * The archive is the owner's only like the state (folders 0700, files 0600, also those an older version left wider); a link is moved as it is, never followed.
    */
   archive(now: number): string | null {
-    const files = [LATEST, RUNS, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
+    const files = [LATEST, RUNS, JOURNAL, ...this.backups()].filter((f) => existsSync(join(this.dir, f)));
     if (files.length === 0) return null;
     const to = join(this.dir, 'archive', stamp(now));
     makePrivateDirectory(to);

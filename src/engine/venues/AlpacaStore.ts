@@ -23,7 +23,7 @@ import type { BarBatch } from '../../market-data/ReplayFeed.js';
 import { AlertPriority } from '../../notify/Notifier.js';
 import type { EngineState } from '../../persistence/engineStateSchema.js';
 import { OrderJournal, requestOfJournalEntry } from '../../persistence/OrderJournal.js';
-import type { LoadedSnapshot } from '../../persistence/SnapshotStore.js';
+import { JOURNAL, type LoadedSnapshot } from '../../persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../../persistence/writeFileAtomic.js';
 import { AlpacaCalendar, type CalendarDay } from '../../risk/calendar/AlpacaCalendar.js';
 import type { MarketCalendar } from '../../risk/calendar/MarketCalendar.js';
@@ -80,7 +80,7 @@ export class AlpacaStore implements Venue {
     this.breakers = o.env.live && o.config.live !== undefined ? liveBreakerLimits(o.config, o.config.live) : breakerLimits(o.config);
     this.#endpoints = alpacaEndpoints(o.env);
     this.#client = this.#endpoints.client;
-    this.#journal = new OrderJournal(join(o.config.state.dir, 'orders_journal.jsonl'));
+    this.#journal = new OrderJournal(join(o.config.state.dir, JOURNAL));
     this.#budget = new RequestBudget(o.wallClock, o.config.alpaca.requests_per_minute);
     this.broker = new AlpacaBroker({ client: this.#client, tradeStreamUrl: this.#endpoints.tradeStreamUrl, budget: this.#budget, clock: o.wallClock, log: o.logger.child({ component: 'broker' }) });
   }
@@ -125,10 +125,8 @@ export class AlpacaStore implements Venue {
 
   restore(restored: { readonly loaded: LoadedSnapshot; readonly state: EngineState } | null): number | null {
     const core = this.#ctx!.core;
-    if (restored === null) {
-      this.#journal.clear();
-      return null;
-    }
+    // A fresh start: the journal of the earlier state is archived with it once the start succeeded.
+    if (restored === null) return null;
     // Orders sent after the state file was written (the daemon died before the next one): in
     // flight again with their protective exits, and looked up at Alpaca.
     const journaled = this.#journal.read((w) => this.#log.warn(`order journal: ${w}`)).filter((o) => !core.execution.isInFlight(o.clientOrderId));
