@@ -8,14 +8,26 @@ import { root, sleep, spawnMain, startEmulatorProcess, waitForText, type Emulato
 const TOKEN = '123456:drill-token-not-a-real-one';
 export const STARTING_CASH = 100_000;
 
-/** A state file as the checks read it, plus the engine's in-flight part. */
-export type StateFile = StateBooks & { readonly timestamp: string };
+/** A state file as the checks read it, plus the engine's in-flight part and the account's breaker. */
+export type StateFile = StateBooks & {
+  readonly timestamp: string;
+  readonly circuitBreaker?: { readonly state: string } | null;
+  readonly strategies: Readonly<Record<string, { readonly openOrders?: number }>>;
+  readonly engine?: {
+    readonly execution?: { readonly inFlight: ReadonlyArray<{ readonly strategyId: string; readonly clientOrderId: string }>; readonly held: ReadonlyArray<{ readonly request: { readonly strategyId: string } }> };
+  };
+};
+
+/** The drill's configuration file, as JSON. */
+export type DrillConfig = Record<string, unknown> & { strategies: Array<Record<string, unknown>> };
 
 export interface DrillRunOptions {
   readonly seed: number;
   /** Market time runs this many times faster (default 600: ten minutes a second). */
   readonly speed?: number;
   readonly emulatorArgs?: readonly string[];
+  /** Changes the scenario makes to the drill's configuration before the first start. */
+  readonly configure?: (config: DrillConfig) => void;
 }
 
 /**
@@ -32,22 +44,32 @@ export class DrillRun {
   #current: MainProcess | null = null;
   #killed = new WeakSet<MainProcess>();
 
-  private constructor(dir: string, telegram: FakeTelegram) {
+  private constructor(dir: string, telegram: FakeTelegram, configure: (config: DrillConfig) => void) {
     this.dir = dir;
     this.telegram = telegram;
-    const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as Record<string, unknown> & { strategies: Array<Record<string, unknown>> };
+    const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as DrillConfig;
     config['state'] = { dir: join(dir, 'state'), snapshot_interval_s: 5, max_backups: 50 };
     config['logging'] = { dir: join(dir, 'logs'), level: 'debug' };
     const momentum = config.strategies.find((s) => s['id'] === 'sma_momentum')!;
     momentum['circuit_breakers'] = { max_trades_per_day: 4 };
+    configure(config);
     this.config = join(dir, 'config.json');
+    this.writeConfig(config);
+  }
+
+  readConfig(): DrillConfig {
+    return JSON.parse(readFileSync(this.config, 'utf8')) as DrillConfig;
+  }
+
+  /** Rewrites the configuration the next start (and the settle run) reads. */
+  writeConfig(config: DrillConfig): void {
     writeFileSync(this.config, JSON.stringify(config, null, 2));
   }
 
   static async open(o: DrillRunOptions): Promise<DrillRun> {
     const telegram = new FakeTelegram(TOKEN);
     await telegram.start();
-    const run = new DrillRun(mkdtempSync(join(tmpdir(), 'drill-')), telegram);
+    const run = new DrillRun(mkdtempSync(join(tmpdir(), 'drill-')), telegram, o.configure ?? (() => {}));
     run.#emulator = await startEmulatorProcess(
       ['--data', join(root, 'data', 'eqker'), '--start', '2019-02-12T09:50:00-05:00', '--speed', String(o.speed ?? 600), '--seed', String(o.seed), ...(o.emulatorArgs ?? [])],
       run.dir,
@@ -79,6 +101,11 @@ export class DrillRun {
     this.#current = p;
     void p.exit.then((exit) => this.exits.push({ exit, killed: this.#killed.has(p) }));
     return p;
+  }
+
+  /** `npm run ctl -- --config <drill config> <words>` to the running daemon, as the owner types it. */
+  ctl(...words: string[]): Promise<Exit> {
+    return spawnMain(['ctl', '--config', this.config, ...words], this.dir).exit;
   }
 
   /** Waits until the daemon trades (its start-up is over). */

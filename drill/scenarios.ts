@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerOf, strategyOf, type Check, type VenueBooks } from './checkBooks.js';
 import type { DrillRun, DrillRunOptions, StateFile } from './DrillRun.js';
 import { sleep } from './processes.js';
 
@@ -9,6 +10,8 @@ export interface ScenarioResult {
   readonly recoveryMs: number | null;
   /** State files around each restart: a breaker tripped before must be tripped after. */
   readonly restarts: ReadonlyArray<readonly [StateFile, StateFile]>;
+  /** The scenario's own check, on the settled state and the venue's books (after every run). */
+  readonly own?: (settled: StateFile, venue: VenueBooks) => Check;
 }
 
 export interface Scenario {
@@ -39,7 +42,7 @@ function faultWhileTrading(o: { seconds: number; before: number; hold: number; a
 }
 
 /** Kills the daemon at `moments` (seconds after it trades), restarting it with --restore each time. */
-async function killAndRestore(d: DrillRun, moments: readonly number[], beforeKill: (d: DrillRun, pid: number) => Promise<void> = async () => {}, afterKill: (d: DrillRun) => void = () => {}): Promise<ScenarioResult> {
+async function killAndRestore(d: DrillRun, moments: readonly number[], beforeKill: (d: DrillRun, pid: number) => Promise<void> = async () => {}, afterKill: (d: DrillRun) => void = () => {}, stateAtKill: (d: DrillRun) => StateFile = (x) => x.state()): Promise<ScenarioResult> {
   const restarts: Array<readonly [StateFile, StateFile]> = [];
   let worst = 0;
   let p = d.startDaemon(600, false);
@@ -47,7 +50,7 @@ async function killAndRestore(d: DrillRun, moments: readonly number[], beforeKil
   for (const at of moments) {
     await sleep(at * 1000);
     await beforeKill(d, p.child.pid!);
-    const before = d.state();
+    const before = stateAtKill(d);
     await d.kill(p);
     afterKill(d);
     const t0 = performance.now();
@@ -60,6 +63,261 @@ async function killAndRestore(d: DrillRun, moments: readonly number[], beforeKil
   p.child.kill('SIGTERM');
   await p.exit;
   return { recoveryMs: worst, restarts };
+}
+
+type VenueOrder = VenueBooks['orders'][number];
+
+/** Statuses of an order still working at the venue (a bracket leg `held` until its entry fills). */
+const WORKING = new Set(['new', 'accepted', 'pending_new', 'partially_filled', 'held']);
+
+/** Polls `probe` every `every` ms until it gives a value; throws after `ms` naming `what`. */
+async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | null | undefined> | T | null | undefined, every = 100): Promise<T> {
+  const until = performance.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== null && v !== undefined) return v;
+    if (performance.now() > until) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await sleep(every);
+  }
+}
+
+/** The state file, or null while there is none yet. */
+function stateNow(d: DrillRun): StateFile | null {
+  try {
+    return d.state();
+  } catch {
+    return null;
+  }
+}
+
+/** Shares the venue has filled, all orders together: it grows when anything trades. */
+const filledShares = (b: VenueBooks): number => b.orders.reduce((n, o) => n + o.filled_qty, 0);
+
+/** Wall ms from now until the venue fills anything more; null if nothing within `ms`. */
+async function nextFillWithin(d: DrillRun, ms: number): Promise<number | null> {
+  const t0 = performance.now();
+  const had = filledShares(await d.books());
+  while (performance.now() - t0 < ms) {
+    if (filledShares(await d.books()) > had) return performance.now() - t0;
+    await sleep(100);
+  }
+  return null;
+}
+
+const idsOf = (d: DrillRun): Set<string> => new Set(d.readConfig().strategies.map((s) => String(s['id'])));
+const brief = (o: VenueOrder): string => `${o.client_order_id} ${o.side} ${o.symbol} ${o.status} ${o.filled_qty}`;
+const check = (problems: readonly string[], ok: string): Check => ({ pass: problems.length === 0, detail: problems.length === 0 ? ok : problems.join('; ') });
+
+/**
+ * Kill -9 at seeded moments under partial fills only: the even kills land at their moment, the odd
+ * ones wait from there (at most 3 s) for an order partly filled at the venue. The books are read
+ * just before each kill; the full form must have hit at least one partly filled order.
+ */
+async function restartWhilePartlyFilled(d: DrillRun, short: boolean, random: () => number): Promise<ScenarioResult> {
+  const moments = Array.from({ length: short ? 2 : 8 }, () => 0.2 + random() * 2);
+  const hits: string[] = [];
+  let kills = 0;
+  const result = await killAndRestore(d, moments, async (x) => {
+    const wait = kills++ % 2 === 1;
+    const until = performance.now() + (wait ? 3000 : 0);
+    for (;;) {
+      const partly = (await x.books()).orders.filter((o) => o.status === 'partially_filled');
+      if (partly.length > 0) {
+        hits.push(partly.map(brief).join(', '));
+        return;
+      }
+      if (performance.now() >= until) return;
+      await sleep(20);
+    }
+  });
+  return {
+    ...result,
+    own: () => ({
+      pass: short || hits.length > 0,
+      detail: `${hits.length} of ${kills} kills hit while an order was partially filled at the venue${hits.length > 0 ? ` (${hits.slice(0, 3).join(' | ')})` : ''}${short ? '' : ' (at least 1 required)'}`,
+    }),
+  };
+}
+
+/**
+ * A bracket of sma_momentum open at the venue when the daemon is killed; the market goes on while
+ * it is down until one of its legs fills there; then --restore must book that fill to sma_momentum
+ * and reconcile without an external order.
+ */
+async function bracketAcrossRestart(d: DrillRun, short: boolean, random: () => number): Promise<ScenarioResult> {
+  const ids = new Set(['sma_momentum']);
+  const legsOf = (b: VenueBooks): VenueOrder[] => b.orders.filter((o) => (o.parent_client_order_id ?? null) !== null && ownerOf(o, ids) === 'sma_momentum');
+  let p = d.startDaemon(600, false);
+  await d.trading(p);
+  // A seeded moment (up to an hour of market time), then the first moment a leg of it is open.
+  await sleep(random() * 6000);
+  const atKill = await waitFor('a bracket leg of sma_momentum open at the venue', 90_000, async () => {
+    const legs = legsOf(await d.books());
+    return legs.some((l) => WORKING.has(l.status)) ? legs : null;
+  });
+  const before = d.state();
+  await d.kill(p);
+  const filledAtKill = new Set(atKill.filter((l) => l.status === 'filled').map((l) => l.client_order_id));
+  const open = atKill.filter((l) => WORKING.has(l.status)).map((l) => `${l.client_order_id.slice(0, 8)}… of ${l.parent_client_order_id} ${l.status}`);
+  // Market time goes on while the daemon is down (ten minutes a second): until one of its legs fills.
+  await sleep(2000);
+  const filledDown = await waitFor('a leg of sma_momentum filled while the daemon is down', 30_000, async () => {
+    const now = legsOf(await d.books()).filter((l) => l.status === 'filled' && !filledAtKill.has(l.client_order_id));
+    return now.length > 0 ? now : null;
+  }).catch(() => [] as VenueOrder[]);
+  const t0 = performance.now();
+  p = d.startDaemon(600, true);
+  await d.trading(p);
+  const recoveryMs = performance.now() - t0;
+  const restored = d.state();
+  const restartSaid = p.stdout();
+  await sleep(short ? 2000 : 20_000);
+  p.child.kill('SIGTERM');
+  await p.exit;
+  return {
+    recoveryMs,
+    restarts: [[before, restored]],
+    own: (_settled, venue) => {
+      const legs = legsOf(venue);
+      const external = /entries wait: [^\n]*/.exec(restartSaid)?.[0];
+      return check(
+        [
+          ...(filledDown.length === 0 ? [`no leg of sma_momentum filled while the daemon was down (open at the kill: ${open.join(', ')})`] : []),
+          ...(restartSaid.includes('books reconciled with the broker') ? [] : [`the restart did not reconcile: ${external ?? restartSaid.slice(-300)}`]),
+        ],
+        `legs open at the kill: ${open.join(', ')}; filled while down: ${filledDown.map((l) => `${l.side} ${l.filled_qty} ${l.symbol} @ ${l.filled_avg_price} (leg of ${l.parent_client_order_id})`).join(', ')}; the restart reconciled; ${legs.filter((l) => l.filled_qty > 0).length} of ${legs.length} legs of sma_momentum filled in all`,
+      );
+    },
+  };
+}
+
+/**
+ * Fills stalled at the venue while a strategy has buys resting there; the owner pauses it through
+ * the control socket; the stall ends. Its resting buys must end canceled with nothing filled, and
+ * its position never grows after the pause.
+ */
+async function tripWithRestingEntries(d: DrillRun, short: boolean, random: () => number): Promise<ScenarioResult> {
+  const ids = idsOf(d);
+  const restingBuys = (b: VenueBooks, id?: string): VenueOrder[] =>
+    b.orders.filter((o) => o.side === 'buy' && (o.parent_client_order_id ?? null) === null && WORKING.has(o.status) && (id === undefined || strategyOf(o.client_order_id, ids) === id));
+  const p = d.startDaemon(600, false);
+  await d.trading(p);
+  // The stall from a seeded moment; once buys rest, a seeded while more may join them.
+  await sleep(500 + random() * 5000);
+  await d.fault({ type: 'stall_fills' });
+  await waitFor('a buy resting at the venue', 30_000, async () => restingBuys(await d.books())[0]);
+  await sleep(random() * 2000);
+  // The strategy with the most buys resting (the first to send one on a tie).
+  const counts = new Map<string, number>();
+  for (const o of restingBuys(await d.books())) counts.set(strategyOf(o.client_order_id, ids)!, (counts.get(strategyOf(o.client_order_id, ids)!) ?? 0) + 1);
+  const target = [...counts].reduce((best, x) => (x[1] > best[1] ? x : best))[0];
+  const resting = restingBuys(await d.books(), target).map((o) => o.client_order_id);
+  const reply = await d.ctl('pause', target);
+  if (reply.code !== 0) throw new Error(`ctl pause ${target}: exit ${reply.code ?? reply.signal}: ${reply.stdout}${reply.stderr}`);
+  // Its books right after the pause (saved with the breaker change; nothing can fill meanwhile).
+  const paused = await waitFor(`${target} paused in the state file`, 15_000, () => {
+    const st = stateNow(d);
+    return st?.strategies[target]?.circuitBreaker?.state === 'PAUSED' ? st : null;
+  });
+  const held = new Map(paused.strategies[target]!.ledger.positions.map((x) => [x.symbol, x.qty]));
+  // The trip cancels them at the venue while fills are still stalled; then the stall ends.
+  await waitFor(`the resting buys of ${target} done at the venue`, 15_000, async () => {
+    const b = await d.books();
+    return resting.every((cid) => !WORKING.has(b.orders.find((o) => o.client_order_id === cid)?.status ?? '')) ? true : null;
+  }).catch(() => false);
+  await d.clearFaults();
+  const recoveryMs = await nextFillWithin(d, 30_000);
+  await sleep(short ? 2000 : 15_000);
+  p.child.kill('SIGTERM');
+  await p.exit;
+  return {
+    recoveryMs,
+    restarts: [],
+    own: (settled, venue) => {
+      const problems: string[] = [];
+      for (const cid of resting) {
+        const o = venue.orders.find((x) => x.client_order_id === cid);
+        if (o === undefined || o.status !== 'canceled' || o.filled_qty !== 0) problems.push(`${cid} resting at the pause ended ${o === undefined ? 'unknown' : `${o.status} with ${o.filled_qty} filled`}`);
+      }
+      for (const x of settled.strategies[target]?.ledger.positions ?? []) {
+        if (x.qty > (held.get(x.symbol) ?? 0)) problems.push(`${target} ${x.symbol} grew after the pause: ${held.get(x.symbol) ?? 0} → ${x.qty}`);
+      }
+      const holding = [...held].filter(([, q]) => q !== 0).map(([sym, q]) => `${q} ${sym}`);
+      return check(problems, `${target} paused with ${resting.length} buy(s) resting (${resting.join(', ')}) and holding ${holding.join(', ') || 'nothing'}: all canceled, none filled; its position never grew`);
+    },
+  };
+}
+
+/**
+ * The owner retires a strategy while the daemon runs (`ctl flatten`), waits until it holds nothing
+ * and has no order, stops, removes it from the configuration and changes another's capital, then
+ * restores: the restore starts, says what changed, and the account breaker (drawdown limit 10 %)
+ * stays armed although a strategy's capital left the account.
+ */
+async function configurationChange(d: DrillRun, short: boolean, random: () => number): Promise<ScenarioResult> {
+  let p = d.startDaemon(600, false);
+  await d.trading(p);
+  const candidates = [...idsOf(d)].filter((id) => id !== 'sma_momentum');
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  // The strategy to retire, at a seeded moment: a seeded one of those that hold shares (the flatten
+  // then has something to close), else of all.
+  await sleep(random() * (short ? 2000 : 8000));
+  const holders = await waitFor(
+    'a strategy holding shares',
+    short ? 5000 : 15_000,
+    () => {
+      const st = stateNow(d);
+      const h = candidates.filter((id) => st?.strategies[id]?.ledger.positions.some((x) => x.qty !== 0));
+      return h.length > 0 ? h : null;
+    },
+    200,
+  ).catch(() => candidates);
+  const retired = pick(holders);
+  const reply = await d.ctl('flatten', retired);
+  if (reply.code !== 0) throw new Error(`ctl flatten ${retired}: exit ${reply.code ?? reply.signal}: ${reply.stdout}${reply.stderr}`);
+  await waitFor(`${retired} flat with no open order`, 60_000, () => {
+    const st = stateNow(d);
+    const s = st?.strategies[retired];
+    if (st === null || s === undefined) return null;
+    const exec = st.engine?.execution;
+    const busy = (s.openOrders ?? 0) > 0 || s.ledger.positions.some((x) => x.qty !== 0) || exec?.inFlight.some((o) => o.strategyId === retired) === true || exec?.held.some((h) => h.request.strategyId === retired) === true;
+    return busy ? null : true;
+  });
+  p.child.kill('SIGTERM');
+  await p.exit;
+  const atStop = d.state();
+  const config = d.readConfig();
+  config.strategies = config.strategies.filter((s) => s['id'] !== retired);
+  // Another strategy's capital: a seeded deposit or withdrawal of $5,000.
+  const changed = pick(config.strategies.filter((s) => s['id'] !== 'sma_momentum'));
+  const oldCapital = Number(changed['capital_allocation']);
+  const newCapital = oldCapital + (random() < 0.5 ? 5000 : -5000);
+  changed['capital_allocation'] = newCapital;
+  d.writeConfig(config);
+  const t0 = performance.now();
+  p = d.startDaemon(short ? 8 : 25, true);
+  await d.trading(p);
+  const recoveryMs = performance.now() - t0;
+  const exit = await p.exit;
+  const restored = d.state();
+  return {
+    recoveryMs,
+    restarts: [[atStop, restored]],
+    own: (settled) => {
+      const said = d.log().filter((l) => String(l['msg'] ?? '').startsWith('configuration changed since the state was saved')).map((l) => String(l['msg']));
+      const flows = settled.engine?.capitalFlows ?? [];
+      const problems = [
+        ...(exit.code === 0 ? [] : [`the restore ended with exit ${exit.code ?? exit.signal}: ${(exit.stderr || exit.stdout).slice(-300)}`]),
+        ...(said.some((m) => m.includes(`strategy ${retired} removed`)) ? [] : [`no "configuration changed" line for ${retired} removed (said: ${said.join(' | ') || 'nothing'})`]),
+        ...(said.some((m) => m.includes(`strategy ${String(changed['id'])}: capital_allocation`)) ? [] : [`no "configuration changed" line for ${String(changed['id'])}'s capital (said: ${said.join(' | ') || 'nothing'})`]),
+        ...(atStop.circuitBreaker?.state === 'ARMED' ? [] : [`the account breaker was ${atStop.circuitBreaker?.state ?? 'absent'} before the change already`]),
+        ...[restored, settled].filter((st) => st.circuitBreaker?.state !== 'ARMED').map((st) => `the account breaker is ${st.circuitBreaker?.state ?? 'absent'} after the restore (state of ${st.timestamp})`),
+        ...(flows.some((f) => f.strategyId === retired && f.why.startsWith('removed')) ? [] : [`no capital flow for ${retired}'s removal`]),
+        ...(settled.strategies[String(changed['id'])]?.capital === newCapital ? [] : [`${String(changed['id'])}'s capital is ${settled.strategies[String(changed['id'])]?.capital}, not ${newCapital}`]),
+      ];
+      return check(problems, `${retired} flattened and removed (its $${(-(flows.find((f) => f.strategyId === retired)?.amount ?? 0)).toFixed(2)} back to the account), ${String(changed['id'])} $${oldCapital} → $${newCapital}: the restore started and said so (${said.length} lines), the account breaker stayed ARMED`);
+    },
+  };
 }
 
 export const scenarios: readonly Scenario[] = [
@@ -129,26 +387,34 @@ export const scenarios: readonly Scenario[] = [
     name: 'state file cannot be written, then kill -9',
     recoveryBoundMs: 30_000,
     run: (d) => {
-      let blocker = '';
+      let aside = '';
       return killAndRestore(
         d,
         [2],
-        async (x, pid) => {
-          // The save's temp file path taken by a directory: every save fails (as on a full or read-only disk, even for root).
-          blocker = join(x.dir, 'state', `.latest_state.json.${pid}.tmp`);
+        async (x) => {
+          // The latest file's path taken by a directory that is not empty: every save's rename over it
+          // fails (as on a full or read-only disk, even for root). The last good file is kept aside and
+          // put back after the kill, as the disk would have it.
+          aside = `${x.statePath}.aside`;
           for (let tries = 0; ; tries++) {
             try {
-              mkdirSync(blocker);
+              renameSync(x.statePath, aside);
+              mkdirSync(x.statePath);
+              writeFileSync(join(x.statePath, 'blocker'), '');
               break;
             } catch (error) {
-              // The daemon was saving at that instant (its temp file is there): again in a moment.
+              // The daemon renamed a new latest file in between: set it aside too, and again.
               if (tries === 50) throw error;
               await sleep(20);
             }
           }
           await sleep(4000);
         },
-        () => rmSync(blocker, { recursive: true, force: true }),
+        (x) => {
+          rmSync(x.statePath, { recursive: true, force: true });
+          renameSync(aside, x.statePath);
+        },
+        () => JSON.parse(readFileSync(aside, 'utf8')) as StateFile,
       );
     },
   },
@@ -197,5 +463,40 @@ export const scenarios: readonly Scenario[] = [
       await p.exit;
       return { recoveryMs, restarts: [] };
     },
+  },
+  {
+    name: 'restart while orders are partly filled',
+    recoveryBoundMs: 30_000,
+    options: { speed: 240, emulatorArgs: ['--partial-fill-rate', '1'] },
+    run: restartWhilePartlyFilled,
+  },
+  {
+    name: 'bracket legs open across a restart, a leg fills while the daemon is down',
+    recoveryBoundMs: 30_000,
+    options: {
+      configure: (c) => {
+        // sma_momentum trades brackets all day; another strategy's breaker trips on its fifth order (one to keep).
+        const m = c.strategies.find((s) => s['id'] === 'sma_momentum')!;
+        m['params'] = { ...(m['params'] as object), stop_loss_pct: 0.002, take_profit_pct: 0.004 };
+        delete m['circuit_breakers'];
+        c.strategies.find((s) => s['id'] === 'sma_fast_index')!['circuit_breakers'] = { max_trades_per_day: 4 };
+      },
+    },
+    run: bracketAcrossRestart,
+  },
+  {
+    name: 'a trip with resting entries',
+    recoveryBoundMs: 20_000,
+    run: tripWithRestingEntries,
+  },
+  {
+    name: 'a configuration change between runs',
+    recoveryBoundMs: 30_000,
+    options: {
+      configure: (c) => {
+        c['circuit_breakers'] = { ...(c['circuit_breakers'] as object), account: { max_drawdown_pct: 0.1 } };
+      },
+    },
+    run: configurationChange,
   },
 ];
