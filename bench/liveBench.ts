@@ -131,7 +131,7 @@ export async function burstBench(logger: Logger, bursts: number): Promise<{ ms: 
       clock.advanceTo(batch.time);
       strategyBars += deliverBatch(core, aggregator, batch, new Map()) * strategies.length;
       times.push(performance.now() - frames.last());
-    }, () => {});
+    }, { gap: () => {}, silent: () => {}, back: () => {} });
     for (let i = 0; i < bursts; i++) {
       emu.step(MINUTE);
       const want = i + 1;

@@ -129,7 +129,7 @@ export function scaleBench(runs: number): Record<string, number> {
       const t0 = performance.now();
       const text = `${JSON.stringify(
         buildSnapshot({
-          engine: captureEngineState(run.core, run.venue, { lastBarTime: lastTime, lastBarTimes: new Map(symbols.map((s) => [s, lastTime])), fills: new Map([['all', fills]]), broker: null, unallocatedCash: 0, capitalFlows: [] }),
+          engine: captureEngineState(run.core, run.venue, { lastBarTime: lastTime, lastBarTimes: new Map(symbols.map((s) => [s, lastTime])), fills: new Map([['all', fills]]), broker: null, unallocatedCash: 0, capitalFlows: [], lastClose: null }),
           mode: 'sim',
           runId: 'scale',
           wallTime: Date.UTC(2026, 10, 25) + i,

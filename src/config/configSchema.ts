@@ -58,6 +58,13 @@ export const configSchema = z.strictObject({
        * held back and the symbol quarantined until prices confirm (a bad print never reaches a strategy).
        */
       max_bar_move_pct: z.number().positive('must be > 0').max(10, 'must be ≤ 10').default(0.25),
+      /**
+       * Alpaca mode: minutes without a live bar for any symbol, while the market is open, after which
+       * the stream is called silent (a warning, an alert, a reconnection, the minutes fetched over
+       * REST); also the shortest run of minutes with no bar at all in Alpaca's history reported as
+       * missing data. Raise it for a few thinly traded symbols on the IEX feed.
+       */
+      silence_minutes: positiveInt.max(390, 'must be ≤ 390 (a session)').default(3),
     })
     .prefault({}),
   /** Each rule pauses trading when crossed: per strategy (these values, or the strategy's own), and for the account. */

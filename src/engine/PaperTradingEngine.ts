@@ -6,12 +6,12 @@ import { ControlCommands } from '../control/ControlCommands.js';
 import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
-import { nyDateOf } from '../market-data/zonedTime.js';
 import { commandViews } from '../notify/commandViews.js';
 import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import type { EngineState } from '../persistence/engineStateSchema.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import { lastClosedSession } from '../risk/calendar/lastClosedSession.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
@@ -24,6 +24,11 @@ import { restoreState } from './restoreState.js';
 import { StateWriter } from './StateWriter.js';
 import { enabledStrategies } from './StrategySpec.js';
 import type { Venue } from './venues/Venue.js';
+
+/** A session's last minute bars may arrive a little after the close (late trades): the close is handled this long after it, unless its last bar came first. */
+const CLOSE_GRACE_MS = 2 * 60_000;
+/** How often the wall clock looks for a close that no bar announced (a quiet last minute, a feed down at the close). */
+const CLOSE_CHECK_MS = 30_000;
 
 export interface EngineOptions {
   readonly config: DaemonConfig;
@@ -69,6 +74,8 @@ export class PaperTradingEngine {
   #saveSoon: TimerHandle | null = null;
   #accountSoon: TimerHandle | null = null;
   #lastBarTime: number | null = null;
+  /** The New York date of the last session whose close was handled (P&L line, daily summary, daily rules re-armed). */
+  #lastClose: string | null = null;
   readonly #lastBarTimes = new Map<string, number>();
   readonly #fills = new Map<string, number>();
   /** The offline account's cash no strategy holds (null on Alpaca). */
@@ -179,6 +186,7 @@ export class PaperTradingEngine {
     record();
     this.#ready = true;
     this.#timers.push(wallClock.setInterval(() => this.#snapshot('interval', true), config.state.snapshot_interval_s * 1000));
+    this.#timers.push(wallClock.setInterval(() => this.#closeSessions(venue.clock.now() - CLOSE_GRACE_MS), CLOSE_CHECK_MS));
     await venue.start(this.#lastBarTime, (batch) => this.#onBatch(batch), () => this.#logPnl('end of replay'));
     if (this.#stopRequested()) return;
     // With a backup: a latest file that cannot be read later still has this one to fall back on.
@@ -190,6 +198,8 @@ export class PaperTradingEngine {
         `🚀 Daemon started (${venue.name}${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${symbols} symbols` +
         `${external.length > 0 && !config.alpaca.accept_external ? '; entries wait (unexplained positions)' : ''}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
+    // A close missed while the daemon was down is handled now, once.
+    this.#closeSessions(venue.clock.now() - CLOSE_GRACE_MS);
   }
 
   /** Stops intake, lets the bus drain, writes the final state file. Idempotent. */
@@ -213,7 +223,7 @@ export class PaperTradingEngine {
     this.#accountSoon?.cancel();
     this.#core?.execution.halt();
     // The account as the venue has it now, for the final state file.
-    if (this.#ready) await Promise.race([this.#venue.refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
+    if (this.#ready) await this.#refreshedAccount();
     // The venue stops booking before the ledgers stop listening (the runners book fills): a fill
     // heard in between would be in the venue's saved books, or gone from them and from the orders
     // in flight once its order is done, but in no ledger, and a restart would never book it.
@@ -257,6 +267,8 @@ export class PaperTradingEngine {
     for (const [symbol, t] of Object.entries(e.lastBarTimes)) this.#lastBarTimes.set(symbol, t);
     for (const [id, n] of Object.entries(e.fills)) this.#fills.set(id, n);
     this.#lastBarTime = e.lastBarTime;
+    // A state file from before closes were recorded: its last bar tells which closes it had seen.
+    this.#lastClose = e.lastClose ?? (e.lastBarTime === null ? null : (lastClosedSession(this.#venue.calendar, e.lastBarTime)?.date ?? null));
     this.#flows = [...e.capitalFlows];
     this.#changes = fitted.changes;
     if (fitted.fresh.length > 0) this.#log.warn({ strategies: fitted.fresh }, `not in the restored state, starting fresh: ${fitted.fresh.join(', ')}`);
@@ -285,16 +297,42 @@ export class PaperTradingEngine {
   #onBatch(batch: BarBatch): void {
     // Stopping: no bar reaches the strategies (the runners still book fills until the venue stops).
     if (this.#state !== 'running') return;
-    const core = this.#core!;
-    const previous = this.#lastBarTime;
     this.#venue.deliver(batch, this.#lastBarTimes);
     this.#lastBarTime = batch.time;
-    if (previous !== null && nyDateOf(previous) !== nyDateOf(batch.time)) {
-      this.#logPnl(`close of ${nyDateOf(previous)}`);
-      if (this.#o.config.notifications.daily_summary) sendDailySummary(this.#notifier, core, this.#build(), nyDateOf(previous));
-    }
+    // Bars are stamped at their end: the session's last bar announces its close.
+    this.#closeSessions(batch.time);
     // A fill or a breaker change: saved on the next turn (the orders of this batch are on their way first).
     if (this.#dirty) this.#markDirty();
+  }
+
+  /**
+   * The latest session closed by `time` and not handled yet: the day's P&L line, the daily summary,
+   * then the daily breaker rules re-armed (the summary still shows the day's trips) — once per close,
+   * at the close (its last bar, or the wall clock a little after it when no bar came), and once at a
+   * restart for a close missed while down. The first close a fresh start sees is only noted: the days
+   * before it were not this daemon's.
+   */
+  #closeSessions(time: number): void {
+    const core = this.#core;
+    if (core === null || this.#state !== 'running' || !this.#ready) return;
+    const session = lastClosedSession(this.#venue.calendar, time);
+    if (session === null || (this.#lastClose !== null && session.date <= this.#lastClose)) return;
+    const first = this.#lastClose === null;
+    this.#lastClose = session.date;
+    this.#markDirty();
+    if (first) return;
+    this.#logPnl(`close of ${session.date}`);
+    // The summary's account as the venue has it after the day's last fills (not as of the last refresh).
+    if (this.#o.config.notifications.daily_summary) {
+      const snapshot = this.#build();
+      void this.#refreshedAccount().then(() => sendDailySummary(this.#notifier, core, this.#state === 'running' ? this.#build() : snapshot, session.date));
+    }
+    core.breakers?.endDay(session.close);
+  }
+
+  /** Asks the venue for its account (at most 2 s); offline it is always current. */
+  #refreshedAccount(): Promise<void> {
+    return Promise.race([this.#venue.refreshAccount(), new Promise<void>((r) => this.#o.wallClock.setTimeout(r, 2_000))]);
   }
 
   #logPnl(when: string): void {
@@ -304,9 +342,15 @@ export class PaperTradingEngine {
   /** Something changed (a fill, an order, a breaker): the state is saved on the next turn, the account asked again soon after. */
   #markDirty(): void {
     this.#dirty = true;
+    // The save after a fill does not wait for the account; the account, asked again soon after, is
+    // saved again when it moved, so the state file (status, the dashboard) does not keep books of
+    // one moment beside an account of another.
     this.#accountSoon ??= this.#o.wallClock.setTimeout(() => {
       this.#accountSoon = null;
-      void this.#venue.refreshAccount();
+      const before = JSON.stringify(this.#venue.account());
+      void this.#venue.refreshAccount().then(() => {
+        if (this.#state === 'running' && this.#ready && JSON.stringify(this.#venue.account()) !== before) this.#snapshot('account', false);
+      });
     }, 2_000);
     this.#saveSoon ??= this.#o.wallClock.setTimeout(() => {
       this.#saveSoon = null;
@@ -329,7 +373,7 @@ export class PaperTradingEngine {
     const venue = this.#venue.save();
     return buildSnapshot({
       engine: {
-        ...captureEngineState(core, null, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: venue.broker, unallocatedCash: this.#unallocated, capitalFlows: this.#flows }),
+        ...captureEngineState(core, null, { lastBarTime: this.#lastBarTime, lastBarTimes: this.#lastBarTimes, fills: this.#fills, broker: venue.broker, unallocatedCash: this.#unallocated, capitalFlows: this.#flows, lastClose: this.#lastClose }),
         venue: venue.venue,
       },
       mode: this.#venue.mode,

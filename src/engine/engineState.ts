@@ -13,6 +13,8 @@ export interface EngineExtras {
   /** Offline mode: the account's cash outside the strategies; null in Alpaca mode. */
   readonly unallocatedCash: number | null;
   readonly capitalFlows: EngineState['capitalFlows'];
+  /** The last session whose close was handled (New York date), null before the first. */
+  readonly lastClose: string | null;
 }
 
 /** Everything a restart needs from the running core (and the offline venue), as plain data. */
@@ -29,6 +31,7 @@ export function captureEngineState(core: TradingCore, venue: MatchingEngine | nu
     curves: core.portfolio.curvesData(),
     unallocatedCash: x.unallocatedCash,
     capitalFlows: x.capitalFlows,
+    lastClose: x.lastClose,
   };
 }
 

@@ -7,6 +7,8 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { HistoryCache } from './HistoryCache.js';
 import type { BarBatch } from './ReplayFeed.js';
 import { barProblem } from './barProblem.js';
+import { FeedWatchdog } from './FeedWatchdog.js';
+import { missingMinutes } from './missingMinutes.js';
 import { nyDateOf } from './zonedTime.js';
 
 const MINUTE = 60_000;
@@ -26,17 +28,40 @@ export interface AlpacaDataOptions {
   readonly now: () => number;
   /** Keeps warm-up history on disk, so a restart fetches only what came since; omitted: no cache. */
   readonly cache?: HistoryCache;
+  /**
+   * Market milliseconds without a live bar, while the market is open, that make the stream silent
+   * (`data.silence_minutes`; default 3 minutes); also the shortest run of minutes with no bar for any
+   * symbol in the broker's own history that is reported as missing data.
+   */
+  readonly silenceMs?: number;
 }
 
 /** Bars younger than this may still be revised (late trades): they are fetched again next time, not cached as final. */
 const SETTLED_MS = 15 * MINUTE;
 
-/** A hole in the live minutes, filled over REST before the strategies saw anything later. */
+/**
+ * A hole in the live minutes, filled over REST before the strategies saw anything later; or, with
+ * `missing`, minutes the broker's own history has no bar for (nothing could fill them).
+ */
 export interface DataGap {
   readonly from: number;
   readonly to: number;
   readonly backfilled: number;
+  readonly missing?: true;
 }
+
+/** What the owner hears of the feed. */
+export interface DataNotices {
+  /** Minutes the stream missed (a reconnection, a skipped minute), or missing from the broker's history too. */
+  gap(gap: DataGap): void;
+  /** No live bar for the silence minutes while the market is open (once per silence); `since` is when it was last heard. */
+  silent(since: number): void;
+  /** Live bars again after a silence that began at `since`. */
+  back(since: number): void;
+}
+
+/** Backfills after these are outages worth an alert; a restart's catch-up or a silence (already alerted) is not. */
+const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing']);
 
 /**
  * Market data from Alpaca: history for the warm-up (several symbols a request, every page) and the
@@ -50,7 +75,17 @@ export class AlpacaData {
   #stream: streaming.StockDataStream | null = null;
   #symbols: readonly string[] = [];
   #onBatch: (batch: BarBatch) => void = () => {};
-  #onGap: (gap: DataGap) => void = () => {};
+  #notices: DataNotices = { gap: () => {}, silent: () => {}, back: () => {} };
+  #watchdog: FeedWatchdog | null = null;
+  /** A reconnection the daemon asked for (a silent stream): its disconnection is not an outage. */
+  #renewing = false;
+  /**
+   * A live bar was delivered since the start: until then, minutes before the first live one are the
+   * start's catch-up (the venue's clock may lag the market's: the emulator at 600×), not a gap.
+   */
+  #liveYet = false;
+  /** The stream just came back from a silence: the minutes it missed were already alerted. */
+  #silenceEnded = false;
   /** The end of the last minute delivered: nothing at or before it is delivered again. */
   #delivered = 0;
   readonly #pending = new Map<number, { readonly bars: Bar[]; readonly symbols: Set<string> }>();
@@ -133,24 +168,30 @@ export class AlpacaData {
   }
 
   /** Subscribes the symbols' minute bars; `since` is the end of the last minute the strategies saw. */
-  async start(symbols: readonly string[], since: number, onBatch: (batch: BarBatch) => void, onGap: (gap: DataGap) => void): Promise<void> {
+  async start(symbols: readonly string[], since: number, onBatch: (batch: BarBatch) => void, notices: DataNotices): Promise<void> {
     this.#symbols = [...symbols].sort();
     this.#onBatch = onBatch;
-    this.#onGap = onGap;
+    this.#notices = notices;
     this.#delivered = since;
     // Backoff with jitter up to 90 s: a half-dead connection holds the one allowed (406) for about that long.
     const stream = this.#o.client.marketData.stockStream({ feed: this.#o.feed, url: this.#o.streamUrl, maxReconnectAttempts: -1, initialReconnectMs: 1000, maxReconnectMs: 90_000, reconnectJitter: 0.2 });
     this.#stream = stream;
     stream.onBar((b) => {
+      this.#watchdog?.heard();
       const bar = this.#bar(b.symbol, { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume }, '1Min');
       if (bar !== null) this.#onLive(bar);
     });
     stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
     stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
     stream.onDisconnect(() => {
-      if (!this.#stopping) this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection');
+      if (this.#renewing) this.#renewing = false;
+      else if (!this.#stopping) {
+        this.#watchdog?.suspend();
+        this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection');
+      }
     });
     stream.onReconnected(() => {
+      this.#watchdog?.resume();
       void this.#backfill('reconnected');
     });
     stream.connect();
@@ -162,10 +203,54 @@ export class AlpacaData {
     await subscribed;
     // Minutes between the warm-up and now come over REST before the first live one.
     await this.#backfill('start');
+    if (this.#stopping) return;
+    this.#watchdog = new FeedWatchdog({
+      calendar: this.#o.calendar,
+      venueNow: this.#o.now,
+      wall: this.#o.clock,
+      silenceMs: this.#silenceMs,
+      onSilent: (quietSince, first) => this.#onSilent(quietSince, first),
+      onBack: (quietSince) => this.#onBack(quietSince),
+    });
+    this.#watchdog.start();
+  }
+
+  get #silenceMs(): number {
+    return this.#o.silenceMs ?? 3 * MINUTE;
+  }
+
+  /**
+   * The stream is connected but sends nothing while the market is open: said once, then each
+   * silence later the stream is renewed (a new connection subscribes again) and the minutes are
+   * fetched over REST, so the strategies go on with the minutes REST has.
+   */
+  #onSilent(since: number, first: boolean): void {
+    if (this.#stopping) return;
+    const minutes = Math.round((this.#o.now() - since) / MINUTE);
+    if (first) {
+      this.#o.log.warn({ since: new Date(since).toISOString(), minutes }, `market data silent: no live bar for ${minutes} minutes while the market is open; reconnecting, minutes fetched over REST meanwhile`);
+      this.#notices.silent(since);
+    } else this.#o.log.info({ since: new Date(since).toISOString(), minutes }, `market data still silent (${minutes} minutes): reconnecting`);
+    const stream = this.#stream;
+    if (stream !== null) {
+      this.#renewing = true;
+      stream.disconnect();
+      stream.connect();
+    }
+    void this.#backfill('the stream is silent');
+  }
+
+  #onBack(since: number): void {
+    this.#silenceEnded = true;
+    if (this.#stopping) return;
+    const minutes = Math.round((this.#o.now() - since) / MINUTE);
+    this.#o.log.info({ since: new Date(since).toISOString(), minutes }, `market data back: live bars again after ${minutes} minutes of silence`);
+    this.#notices.back(since);
   }
 
   stop(): void {
     this.#stopping = true;
+    this.#watchdog?.stop();
     this.#timer?.cancel();
     this.#timer = null;
     this.#stream?.disconnect();
@@ -202,14 +287,16 @@ export class AlpacaData {
     // A minute missing before this one (the stream skipped it): fetch it first.
     if (bar.time > this.#delivered + MINUTE && this.#delivered > 0 && this.#sessionMinuteBetween(this.#delivered, bar.time - MINUTE)) {
       this.#held.push(bar);
-      void this.#backfill('a minute was missing');
+      void this.#backfill(!this.#liveYet ? 'start' : this.#silenceEnded ? 'the stream is back after a silence' : 'a minute was missing');
       return;
     }
+    this.#liveYet = true;
     this.#add(bar);
   }
 
   /** A live bar delivered after a backfill: a minute REST did not have either had no trades (no bar). */
   #release(bar: Bar): void {
+    this.#liveYet = true;
     if (bar.time > this.#delivered) this.#add(bar);
     else this.#late(bar);
   }
@@ -295,8 +382,23 @@ export class AlpacaData {
     this.#deliver(time, bars.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)));
   }
 
+  /**
+   * Minutes in (from, to] the broker's history itself has no bar for, for any symbol, over a run of
+   * the silence minutes or more: data that is missing, not late; an error and an alert. The last two
+   * minutes are left out (the broker may not have published them yet).
+   */
+  #reportMissing(from: number, to: number, bars: readonly Bar[]): void {
+    const ends = new Set(bars.map((b) => b.time));
+    for (const run of missingMinutes(this.#o.calendar, from, to - 2 * MINUTE, ends, this.#silenceMs / MINUTE)) {
+      const minutes = (run.to - run.from) / MINUTE;
+      this.#o.log.error({ from: new Date(run.from).toISOString(), to: new Date(run.to).toISOString(), minutes }, `market data missing: the broker's history has no bar for any symbol from ${new Date(run.from).toISOString()} to ${new Date(run.to).toISOString()} (${minutes} minutes)`);
+      this.#notices.gap({ from: run.from, to: run.to, backfilled: 0, missing: true });
+    }
+  }
+
   /** Fetches the minutes after the last delivered one up to now, delivers them, then what was held. */
   #backfill(why: string): Promise<void> {
+    if (why !== 'the stream is silent') this.#silenceEnded = false;
     this.#backfilling ??= this.#runBackfill(why).finally(() => {
       this.#backfilling = null;
       const held = this.#held.splice(0).sort((a, b) => a.time - b.time);
@@ -324,13 +426,17 @@ export class AlpacaData {
           count += list.length;
           this.#deliver(time, list);
         }
-        if (count > 0) {
+        if (count > 0 && ALERTED.has(why)) {
           this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);
-          this.#onGap({ from, to, backfilled: count });
+          this.#notices.gap({ from, to, backfilled: count });
+        } else if (count > 0) {
+          // A restart catching up since its last bar, or a silence already alerted: expected, not a gap.
+          this.#o.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: caught up ${count} bars over REST (${why === 'start' ? 'since the last bar before the restart' : why})`);
         } else if (why !== 'start') {
           // Minutes without a single trade have no bar, live or historical: nothing was lost.
           this.#o.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), why }, 'market data: no bar to backfill (minutes without trades)');
         }
+        this.#reportMissing(from, to, bars);
         return;
       } catch (error) {
         const wait = error instanceof sdkErrors.RateLimitError ? (error.retryAfterMs ?? 1000) : Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));

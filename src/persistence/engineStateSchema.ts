@@ -192,6 +192,8 @@ export const engineStateSchema = z.strictObject({
   }),
   /** Offline mode: the account's cash no strategy holds (null: the configuration's starting cash less the capitals). */
   unallocatedCash: num.nullable(),
+  /** The New York date of the last session whose close was handled (P&L line, daily summary, daily rules): a restart handles a missed close once. */
+  lastClose: z.string().nullable().default(null),
   /** Capital moved into or out of strategies between runs (a configuration change): cash, never P&L. */
   capitalFlows: z.array(z.strictObject({ time: num, strategyId: z.string(), amount: num, why: z.string() })),
   runners: z.record(z.string(), z.strictObject({ runner, ledger })),

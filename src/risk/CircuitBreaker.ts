@@ -220,8 +220,16 @@ export class CircuitBreaker {
     this.#emit({ kind: 'tripped', scope: this.scope, trip: this.#trip, action: this.limits.action });
   }
 
+  /**
+   * The session closed at `time`: the trading day is over for the daily rules (they re-arm now, the
+   * next day starts from this equity and with no order counted), not at the next session's first bar.
+   */
+  endDay(time: number): void {
+    this.#roll(nyNextMidnight(time), `re-armed at the close of ${nyDateOf(time)}`, time);
+  }
+
   /** A new New York day: the day starts from the last equity, the order count restarts, daily trips re-arm. */
-  #roll(time: number): void {
+  #roll(time: number, reason?: string, at = time): void {
     if (time < this.#dayEnd) return;
     const first = this.#day === null;
     this.#dayEnd = nyNextMidnight(time);
@@ -231,7 +239,7 @@ export class CircuitBreaker {
     const trip = this.#trip;
     if (trip !== null && DAILY.has(trip.rule)) {
       this.#trip = null;
-      this.#emit({ kind: 'resumed', scope: this.scope, trip, time, reason: `re-armed at the session of ${this.#day}` });
+      this.#emit({ kind: 'resumed', scope: this.scope, trip, time: at, reason: reason ?? `re-armed at the session of ${this.#day}` });
     }
   }
 }

@@ -63,6 +63,12 @@ export class CircuitBreakers {
     this.account.onOrderSent(time);
   }
 
+  /** The session closed at `time`: every breaker's day ends (daily rules re-arm, counts restart). */
+  endDay(time: number): void {
+    for (const b of this.#byId.values()) b.endDay(time);
+    this.account.endDay(time);
+  }
+
   /** Before an order of `strategyId`: null when it may go, else why not (the account is asked first). */
   check(strategyId: string, time: number, entry: boolean): string | null {
     return this.account.check(time, entry) ?? this.#byId.get(strategyId)?.check(time, entry) ?? null;

@@ -13,7 +13,7 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
     await fake.start();
     try {
       const dir = scratchDir();
-      // 3000×: 12 s of wall time cross a New York day, so the day's summary goes out.
+      // 3000×: 12 s of wall time cross two closes, so two days' summaries go out.
       const r = await runCli(['start', '--config', writeConfig(dir, (c) => (c.sim.speed = 3000)), '--duration', '12'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
       expect(r.code).toBe(0);
       const texts = fake.texts();
@@ -26,8 +26,9 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
       expect(fake.received.every((m) => m.chatId === '42')).toBe(true);
       // The stop goes ahead of the last trades and the summary comes after them: it may still be queued.
       const photos = [...fake.received.filter((m) => m.method === 'sendPhoto'), ...queued.filter((i) => i.photo !== undefined).map((i) => ({ text: i.text, photo: new Uint8Array(Buffer.from(i.photo!, 'base64')) }))];
-      expect(photos).toHaveLength(1);
-      const summary = photos[0];
+      // Each close crossed has its summary at the close (the 12th's is not held until a bar of the 13th).
+      expect(photos.map((p) => p.text.split('\n')[0])).toEqual(['📅 Daily summary 2019-02-11', '📅 Daily summary 2019-02-12']);
+      const summary = photos[1];
       expect(summary?.text).toMatch(/^📅 Daily summary 2019-02-12\nAccount \$[\d,.]+ · strategies [+-]\$/);
       expect(summary?.text).toContain('• rsi_banks: ');
       const png = decodePng(summary!.photo!);

@@ -116,7 +116,7 @@ export function coreRun(o: {
       core.breakers?.onEquity(time);
     },
     state() {
-      const s = captureEngineState(core, venue, { lastBarTime: clock.now(), lastBarTimes: new Map(), fills: new Map(), broker: null, unallocatedCash: 0, capitalFlows: [] });
+      const s = captureEngineState(core, venue, { lastBarTime: clock.now(), lastBarTimes: new Map(), fills: new Map(), broker: null, unallocatedCash: 0, capitalFlows: [], lastClose: null });
       return engineStateSchema.parse(JSON.parse(JSON.stringify(s)));
     },
   };

@@ -50,7 +50,7 @@ describe('AlpacaData against the emulator', () => {
 
   it('delivers live minutes in time order, one batch per minute, and backfills a 3-minute outage so nothing is lost or doubled', async () => {
     await open(OPEN_0211 - MINUTE);
-    await data.start(['AAPL', 'SPY'], OPEN_0211, (b) => batches.push(b), (g) => gaps.push(g));
+    await data.start(['AAPL', 'SPY'], OPEN_0211, (b) => batches.push(b), { gap: (g) => gaps.push(g), silent: () => {}, back: () => {} });
     const step = async (n: number): Promise<void> => {
       for (let i = 0; i < n; i++) {
         t.emulator.step(MINUTE);
@@ -103,7 +103,7 @@ describe('AlpacaData against the emulator', () => {
     // 2019-02-11 15:58 New York: the last minutes of the day come live.
     const close = Date.parse('2019-02-11T21:00:00Z');
     await open(close - 2 * MINUTE);
-    await data.start(['AAPL', 'SPY'], close - 2 * MINUTE, (b) => batches.push(b), (g) => gaps.push(g));
+    await data.start(['AAPL', 'SPY'], close - 2 * MINUTE, (b) => batches.push(b), { gap: (g) => gaps.push(g), silent: () => {}, back: () => {} });
     t.emulator.step(2 * MINUTE);
     await until(() => batches.some((b) => b.time === close), 5000, 'the close');
     // Mute (connected, nothing sent) across the night and into the next session.
@@ -115,5 +115,43 @@ describe('AlpacaData against the emulator', () => {
     await until(() => batches.some((b) => new Date(b.time).toISOString() === '2019-02-12T14:35:00.000Z'), 5000, '09:35');
     const morning = batches.filter((b) => b.time > close).map((b) => new Date(b.time).toISOString().slice(11, 16));
     expect(morning).toEqual(['14:31', '14:32', '14:33', '14:34', '14:35']);
+  });
+
+  it('a stream connected but silent while the market is open: said once within the silence minutes, minutes fed over REST meanwhile, back when bars return', async () => {
+    const ten = OPEN_0211 + 30 * MINUTE;
+    await open(ten);
+    const notices: string[] = [];
+    const hm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    await data.start(['AAPL', 'SPY'], ten, (b) => batches.push(b), {
+      gap: (g) => gaps.push(g),
+      silent: (since) => notices.push(`silent since ${hm(since)} (now ${hm(t.emulator.clock.now())})`),
+      back: (since) => notices.push(`back, silent since ${hm(since)}`),
+    });
+    const step = async (n: number, wallMs: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        t.emulator.step(MINUTE);
+        await new Promise((r) => setTimeout(r, wallMs));
+      }
+    };
+    await step(2, 50);
+    await until(() => batches.length === 2, 3000, 'two live minutes');
+    // Connected, nothing sent, for 9 wall seconds while the market moves 8 minutes (60×).
+    await admin(t.urls.adminUrl, '/faults', { type: 'silence_stream', stream: 'data', seconds: 9 });
+    await step(8, 1000);
+    // Silent from 10:02 (the last bar heard, 15:02 UTC), said once, 3 to 4 market minutes later
+    // (a check a second, two wall seconds at least).
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^silent since 15:02 \(now 15:0[5-7]\)$/);
+    // Meanwhile the strategies went on with the minutes REST had.
+    expect(batches.length).toBeGreaterThan(4);
+    await until(() => !t.emulator.faults.silenced('data'), 5000, 'the end of the silence');
+    await step(2, 300);
+    await until(() => notices.length === 2, 5000, 'the stream back');
+    expect(notices[1]).toBe('back, silent since 15:02');
+    await until(() => batches.length === 12, 5000, 'every minute');
+    // Every minute once, in order, the same bars as history; the silence is no gap alert.
+    expect(batches.map((b) => hm(b.time))).toEqual(Array.from({ length: 12 }, (_, i) => hm(ten + (i + 1) * MINUTE)));
+    expect(batches.flatMap((b) => b.bars)).toEqual(await data.history(['AAPL', 'SPY'], '1Min', ten, ten + 11 * MINUTE));
+    expect(gaps).toEqual([]);
   });
 });

@@ -15,11 +15,12 @@ import type { Clock, TimerHandle } from '../../core/Clock.js';
 import { ConfigError } from '../../core/errors.js';
 import { VenueClock } from '../../core/VenueClock.js';
 import { parseClientOrderId, runStartedAt, sentAfterState } from '../../execution/clientOrderId.js';
-import { AlpacaData } from '../../market-data/AlpacaData.js';
+import { AlpacaData, type DataGap } from '../../market-data/AlpacaData.js';
 import { BarAggregator } from '../../market-data/BarAggregator.js';
 import { HistoryCache } from '../../market-data/HistoryCache.js';
 import { PriceGuard, type GuardEvent } from '../../market-data/PriceGuard.js';
 import type { BarBatch } from '../../market-data/ReplayFeed.js';
+import { missingMinutes } from '../../market-data/missingMinutes.js';
 import { AlertPriority } from '../../notify/Notifier.js';
 import type { EngineState } from '../../persistence/engineStateSchema.js';
 import { OrderJournal, requestOfJournalEntry } from '../../persistence/OrderJournal.js';
@@ -31,6 +32,7 @@ import { StaticNyseCalendar } from '../../risk/calendar/StaticNyseCalendar.js';
 import { deliverBatch } from '../deliverBatch.js';
 import { reconcileWithBroker } from '../reconcileWithBroker.js';
 import type { StrategySpec } from '../StrategySpec.js';
+import { dataNotices } from './dataNotices.js';
 import type { Venue, VenueContext } from './Venue.js';
 
 const DAY = 86_400_000;
@@ -49,6 +51,10 @@ export class AlpacaStore implements Venue {
   readonly breakers: Venue['breakers'];
   readonly estimateCommission = (): number => 0;
   readonly #config: DaemonConfig;
+  /** The last bar the restored strategies saw (null on a fresh start). */
+  #resumeAfter: number | null = null;
+  /** Minutes missing from Alpaca's history since then, alerted once trading starts. */
+  readonly #missing: DataGap[] = [];
   readonly #env: AlpacaEnv;
   readonly #wallClock: Clock;
   readonly #logger: Logger;
@@ -127,6 +133,7 @@ export class AlpacaStore implements Venue {
     const core = this.#ctx!.core;
     // A fresh start: the journal of the earlier state is archived with it once the start succeeded.
     if (restored === null) return null;
+    this.#resumeAfter = restored.state.lastBarTime;
     // Orders sent after the state file was written (the daemon died before the next one): in
     // flight again with their protective exits, and looked up at Alpaca.
     const journaled = this.#journal.read((w) => this.#log.warn(`order journal: ${w}`)).filter((o) => !core.execution.isInFlight(o.clientOrderId));
@@ -177,6 +184,7 @@ export class AlpacaStore implements Venue {
       now: () => this.clock.now(),
       // Beside the state directory: data_cache/history/<feed>/ by default.
       cache: new HistoryCache(join(dirname(config.state.dir), 'history', this.#env.feed)),
+      silenceMs: config.data.silence_minutes * 60_000,
     });
     this.#data = data;
     const aggregator = new BarAggregator(config.data.timeframe, this.calendar);
@@ -188,7 +196,18 @@ export class AlpacaStore implements Venue {
     // Indicators are not saved: after a restart they re-learn the whole history, like at a first start.
     const from = now - config.data.history_days * DAY;
     const daily = config.data.timeframe.unit === 'Day';
-    const warm = (daily ? await data.warmUp(this.#symbols, '1Day', from, now) : await data.warmUp(this.#symbols, '1Min', from, now - 60_000)).filter((b) => guard.accept(b));
+    const history = daily ? await data.warmUp(this.#symbols, '1Day', from, now) : await data.warmUp(this.#symbols, '1Min', from, now - 60_000);
+    // A restart catches up on the minutes since its last bar here: expected, no gap; but a run of
+    // minutes with no bar at all in Alpaca's history is data missing, said once trading starts.
+    const resumed = this.#resumeAfter;
+    if (!daily && resumed !== null) {
+      const ends = new Set(history.map((b) => b.time));
+      for (const run of missingMinutes(this.calendar, resumed, now - 3 * 60_000, ends, config.data.silence_minutes)) {
+        this.#log.error({ from: new Date(run.from).toISOString(), to: new Date(run.to).toISOString() }, `market data missing while the daemon was down: Alpaca's history has no bar for any symbol from ${new Date(run.from).toISOString()} to ${new Date(run.to).toISOString()}`);
+        this.#missing.push({ ...run, backfilled: 0, missing: true });
+      }
+    }
+    const warm = history.filter((b) => guard.accept(b));
     const bars = daily ? warm : warm.flatMap((b) => aggregator.push(b));
     return { bars, lastTime: warm[warm.length - 1]?.time ?? null, note: `warm-up done on ${bars.length} bars (${data.requests} history requests)` };
   }
@@ -196,10 +215,10 @@ export class AlpacaStore implements Venue {
   async start(resumeAfter: number | null, onBatch: (batch: BarBatch) => void): Promise<void> {
     const ctx = this.#ctx!;
     this.#refreshTimer = this.#wallClock.setInterval(() => void this.refreshAccount(), 30_000);
-    await this.#data!.start(this.#symbols, resumeAfter ?? this.clock.now(), onBatch, (gap) => {
-      ctx.core.bus.emit('data.gap', gap);
-      ctx.notify({ priority: AlertPriority.Error, text: `⚠️ Market data gap ${new Date(gap.from).toISOString()} → ${new Date(gap.to).toISOString()}: ${gap.backfilled} bars backfilled` });
-    });
+    const notices = dataNotices(ctx, this.#config.data.silence_minutes);
+    await this.#data!.start(this.#symbols, resumeAfter ?? this.clock.now(), onBatch, notices);
+    // Minutes missing from Alpaca's own history while the daemon was down (its warm-up had them all asked).
+    for (const gap of this.#missing.splice(0)) notices.gap(gap);
     if (!ctx.running()) this.#data?.stop();
     else this.#log.info({ symbols: this.#symbols }, `trading on Alpaca (${this.#env.baseUrl}): ${ctx.core.runner.runners.length} strategies, ${this.#symbols.length} symbols`);
   }

@@ -328,7 +328,7 @@ async function coreOn(t: TestEmulator, script: Script, restoreFrom?: EngineState
 
 /** What a restart reads back: the core's state with the broker's books, through JSON and the schema. */
 function saved(core: TradingCore, broker: AlpacaBroker): EngineState {
-  const s = captureEngineState(core, null, { lastBarTime: null, lastBarTimes: new Map(), fills: new Map(), broker: broker.toData(), unallocatedCash: null, capitalFlows: [] });
+  const s = captureEngineState(core, null, { lastBarTime: null, lastBarTimes: new Map(), fills: new Map(), broker: broker.toData(), unallocatedCash: null, capitalFlows: [], lastClose: null });
   return engineStateSchema.parse(JSON.parse(JSON.stringify(s)));
 }
 
