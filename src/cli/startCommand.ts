@@ -4,44 +4,49 @@ import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
+import type { Venue } from '../engine/venues/Venue.js';
 import { venueFor } from '../engine/venues/venueFor.js';
+import { resolveConsoleMode } from '../logging/consoleMode.js';
 import { createLogger } from '../logging/createLogger.js';
 import { ErrorLines } from '../logging/ErrorLines.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
-import { numberFlag, parseArgs } from './parseArgs.js';
-
-/** How long a graceful stop may take before the process gives up and exits non-zero. */
-const STOP_TIMEOUT_MS = 5_000;
+import { parseStartArgs, STOP_TIMEOUT_MS } from './startArgs.js';
 
 /**
  * `npm start -- [--config FILE] [--restore [--allow-fresh]] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`.
  * Mode defaults to alpaca when Alpaca keys are set, else sim (offline on the sample data).
+ * Signals: SIGINT and SIGTERM stop gracefully (exit 1 if that takes more than STOP_TIMEOUT_MS);
+ * SIGHUP reopens the log files (after logrotate moved them).
  */
 export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
-  const v = parseArgs(
-    args,
-    {
-      config: { type: 'string', default: 'config/paper-trading.json' },
-      restore: { type: 'boolean', default: false },
-      'allow-fresh': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      mode: { type: 'string' },
-      live: { type: 'boolean', default: false },
-    },
-    'start',
-  );
-  if (v['allow-fresh'] === true && v.restore !== true) throw new CliError('--allow-fresh goes with --restore (a first start with nothing to restore yet)');
-  const duration = v.duration === undefined ? null : numberFlag(v.duration, 'duration', 0, (n) => n > 0);
-  if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
+  const v = parseStartArgs(args);
   const env: DaemonEnv = parseEnv({ ...readDotEnv('.env'), ...processEnv });
   const mode = v.mode ?? (env.alpaca === null ? 'sim' : 'alpaca');
   if (mode === 'alpaca' && env.alpaca === null) throw new CliError('--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env');
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   if (mode === 'sim') checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
   const errorLines = new ErrorLines();
-  const { logger: root, breakerLog, close } = createLogger({ dir: config.logging.dir, level: v.verbose ? 'debug' : config.logging.level, console: true, onError: errorLines.emit });
+  const isTty = process.stdout.isTTY === true;
+  const consoleFormat = resolveConsoleMode(config.logging.console, { isTty, env: processEnv });
+  let venue: Venue | null = null;
+  const { logger: root, breakerLog, reopen, close } = createLogger({
+    dir: config.logging.dir,
+    level: v.verbose ? 'debug' : config.logging.level,
+    console: consoleFormat === 'off' ? false : { format: consoleFormat, colors: isTty },
+    onError: errorLines.emit,
+    marketTime: () => marketNow(venue),
+  });
   const logger = root.child({ component: 'main' });
+  // From here a SIGHUP (logrotate's postrotate, `systemctl reload`) moves the log on to a new file.
+  const onHangUp = (): void => {
+    try {
+      reopen();
+      logger.info('SIGHUP: log files reopened');
+    } catch (error) {
+      logger.error({ err: error }, `SIGHUP: a log file could not be reopened, writing on to the old one: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  process.on('SIGHUP', onHangUp);
   const wallClock = new LiveClock();
 
   const alpaca = mode === 'alpaca' ? env.alpaca : null;
@@ -52,30 +57,39 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
   if (v.live && alpaca?.live !== true) throw new CliError('--live: ALPACA_BASE_URL is not the live URL (https://api.alpaca.markets); remove --live to paper-trade');
-  process.stdout.write(
-    [
-      '════════════════════════════════════════════════════════════════',
-      ...(alpaca === null
-        ? [
-            ' OFFLINE SIMULATION: no broker, no real orders.',
-            ` Replaying sample bars from ${config.sim.data_dir} at ${config.sim.speed}x (${config.data.timeframe.label} bars).`,
-            ' Set ALPACA_API_KEY / ALPACA_SECRET_KEY in .env to paper-trade on Alpaca.',
-          ]
-        : [
-            ` ALPACA ${alpaca.live ? 'LIVE TRADING: REAL MONEY' : 'PAPER TRADING'} at ${alpaca.baseUrl}`,
-            ` Market data ${alpaca.dataUrl} (${alpaca.feed}), ${config.data.timeframe.label} bars.`,
-          ]),
-      '════════════════════════════════════════════════════════════════',
-      '',
-    ].join('\n'),
-  );
+  const what =
+    alpaca === null
+      ? `offline simulation replaying ${config.sim.data_dir} at ${config.sim.speed}x`
+      : `${alpaca.live ? 'LIVE trading (real money)' : 'paper trading'} at ${alpaca.baseUrl}`;
+  // The banner is for people; a JSON console stays JSON lines only.
+  if (consoleFormat !== 'json') {
+    process.stdout.write(
+      [
+        '════════════════════════════════════════════════════════════════',
+        ...(alpaca === null
+          ? [
+              ' OFFLINE SIMULATION: no broker, no real orders.',
+              ` Replaying sample bars from ${config.sim.data_dir} at ${config.sim.speed}x (${config.data.timeframe.label} bars).`,
+              ' Set ALPACA_API_KEY / ALPACA_SECRET_KEY in .env to paper-trade on Alpaca.',
+            ]
+          : [
+              ` ALPACA ${alpaca.live ? 'LIVE TRADING: REAL MONEY' : 'PAPER TRADING'} at ${alpaca.baseUrl}`,
+              ` Market data ${alpaca.dataUrl} (${alpaca.feed}), ${config.data.timeframe.label} bars.`,
+            ]),
+        ` Full log: ${config.logging.dir}/paper_engine.log${consoleFormat === 'journal' ? ' (this journal shows warnings and errors)' : ''}; see docs/logs.md.`,
+        '════════════════════════════════════════════════════════════════',
+        '',
+      ].join('\n'),
+    );
+  }
 
-  const venue = venueFor({ config, alpaca, wallClock, logger: root });
-  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore === true, allowFresh: v['allow-fresh'] === true, telegram: env.telegram, errorLines, configFile: v.config });
+  venue = venueFor({ config, alpaca, wallClock, logger: root });
+  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore, allowFresh: v.allowFresh, telegram: env.telegram, errorLines, configFile: v.config });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {
     const stop = (reason: string): void => {
+      logger.info({ reason }, `${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000} s)`);
       const hard = setTimeout(() => {
         logger.fatal({ reason }, `graceful stop took more than ${STOP_TIMEOUT_MS} ms: exiting`);
         process.exit(1);
@@ -92,7 +106,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    if (duration !== null) timers.duration = wallClock.setTimeout(() => stop(`--duration ${duration}s elapsed`), duration * 1000);
+    if (v.duration !== null) timers.duration = wallClock.setTimeout(() => stop(`--duration ${v.duration}s elapsed`), v.duration * 1000);
   });
   try {
     await engine.start();
@@ -102,10 +116,26 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     await close();
     throw error;
   }
-  logger.info({ runId: engine.runId, config: v.config, mode }, 'daemon running');
+  logger.info({ runId: engine.runId, config: v.config, mode }, `daemon running (run ${engine.runId}): ${what}, configuration ${v.config}`);
   await stopped;
+  process.off('SIGHUP', onHangUp);
   await close();
   // Timers of the replay and signal handlers are gone; make sure nothing keeps the process up.
   setTimeout(() => process.exit(exitCode), 100).unref();
   return exitCode;
+}
+
+/**
+ * The market time for the log lines: the replay's clock, or the venue's. Unknown (null) before the
+ * venue is open: the replay's clock still stands at 0, and Alpaca's clock is learnt at open (until
+ * then reading it throws).
+ */
+function marketNow(venue: Venue | null): number | null {
+  if (venue === null) return null;
+  try {
+    const t = venue.clock.now();
+    return t > 0 ? t : null;
+  } catch {
+    return null;
+  }
 }

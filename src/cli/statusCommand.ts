@@ -1,16 +1,23 @@
 import { loadConfig } from '../config/loadConfig.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
+import { formatEt } from '../market-data/formatEt.js';
 import { CliError } from '../core/errors.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { SnapshotStore } from '../persistence/SnapshotStore.js';
+import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { parseArgs } from './parseArgs.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
+/** A strategy's trading status as the JSON and the table give it (the same word as the log and Telegram). */
+const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.label, statusReason: t.reason, statusSince: t.since === null ? null : new Date(t.since).toISOString() });
+
 /**
  * `npm run status -- [--config FILE] [--json]`: the newest saved state of that configuration (the
- * daemon need not run): account, positions, each strategy's P&L and circuit breaker, when it was saved.
+ * daemon need not run): account, positions, each strategy's P&L and trading status (its circuit
+ * breaker's, or the account's), when it was saved. Times are New York market time (ET); `--json`
+ * gives them as ISO-8601 UTC.
  */
 export async function runStatusCommand(args: string[]): Promise<number> {
   const v = parseArgs(args, { config: { type: 'string' }, json: { type: 'boolean' } }, 'status');
@@ -22,7 +29,7 @@ export async function runStatusCommand(args: string[]): Promise<number> {
   const s = loaded.snapshot as unknown as PortfolioSnapshot;
   const strategies = Object.entries(s.strategies).map(([id, x]) => ({
     id,
-    status: x.status,
+    ...statusFields(strategyStatus(x, x.circuitBreaker, s.circuitBreaker)),
     breaker: x.circuitBreaker?.state ?? 'n/a',
     trip: x.circuitBreaker?.trip ?? null,
     capital: x.capital,
@@ -49,19 +56,19 @@ export async function runStatusCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }
+  const accountTrip = summary.account.trip;
   const lines = [
     `state of ${summary.file}`,
-    `saved ${summary.savedAt} by run ${summary.runId} (${summary.mode}), market time ${summary.marketTime ?? 'n/a'}`,
-    `account ${formatMoney(summary.account.value)} · cash ${formatMoney(summary.account.cash)} · strategies ${formatMoney(summary.account.allocated.value)} · account breaker ${summary.account.circuitBreaker}`,
+    `saved ${formatEt(Date.parse(summary.savedAt), true)} by run ${summary.runId} (${summary.mode}), market time ${summary.marketTime === null ? 'n/a' : formatEt(Date.parse(summary.marketTime))}`,
+    `account ${formatMoney(summary.account.value)} · cash ${formatMoney(summary.account.cash)} · strategies ${formatMoney(summary.account.allocated.value)} · account breaker ${summary.account.circuitBreaker}${accountTrip === null ? '' : ` (${accountTrip.rule}) since ${formatEt(accountTrip.time)}: ${accountTrip.message}`}`,
     `P&L ${formatPnl(summary.pnl.total)} (realized ${formatPnl(summary.pnl.realized)}, unrealized ${formatPnl(summary.pnl.unrealized)})`,
     '',
   ];
-  const rows = [['strategy', 'status', 'breaker', 'equity', 'P&L', 'realized', 'trades', 'win rate', 'max DD', 'positions']];
+  const rows = [['strategy', 'status', 'equity', 'P&L', 'realized', 'trades', 'win rate', 'max DD', 'positions']];
   for (const x of strategies) {
     rows.push([
       x.id,
-      x.status,
-      x.trip === null ? x.breaker : `${x.breaker} (${x.trip.rule})`,
+      x.statusLabel,
       formatMoney(x.equity),
       formatPnl(x.pnl),
       formatPnl(x.realizedPnl),
@@ -72,8 +79,10 @@ export async function runStatusCommand(args: string[]): Promise<number> {
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) lines.push(r.map((c, i) => (i === 0 || i === 1 || i === 2 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
-  for (const x of strategies) if (x.trip !== null) lines.push(`${x.id}: paused since ${new Date(x.trip.time).toISOString()}: ${x.trip.message}`);
+  for (const r of rows) lines.push(r.map((c, i) => (i === 0 || i === 1 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  for (const x of strategies) {
+    if (x.statusReason !== null) lines.push(`${x.id}: ${x.status}${x.statusSince === null ? '' : ` since ${formatEt(Date.parse(x.statusSince))}`}: ${x.statusReason}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timeframeSchema } from '../market-data/Timeframe.js';
+import { consoleModes } from '../logging/consoleMode.js';
 
 /** A fraction in (0, 1]: 0.05 means 5 %. */
 const fraction = z.number().gt(0, 'must be > 0 (a fraction: 0.05 = 5 %)').max(1, 'must be ≤ 1 (a fraction: 0.05 = 5 %)');
@@ -150,6 +151,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       dir: z.string().min(1).default('logs'),
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+      /** What stdout shows besides the file: auto | pretty | journal | json | off (docs/logs.md). */
+      console: z.enum(consoleModes).default('auto'),
     })
     .prefault({}),
 });

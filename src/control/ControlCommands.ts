@@ -1,4 +1,5 @@
 import type { Clock } from '../core/Clock.js';
+import { formatEt } from '../market-data/formatEt.js';
 import { ACCOUNT, type CircuitBreakers } from '../risk/CircuitBreakers.js';
 import type { CircuitBreaker } from '../risk/CircuitBreaker.js';
 
@@ -72,7 +73,7 @@ export class ControlCommands {
     return [this.#breakers.account, ...this.#breakers.strategies]
       .map((b) => {
         const t = b.trip;
-        return t === null ? `${b.scope}: ARMED` : `${b.scope}: PAUSED by ${t.rule} since ${new Date(t.time).toISOString()} (${t.message})`;
+        return t === null ? `${b.scope}: ARMED` : `${b.scope}: PAUSED by ${t.rule} since ${formatEt(t.time)} (${t.message})`;
       })
       .join('\n');
   }

@@ -4,6 +4,7 @@ import { AlertPriority, type Notifier } from '../notify/Notifier.js';
 import { formatTrade } from '../notify/formatTrade.js';
 import { renderEquityChart } from '../notify/chart/renderEquityChart.js';
 import { formatDailySummary } from '../notify/formatDailySummary.js';
+import { strategyStatus } from '../risk/strategyStatus.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import type { TradingCore } from './buildTradingCore.js';
 
@@ -76,10 +77,13 @@ export function logPnl(log: Logger, core: TradingCore, when: string, accountEqui
     `P&L (${when}): total ${formatPnl(total)} · realized ${formatPnl(p.realizedPnl())} · unrealized ${formatPnl(p.unrealizedPnl())} · ` +
       `strategies ${formatMoney(p.equity())} of account ${formatMoney(accountEquity ?? p.equity())}`,
   );
+  const account = core.breakers?.account.status() ?? null;
   for (const r of core.runner.runners) {
+    const status = strategyStatus(r, core.breakers?.get(r.id)?.status() ?? null, account);
+    const trades = r.ledger.closedTrades.length;
     log.info(
-      { strategy: r.id, equity: r.ledger.equity(), realizedPnl: r.ledger.realizedPnl, status: r.status },
-      `P&L ${r.id}: ${formatPnl(r.ledger.equity() - r.capital)} (realized ${formatPnl(r.ledger.realizedPnl)}, ${r.ledger.closedTrades.length} trades, ${r.status})`,
+      { strategy: r.id, equity: r.ledger.equity(), realizedPnl: r.ledger.realizedPnl, status: status.word, ...(status.reason === null ? {} : { statusReason: status.reason }) },
+      `P&L ${r.id}: ${formatPnl(r.ledger.equity() - r.capital)} (realized ${formatPnl(r.ledger.realizedPnl)}, ${trades} trade${trades === 1 ? '' : 's'}, ${status.label})`,
     );
   }
 }

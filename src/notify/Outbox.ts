@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../core/Clock.js';
+import { RepeatThrottle, repeatsText } from '../logging/RepeatThrottle.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 import { AlertPriority, sendRank } from './Notifier.js';
 import { splitMessage, TEXT_LIMIT } from './splitMessage.js';
@@ -31,7 +32,10 @@ export interface OutboxOptions {
   readonly send: (item: OutboxItem) => Promise<void>;
   /** Least time between two messages (Telegram: about one a second per chat). */
   readonly paceMs?: number;
+  /** Send failures are logged once, then as one count per this window of `clock` (default 5 min). */
+  readonly repeatWindowMs?: number;
 }
+const UNREACHABLE = 'unreachable';
 
 const itemSchema = z.strictObject({ id: z.number().int(), priority: z.number().int().min(0).max(4), text: z.string(), photo: z.string().optional(), queuedAt: z.number() });
 const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(itemSchema) });
@@ -43,7 +47,8 @@ const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(ite
  * `SEND_ORDER` (breaker trips; errors and start/stop notices; trades; summaries), oldest first;
  * queued trade messages go out together as one digest; 429s wait `retry_after`; network failures,
  * server errors and anything unexplained back off and try again; only a message Telegram itself
- * refuses (a 4xx about the message) is logged and dropped.
+ * refuses (a 4xx about the message) is logged and dropped. An outage is logged once, then as one count
+ * per window (5 min) while it lasts.
  */
 export class Outbox {
   readonly #o: OutboxOptions;
@@ -54,9 +59,11 @@ export class Outbox {
   #failures = 0;
   #stopped = false;
   #lastSentAt = Number.NEGATIVE_INFINITY;
+  readonly #repeats: RepeatThrottle;
 
   constructor(o: OutboxOptions) {
     this.#o = o;
+    this.#repeats = new RepeatThrottle(o.clock, o.repeatWindowMs ?? 300_000);
     this.#load();
   }
 
@@ -94,6 +101,7 @@ export class Outbox {
     this.#timer?.cancel();
     this.#timer = null;
     await this.#sending;
+    this.#repeats.flush();
   }
 
   #kick(ms: number): void {
@@ -139,6 +147,7 @@ export class Outbox {
       // then shows the delivery twice (Telegram has no idempotency key; this window is the only one).
       this.#o.log.debug({ ids }, 'alert delivered');
       this.#remove(ids);
+      if (this.#failures > 0) this.#repeats.forget(UNREACHABLE);
       this.#failures = 0;
     } catch (error) {
       // Anything the sender did not classify (a bug, a stray throw) is retried like a network failure.
@@ -152,8 +161,12 @@ export class Outbox {
       } else {
         this.#failures++;
         wait = Math.min(60_000, 1000 * 2 ** Math.min(this.#failures - 1, 6));
-        const reason = f.reason;
-        if (this.#failures === 1 || this.#failures % 10 === 0) this.#o.log.warn({ reason, attempt: this.#failures, queued: this.#items.length }, `Telegram unreachable (${reason}); ${this.#items.length} messages kept on disk, next try in ${wait / 1000} s`);
+        const { reason } = f;
+        const fields = { reason, attempt: this.#failures, queued: this.#items.length };
+        const first = this.#repeats.admit(UNREACHABLE, (count, windowMs) =>
+          this.#o.log.warn({ ...fields, repeats: count }, `Telegram unreachable (last: ${reason}); ${fields.queued} messages kept on disk, retrying (${repeatsText(count, windowMs)})`),
+        );
+        if (first) this.#o.log.warn(fields, `Telegram unreachable (${reason}); ${fields.queued} messages kept on disk, next try in ${wait / 1000} s`);
       }
     }
     return wait;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock } from '../core/Clock.js';
 import type { ControlCommands } from '../control/ControlCommands.js';
+import { RepeatThrottle, repeatsText } from '../logging/RepeatThrottle.js';
 import { parseCommand } from './parseCommand.js';
 import { describeTelegramError, retryAfterSeconds } from './telegramErrors.js';
 
@@ -32,6 +33,8 @@ export interface TelegramCommandsOptions {
   readonly pollSeconds?: number;
   /** Wait after a failed poll: doubling from `baseMs` up to `maxMs` (default 1 s to 60 s); a 429 waits its `retry_after`. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** Poll failures are logged once, then as one count per this window of `clock` (default 5 min). */
+  readonly repeatWindowMs?: number;
 }
 
 /** The parts of an incoming Telegram message the commands look at. */
@@ -58,8 +61,7 @@ const CONFIRM_MS = 60_000;
 const MAX_AGE_MS = 60_000;
 /** How much of an ignored message the log shows. */
 const PREVIEW = 64;
-/** A poller that keeps failing says so again every this many attempts (with the count). */
-const REPORT_EVERY = 10;
+const POLL_FAILED = 'poll';
 
 /**
  * The owner's commands over Telegram (long polling). A message is obeyed only when it comes from the
@@ -69,7 +71,7 @@ const REPORT_EVERY = 10;
  * delivers to every bot in a group). Everything else is ignored and logged, before the text is
  * parsed. Pause and resume are the control commands of `npm run ctl`; a resume asks for `/confirm`
  * within a minute. Any failure of the poll (network, 5xx, bad JSON, 401, 409 from a second poller)
- * restarts it after a back-off; it is logged once, then counted.
+ * restarts it after a back-off; it is logged once, then once every 5 minutes with the count.
  */
 export class TelegramCommands {
   readonly #o: TelegramCommandsOptions;
@@ -82,12 +84,13 @@ export class TelegramCommands {
   #pending: { words: string[]; until: number } | null = null;
   #loop: Promise<void> | null = null;
   #failures = 0;
-  #failingSince = 0;
+  readonly #repeats: RepeatThrottle;
 
   constructor(o: TelegramCommandsOptions) {
     this.#o = o;
     this.#ownerId = o.ownerId ?? o.env.chatId;
     this.#startedAt = o.startedAt ?? o.clock.now();
+    this.#repeats = new RepeatThrottle(o.clock, o.repeatWindowMs ?? 300_000);
     this.#api = new Api(o.env.botToken, { apiRoot: o.env.apiRoot, maxRetries: 0, timeoutMs: 60_000 });
   }
 
@@ -101,6 +104,7 @@ export class TelegramCommands {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#loop;
+    this.#repeats.flush();
   }
 
   async #run(): Promise<void> {
@@ -137,16 +141,15 @@ export class TelegramCommands {
     }
   }
 
-  /** A failed poll: logged the first time, then counted; waits before the next (a 429: its retry_after). */
+  /** A failed poll: logged the first time, then counted (one line a window); waits before the next (a 429: its retry_after). */
   async #failed(error: unknown): Promise<void> {
     this.#failures++;
     const reason = describeTelegramError(error);
-    if (this.#failures === 1) {
-      this.#failingSince = this.#o.clock.now();
-      this.#o.log.warn({ reason }, `Telegram polling failed (${reason}); commands wait, retrying with back-off (further failures are counted)`);
-    } else if (this.#failures % REPORT_EVERY === 0) {
-      this.#o.log.warn({ reason, failures: this.#failures }, `Telegram polling still failing: ${this.#failures} attempts since ${new Date(this.#failingSince).toISOString()} (last: ${reason})`);
-    }
+    const failures = this.#failures;
+    const first = this.#repeats.admit(POLL_FAILED, (count, windowMs) =>
+      this.#o.log.warn({ reason, failures, repeats: count }, `Telegram polling failed (last: ${reason}); commands wait, retrying (${repeatsText(count, windowMs)})`),
+    );
+    if (first) this.#o.log.warn({ reason, failures }, `Telegram polling failed (${reason}); commands wait, retrying with back-off`);
     const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 1000, maxMs: 60_000 };
     const retryAfter = retryAfterSeconds(error);
     await this.#sleep(retryAfter !== null ? retryAfter * 1000 : Math.min(maxMs, baseMs * 2 ** Math.min(this.#failures - 1, 20)));
@@ -154,6 +157,7 @@ export class TelegramCommands {
 
   #recovered(): void {
     if (this.#failures === 0) return;
+    this.#repeats.forget(POLL_FAILED);
     this.#o.log.info({ failures: this.#failures }, `Telegram polling back after ${this.#failures} failed attempt${this.#failures === 1 ? '' : 's'}`);
     this.#failures = 0;
   }

@@ -1,6 +1,8 @@
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
+import { formatEt } from '../market-data/formatEt.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import { strategyStatus } from '../risk/strategyStatus.js';
 import type { CommandViews } from './TelegramCommands.js';
 import { formatDailySummary } from './formatDailySummary.js';
 
@@ -9,8 +11,11 @@ export function commandViews(snapshot: () => PortfolioSnapshot): CommandViews {
   return {
     status: () => {
       const s = snapshot();
-      const lines = [`${s.mode === 'sim' ? 'offline simulation' : 'Alpaca'} · market time ${s.marketTime ?? 'n/a'} · account ${formatMoney(s.account.value)}`];
-      for (const [id, x] of Object.entries(s.strategies)) lines.push(`${id}: ${x.status}${x.pauseReason === null ? '' : ` (${x.pauseReason})`} · equity ${formatMoney(x.equity)}`);
+      const lines = [`${s.mode === 'sim' ? 'offline simulation' : 'Alpaca'} · market time ${s.marketTime === null ? 'n/a' : formatEt(Date.parse(s.marketTime))} · account ${formatMoney(s.account.value)}`];
+      for (const [id, x] of Object.entries(s.strategies)) {
+        const status = strategyStatus(x, x.circuitBreaker, s.circuitBreaker);
+        lines.push(`${id}: ${status.label}${status.reason === null ? '' : ` – ${status.reason}`} · equity ${formatMoney(x.equity)}`);
+      }
       return lines.join('\n');
     },
     positions: () => {

@@ -1,5 +1,6 @@
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import { strategyStatus, TradingStatus } from '../risk/strategyStatus.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 /** An annualized Sharpe ratio from a handful of days says nothing: shown from 20 trading days on. */
@@ -19,10 +20,11 @@ export function formatDailySummary(s: PortfolioSnapshot, date: string): string {
     `Total: ${s.performance.trades} trades · win ${pct(s.performance.winRate)} · Sharpe ${sharpe(s.performance)} · max drawdown ${pct(s.performance.maxDrawdown.depth)}`,
   ];
   for (const [id, x] of Object.entries(s.strategies)) {
+    const status = strategyStatus(x, x.circuitBreaker, s.circuitBreaker).label;
     const held = x.ledger.positions.map((p) => `${p.symbol} ${p.qty}`).join(', ');
     lines.push(
       `• ${id}: ${formatPnl(x.equity - x.capital)} · ${x.performance.trades} trades · win ${pct(x.performance.winRate)} · Sharpe ${sharpe(x.performance)} · max DD ${pct(x.performance.maxDrawdown.depth)}` +
-        `${held === '' ? '' : ` · holds ${held}`}${x.status === 'active' ? '' : ` · ${x.status}`}`,
+        `${held === '' ? '' : ` · holds ${held}`}${status === TradingStatus.Active ? '' : ` · ${status}`}`,
     );
   }
   return lines.join('\n');

@@ -52,10 +52,18 @@ describe('circuit breakers in the daemon', () => {
     // npm run status reads the saved state without a daemon.
     const status = await runCli(['status', '--config', config], dir);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^rsi_fast_etf +active +PAUSED \(max_drawdown\) /m);
-    expect(status.stdout).toMatch(/^rsi_fast_etf: paused since 2019-02-1\dT.*: drawdown \d+\.\d\d% from the high-water mark/m);
-    const json = JSON.parse((await runCli(['status', '--config', config, '--json'], dir)).stdout) as { strategies: Array<{ id: string; breaker: string }> };
-    expect(json.strategies.find((x) => x.id === 'rsi_fast_etf')?.breaker).toBe('PAUSED');
+    // The same word as the breaker, in market time (ET), never the runner's "active".
+    expect(status.stdout).toMatch(/^rsi_fast_etf +PAUSED \(max_drawdown\) /m);
+    expect(status.stdout).toMatch(/^rsi_banks +active /m);
+    expect(status.stdout).toMatch(/^saved \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ET by run \w+ \(sim\), market time 2019-02-\d\d \d\d:\d\d ET$/m);
+    expect(status.stdout).toMatch(/^rsi_fast_etf: PAUSED since 2019-02-1\d \d\d:\d\d ET: drawdown \d+\.\d\d% from the high-water mark/m);
+    expect(status.stdout).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}Z/);
+    const json = JSON.parse((await runCli(['status', '--config', config, '--json'], dir)).stdout) as { strategies: Array<{ id: string; breaker: string; status: string; statusSince: string }> };
+    expect(json.strategies.find((x) => x.id === 'rsi_fast_etf')).toMatchObject({ breaker: 'PAUSED', status: 'PAUSED', statusSince: new Date(tripTime).toISOString() });
+    // The final P&L line of the restored run says PAUSED too.
+    const pnl = jsonLines(join(dir, 'logs', 'paper_engine.log')).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('P&L rsi_fast_etf:'));
+    expect(pnl.at(-1)?.msg).toMatch(/, PAUSED \(max_drawdown\)\)$/);
+    expect(pnl.at(-1)?.status).toBe('PAUSED');
     const none = await runCli(['status', '--config', writeConfig(scratchDir())], dir);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^error: no saved state in .*state \(start the daemon first\)\n$/);

@@ -139,13 +139,30 @@ describe('TelegramCommands against a fake Bot API', () => {
     await expect.poll(polls).toBe(3);
   });
 
-  it('a failing poller logs once, then a count every 10 attempts, then that it is back', async () => {
+  it('a failing poller logs once, then that it is back (repeats within the window are only counted)', async () => {
     for (let i = 0; i < 25; i++) fake.script.push({ method: 'getUpdates', status: 503, body: '<html>Service Unavailable</html>' });
     commands(new LiveClock()).start();
     await expect.poll(() => logged(/^Telegram polling back/)).toEqual(['Telegram polling back after 25 failed attempts']);
-    expect(logged(/^Telegram polling failed/)).toHaveLength(1);
-    expect(logged(/^Telegram polling still failing/).map((m) => /(\d+) attempts/.exec(m)?.[1])).toEqual(['10', '20']);
-    expect(lines.filter((l) => l.level >= 40)).toHaveLength(3);
+    expect(logged(/^Telegram polling failed/)).toEqual(['Telegram polling failed (Server error 503 on getUpdates); commands wait, retrying with back-off']);
+    expect(lines.filter((l) => l.level >= 40)).toHaveLength(1);
+  });
+
+  it('a poller failing for longer than the window logs one count for it, on the injected clock', async () => {
+    const clock = new SimClock(Date.now());
+    for (let i = 0; i < 12; i++) fake.script.push({ method: 'getUpdates', status: 503, body: '<html>Service Unavailable</html>' });
+    commands(clock, { backoff: { baseMs: 1000, maxMs: 1000 }, repeatWindowMs: 10_000 }).start();
+    // Poll k fails at k-1 seconds; the window of the first failure ends at 10 s, before poll 11.
+    for (let k = 1; k <= 12; k++) {
+      await expect.poll(polls).toBe(k);
+      await expect.poll(() => fake.script.length).toBe(12 - k);
+      clock.advanceTo(clock.now() + 1000);
+    }
+    await expect.poll(() => logged(/^Telegram polling back/)).toEqual(['Telegram polling back after 12 failed attempts']);
+    expect(logged(/^Telegram polling failed/)).toEqual([
+      'Telegram polling failed (Server error 503 on getUpdates); commands wait, retrying with back-off',
+      'Telegram polling failed (last: Server error 503 on getUpdates); commands wait, retrying (×9 in the last 10 s)',
+    ]);
+    expect(lines.filter((l) => l.level >= 40)).toHaveLength(2);
   });
 });
 

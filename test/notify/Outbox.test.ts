@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { SimClock } from '../../src/core/SimClock.js';
+import { AlertPriority } from '../../src/notify/Notifier.js';
+import { Outbox, type OutboxItem, type SendFailure } from '../../src/notify/Outbox.js';
+
+describe('Outbox while Telegram is down', () => {
+  it('logs the outage once, then one count for the window, and nothing more once a message went out', async () => {
+    const clock = new SimClock(0);
+    const lines: Array<{ msg: string; level: number }> = [];
+    const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string; level: number }) });
+    let down = true;
+    const sent: string[] = [];
+    const send = async (item: OutboxItem): Promise<void> => {
+      if (down) throw { kind: 'transient', reason: 'ECONNREFUSED' } satisfies SendFailure;
+      sent.push(item.text);
+    };
+    const outbox = new Outbox({ file: join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.json'), clock, log, send, paceMs: 1000, repeatWindowMs: 300_000 });
+    outbox.enqueue(AlertPriority.Info, 'hello');
+    // Tries at 0, 1, 3, 7, 15, 31, 63, 123, 183, 243 s (back-off doubling to 60 s), 303, 363 …
+    for (let t = 0; t <= 400; t++) {
+      if (t === 350) down = false;
+      clock.advanceTo(t * 1000);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    }
+    await outbox.stop();
+    expect(sent).toEqual(['hello']);
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
+      'Telegram unreachable (ECONNREFUSED); 1 messages kept on disk, next try in 1 s',
+      'Telegram unreachable (last: ECONNREFUSED); 1 messages kept on disk, retrying (×9 in the last 5 min)',
+    ]);
+  });
+});
