@@ -44,8 +44,11 @@ main().then(
   async (error: unknown) => {
     // One line naming what and where, with a hint; a stack trace only for what no rule explains.
     const { describeFailure } = await import('./cli/describeFailure.js');
+    const { resolveConsoleMode } = await import('./logging/consoleMode.js');
     const f = describeFailure(error);
-    process.stderr.write(`${f.line}\n`);
+    // Under systemd the line goes to the journal as an error (`journalctl -p err` finds it).
+    const journal = resolveConsoleMode('auto', { isTty: process.stderr.isTTY === true, env: process.env }) === 'journal';
+    process.stderr.write(`${journal ? '<3>' : ''}${f.line}\n`);
     process.exitCode = f.exitCode;
   },
 );

@@ -33,7 +33,8 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 /**
  * A log line as a person reads it on a console: `21:51:46 (market 2019-02-12 10:27 ET) INFO [trades] 📉 Sold …`.
  * Money in the message is already in cents; the fields follow only with `details` (debug level),
- * as `key=value` with float noise rounded away (-5.979999999999791 → -5.98). The journal form is
+ * as `key=value` with float noise rounded away (-5.979999999999791 → -5.98); without them, a
+ * warning or error still says its error's message when its own text does not. The journal form is
  * `<4>[broker] …`: the priority prefix lets `journalctl -p warning` filter, and a message of
  * several lines stays one journal entry.
  */
@@ -41,7 +42,7 @@ export function formatConsoleLine(r: LogRecord, o: ConsoleLineOptions): string {
   const level = LEVELS[typeof r['level'] === 'number' ? r['level'] : 30] ?? LEVELS[30]!;
   const component = typeof r['component'] === 'string' ? `[${r['component']}] ` : '';
   const msg = typeof r['msg'] === 'string' ? r['msg'] : '';
-  const details = o.details ? formatDetails(r) : '';
+  const details = o.details ? formatDetails(r) : (r['level'] as number) >= 40 ? errorReason(r, msg) : '';
   if (o.format === 'journal') return `<${level.priority}>${component}${msg.replace(/\n/g, ' ⏎ ')}${details}\n`;
   const wall = typeof r['time'] === 'string' ? Date.parse(r['time']) : typeof r['time'] === 'number' ? r['time'] : Number.NaN;
   const market = typeof r['marketTime'] === 'string' ? Date.parse(r['marketTime']) : Number.NaN;
@@ -59,6 +60,13 @@ function clock(ms: number, timeZone: string | undefined): string {
   }
   const p = zonedParts(ms, timeZone);
   return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** A warning's or error's cause, when its message does not say it: ` — connect ECONNREFUSED`. */
+function errorReason(r: LogRecord, msg: string): string {
+  const e = r['err'] ?? r['error'];
+  const text = isError(e) ? e.message : typeof e === 'string' && !e.startsWith('[object ') ? e : '';
+  return text === '' || msg.includes(text) ? '' : ` — ${text.split('\n')[0]}`;
 }
 
 /** ` · key=value …` of the fields that are not in the line's head. */

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../core/Clock.js';
-import { RepeatThrottle, repeatsText } from '../logging/RepeatThrottle.js';
+import { RepeatThrottle } from '../logging/RepeatThrottle.js';
+import { warnThrottled } from '../logging/warnThrottled.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 import { AlertPriority, sendRank } from './Notifier.js';
 import { splitMessage, TEXT_LIMIT } from './splitMessage.js';
@@ -162,11 +163,15 @@ export class Outbox {
         this.#failures++;
         wait = Math.min(60_000, 1000 * 2 ** Math.min(this.#failures - 1, 6));
         const { reason } = f;
-        const fields = { reason, attempt: this.#failures, queued: this.#items.length };
-        const first = this.#repeats.admit(UNREACHABLE, (count, windowMs) =>
-          this.#o.log.warn({ ...fields, repeats: count }, `Telegram unreachable (last: ${reason}); ${fields.queued} messages kept on disk, retrying (${repeatsText(count, windowMs)})`),
+        const queued = this.#items.length;
+        warnThrottled(
+          this.#repeats,
+          this.#o.log,
+          UNREACHABLE,
+          { reason, attempt: this.#failures, queued },
+          `Telegram unreachable (${reason}); ${queued} messages kept on disk, next try in ${wait / 1000} s`,
+          `Telegram unreachable (last: ${reason}); ${queued} messages kept on disk, retrying`,
         );
-        if (first) this.#o.log.warn(fields, `Telegram unreachable (${reason}); ${fields.queued} messages kept on disk, next try in ${wait / 1000} s`);
       }
     }
     return wait;

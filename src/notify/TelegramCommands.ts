@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock } from '../core/Clock.js';
 import type { ControlCommands } from '../control/ControlCommands.js';
-import { RepeatThrottle, repeatsText } from '../logging/RepeatThrottle.js';
+import { RepeatThrottle } from '../logging/RepeatThrottle.js';
+import { warnThrottled } from '../logging/warnThrottled.js';
 import { parseCommand } from './parseCommand.js';
 import { describeTelegramError, retryAfterSeconds } from './telegramErrors.js';
 
@@ -145,11 +146,7 @@ export class TelegramCommands {
   async #failed(error: unknown): Promise<void> {
     this.#failures++;
     const reason = describeTelegramError(error);
-    const failures = this.#failures;
-    const first = this.#repeats.admit(POLL_FAILED, (count, windowMs) =>
-      this.#o.log.warn({ reason, failures, repeats: count }, `Telegram polling failed (last: ${reason}); commands wait, retrying (${repeatsText(count, windowMs)})`),
-    );
-    if (first) this.#o.log.warn({ reason, failures }, `Telegram polling failed (${reason}); commands wait, retrying with back-off`);
+    warnThrottled(this.#repeats, this.#o.log, POLL_FAILED, { reason, failures: this.#failures }, `Telegram polling failed (${reason}); commands wait, retrying with back-off`, `Telegram polling failed (last: ${reason}); commands wait, retrying`);
     const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 1000, maxMs: 60_000 };
     const retryAfter = retryAfterSeconds(error);
     await this.#sleep(retryAfter !== null ? retryAfter * 1000 : Math.min(maxMs, baseMs * 2 ** Math.min(this.#failures - 1, 20)));

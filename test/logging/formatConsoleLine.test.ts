@@ -33,6 +33,16 @@ describe('formatConsoleLine', () => {
     );
   });
 
+  it('a warning or error at info still names its error’s cause, once', () => {
+    const base = { time: fill.time, component: 'broker' };
+    expect(formatConsoleLine({ ...base, level: 40, msg: 'account refresh failed', err: { type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:1\n  at …', stack: 'x' } }, pretty)).toBe(
+      '14:51:46 WARN  [broker] account refresh failed — connect ECONNREFUSED 127.0.0.1:1\n',
+    );
+    expect(formatConsoleLine({ ...base, level: 50, msg: 'state could not be saved: EISDIR', err: { type: 'Error', message: 'EISDIR' } }, pretty)).toBe('14:51:46 ERROR [broker] state could not be saved: EISDIR\n');
+    expect(formatConsoleLine({ ...base, level: 40, msg: 'stream error', error: '[object Event]' }, pretty)).toBe('14:51:46 WARN  [broker] stream error\n');
+    expect(formatConsoleLine({ ...base, level: 30, msg: 'info line', err: { type: 'Error', message: 'hidden at info' } }, pretty)).toBe('14:51:46 INFO  [broker] info line\n');
+  });
+
   it('colours the level on a terminal', () => {
     expect(formatConsoleLine({ level: 50, time: fill.time, component: 'engine', msg: 'boom' }, { ...pretty, colors: true })).toBe('14:51:46 \u001b[31mERROR\u001b[39m [engine] boom\n');
   });

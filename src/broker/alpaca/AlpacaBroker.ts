@@ -2,6 +2,8 @@ import { errors, type Alpaca, type streaming } from '@alpacahq/alpaca-trade-api'
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
+import { RepeatThrottle } from '../../logging/RepeatThrottle.js';
+import { warnThrottled } from '../../logging/warnThrottled.js';
 import type { Fill } from '../../core/Fill.js';
 import type { LegKind, Order, OrderRequest, OrderSide } from '../../core/Order.js';
 import type { OrderEvent } from '../../core/OrderEvent.js';
@@ -11,6 +13,8 @@ import { orderFromRequest } from '../orderFromRequest.js';
 import { LegMap, type WithLegs } from './LegMap.js';
 import { orderFromAlpaca, summarizeAlpacaOrder } from './orderFromAlpaca.js';
 import { RequestPriority, type RequestBudget } from './RequestBudget.js';
+
+const STREAM_ERROR = 'stream';
 
 export interface AlpacaBrokerOptions {
   readonly client: Alpaca;
@@ -87,10 +91,13 @@ export class AlpacaBroker implements Broker {
   #resyncing: Promise<void> | null = null;
   #resyncAgain = false;
   #stopped = false;
+  /** Repeated stream errors: one line, then one count every 5 minutes. */
+  readonly #repeats: RepeatThrottle;
 
   constructor(o: AlpacaBrokerOptions) {
     this.#o = o;
     this.#log = o.log;
+    this.#repeats = new RepeatThrottle(o.clock, 300_000);
   }
 
   /** Whether the trade-updates stream is up (entries wait while it is not). */
@@ -112,6 +119,7 @@ export class AlpacaBroker implements Broker {
     stream.onTradeUpdate((u) => this.#onUpdate(u));
     const listening = new Promise<void>((resolve) => {
       stream.on('subscription', () => {
+        this.#repeats.forget(STREAM_ERROR);
         void this.#resync().then(() => {
           this.#setConnected(true);
           resolve();
@@ -119,7 +127,8 @@ export class AlpacaBroker implements Broker {
       });
     });
     stream.onDisconnect(() => this.#setConnected(false));
-    stream.onError((e) => this.#log.warn({ error: e }, 'trade-updates stream error'));
+    // While Alpaca is unreachable the stream fails at every reconnection (up to every 30 s): said once, then counted.
+    stream.onError((e) => warnThrottled(this.#repeats, this.#log, STREAM_ERROR, { error: e }, 'trade-updates stream error; reconnecting', 'trade-updates stream errors; reconnecting'));
     stream.connect();
     stream.subscribeTradeUpdates();
     const auth = await stream.waitForAuthenticationResult(30_000);
@@ -130,6 +139,7 @@ export class AlpacaBroker implements Broker {
   /** Stops hearing and sending; events after this are left for the next start's catch-up. */
   stop(): void {
     this.#stopped = true;
+    this.#repeats.flush();
     this.#stream?.disconnect();
     this.#o.budget.stop();
   }
