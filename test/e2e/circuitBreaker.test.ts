@@ -82,7 +82,7 @@ describe('circuit breakers in the daemon', () => {
       const paused = await ctl('pause', 'sma_fast_index');
       expect(paused).toMatchObject({ code: 0, stdout: 'paused: sma_fast_index\n' });
       const status = await ctl('status');
-      expect(status.stdout).toMatch(/^sma_fast_index: PAUSED by manual since .* \(paused by hand \(ctl\)\)$/m);
+      expect(status.stdout).toMatch(/^sma_fast_index: PAUSED by manual since 2019-\d\d-\d\d \d\d:\d\d ET \(paused by hand \(ctl\)\)$/m);
       expect(status.stdout).toMatch(/^account: ARMED$/m);
       expect(await ctl('pause', 'sma_fast_index')).toMatchObject({ code: 0, stdout: 'nothing to do: sma_fast_index is already paused\n' });
       expect(await ctl('resume', 'all')).toMatchObject({ code: 0, stdout: 'resumed: sma_fast_index\n' });
