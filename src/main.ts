@@ -1,18 +1,15 @@
 #!/usr/bin/env node
 /**
- * The command line: the only place that reads process.argv and process.env.
- *   start     run the daemon (offline on sample data, or on Alpaca when keys are set)
- *   backtest  run one strategy over CSV bars, or every strategy of a config
- *   check     installation and configuration check
- *   ctl       pause, resume or show the circuit breakers of a running daemon
- *   status    the newest saved state (the daemon need not run)
- *   emulator  a local Alpaca (REST + streams) replaying CSV bars, with faults on demand
+ * The command line: the only place that reads process.argv and process.env. The commands, their
+ * options and their help are in cli/commandSpecs.ts.
  */
+
+import { commandSpecs, type CommandName } from './cli/commandSpecs.js';
 
 type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
 /** Each command loads only its own code: a backtest does not load the Alpaca SDK, Telegram or the emulator. */
-const commands: Readonly<Record<string, () => Promise<Command>>> = {
+const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   start: async () => (await import('./cli/startCommand.js')).runStartCommand,
   backtest: async () => (await import('./cli/backtestCommand.js')).runBacktestCommand,
   check: async () => (await import('./cli/checkCommand.js')).runCheckCommand,
@@ -21,11 +18,32 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   emulator: async () => (await import('./cli/emulatorCommand.js')).runEmulatorCommand,
 };
 
+/** The command list `--help` prints, from the same specs the commands parse with. */
+function topLevelHelp(): string {
+  const names = Object.keys(commands) as CommandName[];
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: npm start -- [options]',
+    '       npm run <command> -- [options]',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${commandSpecs[n].summary}`),
+    '',
+    "A command's options: npm start -- --help, npm run <command> -- --help.",
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
-  const load = name === undefined ? undefined : commands[name];
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topLevelHelp());
+    return 0;
+  }
+  const load = name !== undefined && Object.hasOwn(commands, name) ? commands[name as CommandName] : undefined;
   if (load === undefined) {
-    process.stderr.write(`usage: main.ts <${Object.keys(commands).join('|')}> [options]\n`);
+    const what = name === undefined ? 'give a command' : `unknown command "${name}"`;
+    process.stderr.write(`error: ${what}: one of ${Object.keys(commands).join(', ')} (--help lists them)\n`);
     return 2;
   }
   return (await load())(args, process.env);
@@ -42,6 +60,12 @@ main().then(
     process.exitCode = code;
   },
   async (error: unknown) => {
+    const { HelpRequested } = await import('./cli/HelpRequested.js');
+    if (error instanceof HelpRequested) {
+      process.stdout.write(error.text);
+      process.exitCode = 0;
+      return;
+    }
     // One line naming what and where, with a hint; a stack trace only for what no rule explains.
     const { describeFailure } = await import('./cli/describeFailure.js');
     const { resolveConsoleMode } = await import('./logging/consoleMode.js');

@@ -18,6 +18,7 @@ import { assertTimeZone } from '../market-data/zonedTime.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { commandSpecs } from './commandSpecs.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
 /** What the loaded files give a run: every bar on the daemon's time, and the way back to the files' stamps. */
@@ -51,39 +52,11 @@ async function loadFiles(files: ReadonlyArray<readonly [string, string]>, s: Loa
 }
 
 /**
- * `npm run backtest`, in two forms:
- *   --data FILE [--data FILE …] --strategy NAME [--params JSON] [--cash N] [--tz ZONE]   one strategy
- *   --config FILE [--data-dir DIR] [--from DATE] [--to DATE]                              every enabled strategy of a config
- * and in both: [--out FILE] [--report DIR] [--slippage-bps N | --slippage-range F] [--commission-per-share N]
- * [--commission-per-order N] [--commission-min N] [--max-position-pct F] [--risk-free F] [--bar-time start|end|auto] [--verbose].
+ * `npm run backtest` (options: commandSpecs.backtest), in two forms: one built-in strategy over the
+ * `--data` files, or every enabled strategy of a `--config` over its timeframe files.
  */
 export async function runBacktestCommand(args: string[]): Promise<number> {
-  const v = parseArgs(
-    args,
-    {
-      data: { type: 'string', multiple: true },
-      strategy: { type: 'string' },
-      params: { type: 'string' },
-      config: { type: 'string' },
-      'data-dir': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      cash: { type: 'string' },
-      tz: { type: 'string' },
-      out: { type: 'string' },
-      report: { type: 'string' },
-      'slippage-bps': { type: 'string' },
-      'slippage-range': { type: 'string' },
-      'commission-per-share': { type: 'string' },
-      'commission-per-order': { type: 'string' },
-      'commission-min': { type: 'string' },
-      'max-position-pct': { type: 'string' },
-      'risk-free': { type: 'string' },
-      'bar-time': { type: 'string' },
-      verbose: { type: 'boolean' },
-    },
-    'backtest',
-  );
+  const v = parseArgs(args, commandSpecs.backtest);
   const dateFlag = (name: 'from' | 'to'): string | null => {
     const d = v[name];
     if (d === undefined) return null;

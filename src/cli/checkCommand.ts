@@ -6,6 +6,7 @@ import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { commandSpecs } from './commandSpecs.js';
 import { parseArgs } from './parseArgs.js';
 
 interface Check {
@@ -21,7 +22,7 @@ interface Check {
  * state directories are writable. Prints one line per check; exits 1 if any fails.
  */
 export async function runCheckCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
-  const v = parseArgs(args, { config: { type: 'string', default: 'config/paper-trading.json' } }, 'check');
+  const v = parseArgs(args, commandSpecs.check);
   const deps = ['zod', 'pino', 'pino-pretty', 'dotenv', 'trading-signals', 'ws', '@msgpack/msgpack'];
   const loaded = new Map<string, string | null>();
   for (const d of deps) {
@@ -142,7 +143,9 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
       process.stdout.write(`✓ ${c.name}: ${await c.run()}\n`);
     } catch (error) {
       failures++;
-      process.stdout.write(`✗ ${c.name}: ${error instanceof Error ? error.message : String(error)}${c.hint === undefined ? '' : ` (hint: ${c.hint})`}\n`);
+      // A check that found several problems (a configuration, .env) lists them one per line, indented under it.
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll('\n', '\n    ');
+      process.stdout.write(`✗ ${c.name}: ${message}${c.hint === undefined ? '' : ` (hint: ${c.hint})`}\n`);
     }
   }
   process.stdout.write(failures === 0 ? 'All checks passed.\n' : `${failures} check(s) failed.\n`);

@@ -3,21 +3,22 @@ import { loadConfig } from '../config/loadConfig.js';
 import { controlSocketPath } from '../control/ControlServer.js';
 import { CliError } from '../core/errors.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { commandSpecs } from './commandSpecs.js';
 import { parseArgsWithPositionals } from './parseArgs.js';
 
 /** How long `ctl` waits for the daemon's answer (it answers at once; a daemon that does not is stuck or not ours). */
 const ANSWER_TIMEOUT_MS = 10_000;
 
 /**
- * `npm run ctl -- [--config FILE] status | pause <strategy|account|all> | resume <strategy|account|all>`:
+ * `npm run ctl -- [--config FILE] <command>` (commandSpecs.ctl lists the commands):
  * sends the command to the daemon running on that configuration's state directory and prints its
  * answer. Exit 0 when done, 1 when the daemon refused it, 2 when no daemon answers.
  */
 export async function runCtlCommand(args: string[]): Promise<number> {
-  const { values, positionals: words } = parseArgsWithPositionals(args, { config: { type: 'string' } }, 'ctl');
-  const config = loadConfig(values.config ?? 'config/paper-trading.json', { strategyParams: strategyParamSchemas() });
+  const { values, positionals: words } = parseArgsWithPositionals(args, commandSpecs.ctl);
+  const config = loadConfig(values.config, { strategyParams: strategyParamSchemas() });
   const path = controlSocketPath(config.state.dir);
-  if (words.length === 0) throw new CliError('give a command: status | pause <strategy|account|all> | resume <strategy|account|all>');
+  if (words.length === 0) throw new CliError(`give a command: ${commandSpecs.ctl.words}`);
   const reply = await new Promise<{ ok: boolean; message: string }>((resolve, reject) => {
     const socket = createConnection(path);
     let text = '';

@@ -1,4 +1,5 @@
 import { CliError } from '../core/errors.js';
+import { commandSpecs } from './commandSpecs.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
 /** How long a graceful stop may take before the process gives up and exits 1 (a service manager's stop timeout must be longer). */
@@ -18,25 +19,12 @@ export interface StartArgs {
 }
 
 /**
- * `start [--config FILE] [--restore [--allow-fresh]] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`,
- * checked: a bad flag is a CliError naming it.
+ * The start command's options (commandSpecs.start), checked: a bad flag is a CliError naming it.
  */
 export function parseStartArgs(args: string[]): StartArgs {
-  const v = parseArgs(
-    args,
-    {
-      config: { type: 'string', default: 'config/paper-trading.json' },
-      restore: { type: 'boolean', default: false },
-      'allow-fresh': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      mode: { type: 'string' },
-      live: { type: 'boolean', default: false },
-    },
-    'start',
-  );
-  if (v['allow-fresh'] && !v.restore) throw new CliError('--allow-fresh goes with --restore (a first start with nothing to restore yet)');
+  const v = parseArgs(args, commandSpecs.start);
+  if (v['allow-fresh'] === true && v.restore !== true) throw new CliError('--allow-fresh goes with --restore (a first start with nothing to restore yet)');
   const duration = v.duration === undefined ? null : numberFlag(v.duration, 'duration', 0, (n) => n > 0);
   if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
-  return { config: v.config, restore: v.restore, allowFresh: v['allow-fresh'], verbose: v.verbose, duration, mode: v.mode ?? null, live: v.live };
+  return { config: v.config, restore: v.restore === true, allowFresh: v['allow-fresh'] === true, verbose: v.verbose === true, duration, mode: v.mode ?? null, live: v.live === true };
 }

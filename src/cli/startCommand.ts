@@ -10,12 +10,14 @@ import { resolveConsoleMode } from '../logging/consoleMode.js';
 import { createLogger } from '../logging/createLogger.js';
 import { ErrorLines } from '../logging/ErrorLines.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { onStopSignal } from './onStopSignal.js';
 import { parseStartArgs, STOP_TIMEOUT_MS } from './startArgs.js';
 
 /**
- * `npm start -- [--config FILE] [--restore [--allow-fresh]] [--verbose] [--duration SECONDS] [--mode sim|alpaca] [--live]`.
- * Mode defaults to alpaca when Alpaca keys are set, else sim (offline on the sample data).
- * Signals: SIGINT and SIGTERM stop gracefully (exit 1 if that takes more than STOP_TIMEOUT_MS);
+ * `npm start` (options: commandSpecs.start, read by parseStartArgs). Mode defaults to alpaca when
+ * Alpaca keys are set, else sim (offline on the sample data).
+ * Signals: SIGINT and SIGTERM stop gracefully (exit 1 if that takes more than STOP_TIMEOUT_MS; the
+ * copies npm forwards are ignored);
  * SIGHUP reopens the log files (after logrotate moved them).
  */
 export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
@@ -104,8 +106,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    onStopSignal(stop);
     if (v.duration !== null) timers.duration = wallClock.setTimeout(() => stop(`--duration ${v.duration}s elapsed`), v.duration * 1000);
   });
   try {

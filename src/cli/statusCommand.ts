@@ -6,6 +6,7 @@ import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { SnapshotStore } from '../persistence/SnapshotStore.js';
 import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { commandSpecs } from './commandSpecs.js';
 import { parseArgs } from './parseArgs.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
@@ -14,14 +15,14 @@ const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toF
 const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.label, statusReason: t.reason, statusSince: t.since === null ? null : new Date(t.since).toISOString() });
 
 /**
- * `npm run status -- [--config FILE] [--json]`: the newest saved state of that configuration (the
+ * `npm run status` (options: commandSpecs.status): the newest saved state of that configuration (the
  * daemon need not run): account, positions, each strategy's P&L and trading status (its circuit
  * breaker's, or the account's), when it was saved. Times are New York market time (ET); `--json`
  * gives them as ISO-8601 UTC.
  */
 export async function runStatusCommand(args: string[]): Promise<number> {
-  const v = parseArgs(args, { config: { type: 'string' }, json: { type: 'boolean' } }, 'status');
-  const config = loadConfig(v.config ?? 'config/paper-trading.json', { strategyParams: strategyParamSchemas() });
+  const v = parseArgs(args, commandSpecs.status);
+  const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   const store = new SnapshotStore(config.state.dir, config.state.max_backups);
   const loaded = store.loadNewest((w) => process.stderr.write(`warning: skipped ${w}\n`));
   if (loaded === null) throw new CliError(`no saved state in ${config.state.dir} (start the daemon first)`);

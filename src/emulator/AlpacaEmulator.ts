@@ -58,6 +58,7 @@ export class AlpacaEmulator {
   #timer: TimerHandle | null = null;
   #nextBoundary: number;
   #urls: EmulatorUrls | null = null;
+  #waitingForClient: boolean;
 
   static async create(o: EmulatorOptions): Promise<AlpacaEmulator> {
     return new AlpacaEmulator(o, await loadMarketSeries(o.dataDir, o.barLabel));
@@ -76,7 +77,8 @@ export class AlpacaEmulator {
     this.#replay.skipTo(start);
     this.startTime = start;
     this.clock = new MarketClock(o.wall, start, o.speed);
-    if (o.paused) this.clock.pause();
+    this.#waitingForClient = o.startWhenConnected === true && !o.paused;
+    if (o.paused || this.#waitingForClient) this.clock.pause();
     this.#nextBoundary = this.#boundaryAfter(start);
     const log = o.logger;
     this.venue = new EmulatedVenue({
@@ -93,7 +95,7 @@ export class AlpacaEmulator {
     });
     this.faults = new Faults(o.wall, (stream) => (stream === 'trading' ? this.#trade.drop() : this.#data.drop()));
     this.#trade = new TradeStreamServer({ credentials: o.credentials, venue: this.venue, calendar: this.#calendar, faults: this.faults, log: log.child({ component: 'trade_stream' }) });
-    this.#data = new DataStreamServer({ credentials: o.credentials, faults: this.faults, wall: o.wall, log: log.child({ component: 'data_stream' }), symbolLimit: o.symbolLimit, authTimeoutSeconds: o.authTimeoutSeconds });
+    this.#data = new DataStreamServer({ credentials: o.credentials, faults: this.faults, wall: o.wall, log: log.child({ component: 'data_stream' }), symbolLimit: o.symbolLimit, authTimeoutSeconds: o.authTimeoutSeconds, onSubscribe: () => this.#clientSubscribed() });
     const now = (): number => this.clock.now();
     const handler = requestHandler({
       credentials: o.credentials,
@@ -103,7 +105,17 @@ export class AlpacaEmulator {
         ...watchlistRoutes({ venue: this.venue, watchlists: new Watchlists({ random, now, isAsset: (s) => this.venue.assetId(s) !== undefined }), listing }),
       ],
       data: dataRoutes({ history, replay: this.#replay, tape, now }),
-      admin: adminRoutes({ clock: this.clock, faults: this.faults, venue: this.venue, catchUp: () => this.tick(), status: () => this.status() }),
+      admin: adminRoutes({
+        clock: this.clock,
+        faults: this.faults,
+        venue: this.venue,
+        // Whoever sets the clock by hand takes it over from the hold for a client.
+        catchUp: () => {
+          this.#waitingForClient = false;
+          this.tick();
+        },
+        status: () => this.status(),
+      }),
       faults: this.faults,
       limiter: new RateLimiter(o.rateLimit),
       wall: o.wall,
@@ -121,6 +133,11 @@ export class AlpacaEmulator {
       else refuseUpgrade(socket, 404, `no stream at ${path}`);
     });
     for (const f of o.faults) this.faults.apply(f);
+  }
+
+  /** Whether the market clock is held until a client subscribes to the data stream. */
+  get waitingForClient(): boolean {
+    return this.#waitingForClient;
   }
 
   get urls(): EmulatorUrls {
@@ -200,6 +217,7 @@ export class AlpacaEmulator {
       is_open: this.venue.isOpen(now),
       speed: this.clock.speed,
       paused: this.clock.paused,
+      waiting_for_client: this.#waitingForClient,
       replay_first_bar: newYorkTime(this.#replay.firstBarTime),
       replay_end: newYorkTime(this.#replay.lastBarEnd),
       replay_done: this.#replay.peekTime() === Number.POSITIVE_INFINITY,
@@ -207,6 +225,13 @@ export class AlpacaEmulator {
       connections: { trading: this.#trade.connections, data: this.#data.connections },
       orders: this.venue.orders().length,
     };
+  }
+
+  #clientSubscribed(): void {
+    if (!this.#waitingForClient) return;
+    this.#waitingForClient = false;
+    this.clock.resume();
+    this.#o.logger.info({ market_time: newYorkTime(this.clock.now()) }, 'a client subscribed to the data stream: the market clock runs');
   }
 
   #session(boundary: number): void {

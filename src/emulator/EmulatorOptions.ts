@@ -18,6 +18,11 @@ export interface EmulatorOptions {
   readonly start?: number;
   /** Starts with the market clock paused (tests and stepped drills). */
   readonly paused: boolean;
+  /**
+   * Holds the market clock until a client first subscribes to the data stream (a rehearsal: the
+   * market starts when the daemon is ready, not while its `.env` is being edited).
+   */
+  readonly startWhenConnected?: boolean;
   /** Jumps over closed hours to one minute before the next open (or the next replayed minute). */
   readonly skipClosed: boolean;
   /**

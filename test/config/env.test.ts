@@ -53,6 +53,51 @@ describe('environment', () => {
     expect(errorOf({ TELEGRAM_BOT_TOKEN: '123456:your-bot-token', TELEGRAM_CHAT_ID: '1' })).toMatch(/^TELEGRAM_BOT_TOKEN: still holds the placeholder/);
   });
 
+  it('reports every problem at once, one line per variable', () => {
+    expect(
+      errorOf({
+        ALPACA_API_KEY: 'your-alpaca-key-id',
+        ALPACA_SECRET_KEY: 'your-alpaca-secret-key',
+        ALPACA_DATA_URL: 'data.alpaca.markets',
+        ALPACA_DATA_FEED: 'otc',
+        TELEGRAM_BOT_TOKEN: 'not-a-token',
+        TELEGRAM_OWNER_ID: 'me',
+      }).split('\n'),
+    ).toEqual([
+      'ALPACA_API_KEY: still holds the placeholder from .env.example; put your own value in .env or remove the line',
+      'ALPACA_SECRET_KEY: still holds the placeholder from .env.example; put your own value in .env or remove the line',
+      'ALPACA_DATA_URL: "data.alpaca.markets" is not a URL',
+      'ALPACA_DATA_FEED: must be iex or sip, got "otc"',
+      'TELEGRAM_CHAT_ID: is missing (TELEGRAM_BOT_TOKEN is set); give both or neither',
+    ]);
+    expect(errorOf({ ...keys, TELEGRAM_BOT_TOKEN: 'not-a-token', TELEGRAM_CHAT_ID: 'me', TELEGRAM_OWNER_ID: 'me', TELEGRAM_API_ROOT: 'ftp://x' }).split('\n')).toEqual([
+      'TELEGRAM_BOT_TOKEN: does not look like a bot token from @BotFather (digits:letters)',
+      'TELEGRAM_CHAT_ID: must be a numeric chat id or @channelname, got "me"',
+      'TELEGRAM_OWNER_ID: must be a numeric user id, got "me"',
+      'TELEGRAM_API_ROOT: must start with https:// or http://, got "ftp://x"',
+    ]);
+  });
+
+  it('.env.example with only the Alpaca keys filled in is a valid .env (Telegram stays off); copied as it is, it names both keys', () => {
+    const example = readDotEnv(join(import.meta.dirname, '..', '..', '.env.example'));
+    expect(parseEnv({ ...example, ALPACA_API_KEY: 'PKREAL123', ALPACA_SECRET_KEY: 'real-secret' })).toEqual({
+      alpaca: {
+        keyId: 'PKREAL123',
+        secretKey: 'real-secret',
+        baseUrl: 'https://paper-api.alpaca.markets',
+        dataUrl: 'https://data.alpaca.markets',
+        dataStreamUrl: 'wss://stream.data.alpaca.markets',
+        feed: 'iex',
+        live: false,
+      },
+      telegram: null,
+    });
+    expect(errorOf(example).split('\n')).toEqual([
+      'ALPACA_API_KEY: still holds the placeholder from .env.example; put your own value in .env or remove the line',
+      'ALPACA_SECRET_KEY: still holds the placeholder from .env.example; put your own value in .env or remove the line',
+    ]);
+  });
+
   it('flags the live URL (the start command then asks for --live and a live section)', () => {
     expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' }).alpaca?.live).toBe(true);
     expect(parseEnv({ ...keys }).alpaca?.live).toBe(false);

@@ -19,6 +19,8 @@ export interface DataStreamDeps {
   readonly symbolLimit: number;
   /** Seconds a new connection has to authenticate (Alpaca: 10). */
   readonly authTimeoutSeconds: number;
+  /** Told of every subscription accepted (the emulator starts a held clock on the first). */
+  readonly onSubscribe?: () => void;
 }
 
 const FEEDS = new Set(['iex', 'sip', 'delayed_sip', 'test']);
@@ -202,6 +204,7 @@ export class DataStreamServer {
       return;
     }
     for (const ch of CHANNELS) c.subs[ch] = next[ch];
+    if (add) this.#d.onSubscribe?.();
     const list = (ch: Channel): string[] => [...c.subs[ch]].sort();
     this.#send(ws, c, [
       {
