@@ -7,6 +7,7 @@ import { SnapshotStore } from '../persistence/SnapshotStore.js';
 import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
+import { npmBannerOnStdout } from './npmBannerOnStdout.js';
 import { parseArgs } from './parseArgs.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
@@ -20,7 +21,7 @@ const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.la
  * breaker's, or the account's), when it was saved. Times are New York market time (ET); `--json`
  * gives them as ISO-8601 UTC.
  */
-export async function runStatusCommand(args: string[]): Promise<number> {
+export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   const v = parseArgs(args, commandSpecs.status);
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   const store = new SnapshotStore(config.state.dir, config.state.max_backups);
@@ -54,6 +55,9 @@ export async function runStatusCommand(args: string[]): Promise<number> {
     strategies,
   };
   if (v.json === true) {
+    if (process.stdout.isTTY !== true && npmBannerOnStdout(env)) {
+      process.stderr.write("note: npm printed its banner on stdout ahead of this JSON; for a pipe, silence npm: npm run -s status -- --json\n");
+    }
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }

@@ -90,13 +90,13 @@ describe('npm scripts as a user runs them', () => {
     // The saved state is then readable by `npm run -s status -- --json` through a pipe: JSON alone on stdout.
     const config = join(dir, 'config.json');
     const quiet = await npm(['run', '-s', 'status', '--', '--config', config, '--json']).exit;
-    expect(quiet.code).toBe(0);
+    expect([quiet.code, quiet.stderr]).toEqual([0, '']);
     const status = JSON.parse(quiet.stdout) as { mode: string; strategies: Array<{ id: string }> };
     expect(status.mode).toBe('sim');
     expect(status.strategies.map((s) => s.id)).toEqual(['sma_fast_index', 'sma_slow_tech', 'sma_momentum', 'rsi_banks', 'rsi_fast_etf']);
     // Without -s, npm 11 prints its banner on stdout before the script's output (docs/command-line.md).
     const loud = await npm(['run', 'status', '--', '--config', config, '--json']).exit;
-    expect(loud.code).toBe(0);
+    expect([loud.code, loud.stderr]).toEqual([0, 'note: npm printed its banner on stdout ahead of this JSON; for a pipe, silence npm: npm run -s status -- --json\n']);
     expect(loud.stdout.startsWith('\n> alpaca-paper-daemon@0.1.0 status\n')).toBe(true);
     expect(JSON.parse(loud.stdout.slice(loud.stdout.indexOf('\n{') + 1))).toEqual(status);
   });
