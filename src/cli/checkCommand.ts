@@ -65,7 +65,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: '.env',
-      hint: 'fix the variable named (see .env.example)',
+      hint: 'fix each variable named (see .env.example)',
       run: () => {
         const env = parseEnv({ ...readDotEnv('.env'), ...processEnv });
         daemonEnv = env;

@@ -47,6 +47,7 @@ async function listen(emulator: AlpacaEmulator, host: string, port: number): Pro
  */
 export async function runEmulatorCommand(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<number> {
   const v = parseArgs(args, commandSpecs.emulator);
+  // The spec's default (8765) always gives a value: the same port, so the same .env lines, at every start.
   const port = numberFlag(v.port, 'port', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
   const seed = numberFlag(v.seed, 'seed', emulatorDefaults.seed, Number.isInteger);
   const speed = numberFlag(v.speed, 'speed', emulatorDefaults.speed, (n) => n > 0 && n <= 1_000_000);
