@@ -32,7 +32,7 @@ describe('configuration', () => {
 
   it('fills defaults for everything but the strategies', () => {
     const c = parseConfig(JSON.stringify({ strategies: [strategy] }), 'cfg.json', options);
-    expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100, max_bar_move_pct: 0.25 });
+    expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100, max_bar_move_pct: 0.25, silence_minutes: 3 });
     expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50, action: 'block_entries', account: {} });
     expect(c.risk).toEqual({ max_position_pct: 0.25, max_order_pct: 1 });
     expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100 });

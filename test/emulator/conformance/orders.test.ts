@@ -149,8 +149,10 @@ describe('conformance: order kinds', () => {
     const oco = await order({ side: 'sell', type: 'limit', qty: '4', order_class: 'oco', take_profit: { limit_price: '172.00' }, stop_loss: { stop_price: '165.00', limit_price: '164.50' } });
     const sl = (oco['legs'] as Json[])[0]!;
     expect([sl['type'], sl['stop_price'], sl['limit_price']]).toEqual(['stop_limit', '165', '164.5']);
-    const moved = (await api.patch<Json>(`/v2/orders/${String(oco['id'])}`, { limit_price: '171.10' })).body;
-    expect([moved['limit_price'], moved['replaces'], moved['status']]).toEqual(['171.1', oco['id'], 'new']);
+    // 171.15 is above the bid of the minute's first quote (171.13), so the moved leg rests until the next
+    // quote; a lower price would be marketable at once and fill at 171.13 whenever the venue next looks.
+    const moved = (await api.patch<Json>(`/v2/orders/${String(oco['id'])}`, { limit_price: '171.15' })).body;
+    expect([moved['limit_price'], moved['replaces'], moved['status']]).toEqual(['171.15', oco['id'], 'new']);
     t.emulator.step(15_000); // bid 171.19
     await until(() => fills(moved['id']).length === 1 && stream.of(String(sl['id'])).length === 2, 3000, 'take-profit fill, stop-loss canceled');
     expect(fills(moved['id'])[0]!['price']).toBe('171.19');
