@@ -198,8 +198,10 @@ export class PaperTradingEngine {
         `🚀 Daemon started (${venue.name}${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${symbols} symbols` +
         `${external.length > 0 && !config.alpaca.accept_external ? '; entries wait (unexplained positions)' : ''}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
     });
-    // A close missed while the daemon was down is handled now, once.
-    this.#closeSessions(venue.clock.now() - CLOSE_GRACE_MS);
+    // A close missed while the daemon was down is handled now, once. No grace here: the catch-up is
+    // done, and on a fresh start a close the warm-up ended on (the replay's, or a start just after the
+    // bell) is only noted, not reported at the next session's first bar.
+    this.#closeSessions(venue.clock.now());
   }
 
   /** Stops intake, lets the bus drain, writes the final state file. Idempotent. */

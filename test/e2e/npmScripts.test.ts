@@ -63,7 +63,7 @@ describe('npm scripts as a user runs them', () => {
     process.kill(run.pid, 'SIGTERM');
     const r = await run.exit;
     expect([r.code, r.signal]).toEqual([0, null]);
-    expect(r.stdout).toContain('stopping {"reason":"SIGTERM"}');
+    expect(r.stdout).toContain('SIGTERM: stopping (at most 5 s)');
     expect(r.stdout).toContain('Daemon stopped (SIGTERM)');
     expect(savedAt(dir)).toBeGreaterThan(firstSave);
     expect(existsSync(join(dir, 'state', 'control.sock'))).toBe(false);
@@ -74,7 +74,7 @@ describe('npm scripts as a user runs them', () => {
     process.kill(-run.pid, 'SIGINT');
     // npm's forwarded copy can arrive after the daemon began its stop (a race: a daemon that listened
     // once died of it, and npm exited 130); send one at that moment so the test does not hang on the race.
-    await waitFor(run.stdout, 'stopping {"reason":"SIGINT"}', 10_000);
+    await waitFor(run.stdout, 'SIGINT: stopping (at most 5 s)', 10_000);
     try {
       process.kill(-run.pid, 'SIGINT');
     } catch (error) {
@@ -82,7 +82,7 @@ describe('npm scripts as a user runs them', () => {
     }
     const r = await run.exit;
     expect([r.code, r.signal]).toEqual([0, null]);
-    expect(r.stdout.match(/stopping \{"reason":"SIGINT"\}/g)).toHaveLength(1);
+    expect(r.stdout.match(/SIGINT: stopping \(at most 5 s\)/g)).toHaveLength(1);
     expect(r.stdout).toContain('Daemon stopped (SIGINT)');
     expect(savedAt(dir)).toBeGreaterThan(firstSave);
     expect(existsSync(join(dir, 'state', 'control.sock'))).toBe(false);

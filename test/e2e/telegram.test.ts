@@ -26,9 +26,10 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
       expect(fake.received.every((m) => m.chatId === '42')).toBe(true);
       // The stop goes ahead of the last trades and the summary comes after them: it may still be queued.
       const photos = [...fake.received.filter((m) => m.method === 'sendPhoto'), ...queued.filter((i) => i.photo !== undefined).map((i) => ({ text: i.text, photo: new Uint8Array(Buffer.from(i.photo!, 'base64')) }))];
-      // Each close crossed has its summary at the close (the 12th's is not held until a bar of the 13th).
-      expect(photos.map((p) => p.text.split('\n')[0])).toEqual(['📅 Daily summary 2019-02-11', '📅 Daily summary 2019-02-12']);
-      const summary = photos[1];
+      // Each traded close has its summary at the close (the 12th's is not held until a bar of the 13th);
+      // the 11th is the warm-up's day, which the daemon did not trade.
+      expect(photos.map((p) => p.text.split('\n')[0])).toEqual(['📅 Daily summary 2019-02-12']);
+      const summary = photos[0];
       expect(summary?.text).toMatch(/^📅 Daily summary 2019-02-12\nAccount \$[\d,.]+ · strategies [+-]\$/);
       expect(summary?.text).toContain('• rsi_banks: ');
       const png = decodePng(summary!.photo!);

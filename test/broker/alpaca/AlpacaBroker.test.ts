@@ -236,14 +236,12 @@ describe('AlpacaBroker bracket entries on the emulator', () => {
       t.emulator.step(15_000);
       await until(() => events.some((x) => x.kind === 'fill' && x.order.clientOrderId === 's1-r-bracket-sl'), 5000, 'the stop');
       await until(() => events.some((x) => x.kind === 'canceled'), 5000, 'the other exit canceled');
-      expect(events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`)).toEqual([
-        'new s1-r-bracket',
-        'new s1-r-bracket-sl',
-        'new s1-r-bracket-tp',
-        'fill s1-r-bracket 4@171.21',
-        'fill s1-r-bracket-sl 4@170.69',
-        'canceled s1-r-bracket-tp',
-      ]);
+      const seen = events.map((x) => `${x.kind} ${x.order.clientOrderId}${x.kind === 'fill' ? ` ${x.fill.qty}@${x.fill.price}` : ''}`);
+      // The legs are known from the POST's answer, the entry's fill from the stream: on a busy machine
+      // (or on Alpaca) the fill can come first. Either way both legs are the entry strategy's.
+      expect(seen[0]).toBe('new s1-r-bracket');
+      expect([...seen.slice(1, 4)].sort()).toEqual(['fill s1-r-bracket 4@171.21', 'new s1-r-bracket-sl', 'new s1-r-bracket-tp']);
+      expect(seen.slice(4)).toEqual(['fill s1-r-bracket-sl 4@170.69', 'canceled s1-r-bracket-tp']);
       expect(t.emulator.venue.positions()).toEqual([]);
     } finally {
       await closeBroker(t, broker);
