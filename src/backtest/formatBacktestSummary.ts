@@ -69,7 +69,7 @@ export function formatBacktestSummary(r: BacktestResult): string {
     for (const s of denied) lines.push(`  ${s.id.padEnd(widths[0]!)}  ${Object.entries(s.denials).map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
   }
   lines.push('');
-  lines.push(`Seed targets (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}):`);
+  lines.push(`Targets before real money (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}):`);
   for (const s of r.strategies) {
     const missed = missedTargets(s.metrics);
     lines.push(`  ${s.id.padEnd(widths[0]!)}  ${missed.length === 0 ? 'meets all four' : `misses ${missed.join(', ')}`}`);

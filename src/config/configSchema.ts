@@ -110,8 +110,8 @@ export const configSchema = z.strictObject({
    */
   live: z
     .strictObject({
-      max_drawdown_pct: fraction.max(0.1, 'must be ≤ 0.1 for live trading (the seed asks 5 %)').default(0.05),
-      max_daily_loss_pct: fraction.max(0.05, 'must be ≤ 0.05 for live trading (the seed asks 2 %)').default(0.02),
+      max_drawdown_pct: fraction.max(0.1, 'must be ≤ 0.1 for live trading (default 0.05)').default(0.05),
+      max_daily_loss_pct: fraction.max(0.05, 'must be ≤ 0.05 for live trading (default 0.02)').default(0.02),
     })
     .optional(),
   /** The Alpaca mode (keys in .env). */
