@@ -3,6 +3,7 @@ import { seededRandom } from '../src/core/seededRandom.js';
 import { alertsOnce, breakersPreserved, fillsBookedOnce, ledgersSumToVenue, removedStrategies, uniqueIntendedOrders, type Check, type StateBooks, type VenueBooks } from './checkBooks.js';
 import { DrillRun, STARTING_CASH } from './DrillRun.js';
 import { scenarios, type Scenario } from './scenarios.js';
+import { drillOptions } from './drillOptions.js';
 
 export const INVARIANTS = ['ids unique, all intended', 'fills booked once', 'ledgers = venue', 'breakers kept', 'alerts once', 'trading again', 'no crash', 'its own check'] as const;
 
@@ -112,7 +113,7 @@ export async function runDrill(o: { short: boolean; only?: readonly string[]; se
 
 // `npm run drill [-- --short] [--only TEXT]… [--seed N]`
 if (process.argv[1]?.endsWith('drill.ts')) {
-  const { values } = parseArgs({ options: { short: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, seed: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({ options: drillOptions });
   const rows = await runDrill({
     short: values.short,
     ...(values.only === undefined ? {} : { only: values.only }),
