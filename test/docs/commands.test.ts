@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,25 @@ describe('the commands in README.md and docs/*.md', () => {
     const text = files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
     const missing = Object.values(commandSpecs).flatMap((spec) => Object.keys(spec.options).filter((o) => !text.includes(`--${o}`)).map((o) => `${spec.name} --${o}`));
     expect(missing).toEqual([]);
+  });
+
+  it('links only to files and headings that exist', () => {
+    // GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens.
+    const slug = (heading: string): string => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    const headings = (file: string): string[] => [...readFileSync(join(root, file), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]!));
+    const broken = files.flatMap((f) =>
+      [...readFileSync(join(root, f), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => {
+          const [path, anchor] = target.split('#') as [string, string | undefined];
+          const file = path === '' ? f : join(f, '..', path);
+          if (!existsSync(join(root, file))) return true;
+          return anchor !== undefined && file.endsWith('.md') && !headings(file).includes(anchor);
+        })
+        .map((target) => `${f}: ${target}`),
+    );
+    expect(broken).toEqual([]);
   });
 
   it("reads bench's one option the way the docs show it", () => {
