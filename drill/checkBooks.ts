@@ -1,3 +1,4 @@
+import { nyDateOf } from '../src/market-data/zonedTime.js';
 /** What the emulator's admin `/admin/books` returns. */
 export interface VenueBooks {
   readonly orders: ReadonlyArray<{
@@ -21,13 +22,17 @@ export interface StateBooks {
       string,
       {
         readonly capital: number;
-        readonly circuitBreaker: { readonly state: string } | null;
+        readonly circuitBreaker: { readonly state: string; readonly trip?: { readonly rule: string; readonly time: number } | null } | null;
         readonly ledger: { readonly cash: number; readonly positions: ReadonlyArray<{ symbol: string; qty: number }> };
       }
     >
   >;
   /** Capital moved by restores against a changed configuration (a removed strategy's cash back to the account: `-cash`). */
-  readonly engine?: { readonly capitalFlows?: ReadonlyArray<{ readonly strategyId: string; readonly amount: number; readonly why: string }> };
+  readonly engine?: {
+    readonly capitalFlows?: ReadonlyArray<{ readonly strategyId: string; readonly amount: number; readonly why: string }>;
+    /** The New York date of the latest session close the daemon handled. */
+    readonly lastClose?: string | null;
+  };
 }
 
 export interface Check {
@@ -146,17 +151,32 @@ export function ledgersSumToVenue(venue: VenueBooks, state: StateBooks, starting
   return { pass: problems.length === 0, detail: problems.length === 0 ? `${symbols.size} positions and cash $${venue.cash.toFixed(2)} match` : problems.join('; ') };
 }
 
-/** Every breaker tripped in `before` is still tripped in `after` (a restart never re-arms one), but a strategy the restart removed from the configuration. */
+/** The rules a session's close re-arms (the daily loss and the day's trade count start again). */
+const DAILY_RULES: ReadonlySet<string> = new Set(['max_daily_loss', 'max_trades_per_day']);
+
+/**
+ * Every breaker tripped in `before` is still tripped in `after` (a restart never re-arms one), but a
+ * strategy the restart removed from the configuration, and a daily rule's trip once the close of its
+ * day was handled (at the close, or at the restart for a close crossed while the daemon was down).
+ */
 export function breakersPreserved(before: StateBooks, after: StateBooks): Check {
   const lost: string[] = [];
   const removed = new Set((after.engine?.capitalFlows ?? []).filter((f) => f.why.startsWith('removed')).map((f) => f.strategyId));
+  const closed = after.engine?.lastClose ?? null;
   let paused = 0;
+  let rearmed = 0;
   for (const [id, s] of Object.entries(before.strategies)) {
     if (s.circuitBreaker?.state !== 'PAUSED' || (removed.has(id) && after.strategies[id] === undefined)) continue;
+    const trip = s.circuitBreaker.trip ?? null;
+    if (trip !== null && DAILY_RULES.has(trip.rule) && closed !== null && closed >= nyDateOf(trip.time)) {
+      rearmed++;
+      continue;
+    }
     paused++;
-    if (after.strategies[id]?.circuitBreaker?.state !== 'PAUSED') lost.push(id);
+    if (after.strategies[id]?.circuitBreaker?.state !== 'PAUSED') lost.push(`${id}${trip === null ? '' : ` (${trip.rule} at ${new Date(trip.time).toISOString()}, last close handled ${closed ?? 'none'})`}`);
   }
-  return { pass: lost.length === 0, detail: lost.length === 0 ? `${paused} tripped breaker(s) still tripped` : `re-armed by a restart: ${lost.join(', ')}` };
+  if (lost.length === 0) return { pass: true, detail: `${paused} tripped breaker(s) still tripped${rearmed === 0 ? '' : `, ${rearmed} daily trip(s) re-armed by a close`}` };
+  return { pass: false, detail: `re-armed by a restart: ${lost.join(', ')}` };
 }
 
 /**

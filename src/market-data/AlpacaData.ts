@@ -196,6 +196,8 @@ export class AlpacaData {
     });
     stream.connect();
     const auth = await stream.waitForAuthenticationResult(30_000);
+    // A stop while the stream was still authenticating closed it: that is the stop's doing, not a failure.
+    if (this.#stopping) return;
     if (!auth.authenticated) throw new BrokerPayloadError(`market-data stream: authentication ${auth.status}: ${auth.message}`);
     const subscribed = new Promise<void>((resolve) => stream.once('subscription', () => resolve()));
     stream.subscribeForBars([...this.#symbols]);

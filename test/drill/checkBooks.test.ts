@@ -122,4 +122,20 @@ describe('the drill’s invariant checks', () => {
     expect(breakersPreserved(before, after(20_050))).toEqual({ pass: true, detail: '0 tripped breaker(s) still tripped' });
     expect(breakersPreserved(before, { strategies: after(20_050).strategies }).detail).toBe('re-armed by a restart: r');
   });
+  it('breakers: a restart keeps every trip, but a daily rule’s once the close of its day was handled', () => {
+    const books = (state: string, trip: { rule: string; time: number } | null, lastClose: string | null): StateBooks => ({
+      strategies: { s: { capital: 1000, circuitBreaker: { state, trip }, ledger: { cash: 1000, positions: [] } } },
+      engine: { lastClose },
+    });
+    // A daily loss tripped on Tuesday 2019-02-12 at 15:00 New York.
+    const daily = { rule: 'max_daily_loss', time: Date.parse('2019-02-12T20:00:00Z') };
+    expect(breakersPreserved(books('PAUSED', daily, '2019-02-11'), books('ARMED', null, '2019-02-11')).detail).toBe(
+      're-armed by a restart: s (max_daily_loss at 2019-02-12T20:00:00.000Z, last close handled 2019-02-11)',
+    );
+    expect(breakersPreserved(books('PAUSED', daily, '2019-02-11'), books('ARMED', null, '2019-02-12'))).toEqual({ pass: true, detail: '0 tripped breaker(s) still tripped, 1 daily trip(s) re-armed by a close' });
+    // A losing streak waits for a hand whatever the closes.
+    const streak = { rule: 'max_consecutive_losses', time: daily.time };
+    expect(breakersPreserved(books('PAUSED', streak, '2019-02-11'), books('ARMED', null, '2019-02-13')).pass).toBe(false);
+    expect(breakersPreserved(books('PAUSED', streak, '2019-02-11'), books('PAUSED', streak, '2019-02-13'))).toEqual({ pass: true, detail: '1 tripped breaker(s) still tripped' });
+  });
 });

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { alpacaEndpoints } from '../../src/broker/alpaca/alpacaClient.js';
 import { LiveClock } from '../../src/core/LiveClock.js';
 import { AlpacaData, type DataGap } from '../../src/market-data/AlpacaData.js';
@@ -115,6 +117,26 @@ describe('AlpacaData against the emulator', () => {
     await until(() => batches.some((b) => new Date(b.time).toISOString() === '2019-02-12T14:35:00.000Z'), 5000, '09:35');
     const morning = batches.filter((b) => b.time > close).map((b) => new Date(b.time).toISOString().slice(11, 16));
     expect(morning).toEqual(['14:31', '14:32', '14:33', '14:34', '14:35']);
+  });
+
+  it('a stop while the stream is still authenticating ends the start quietly: the stop closed it, nothing failed', async () => {
+    await open(OPEN_0211);
+    // A data server that accepts the connection and never answers the authentication.
+    const mute = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const connected = new Promise<void>((resolve) => mute.once('connection', () => resolve()));
+    await new Promise<void>((resolve) => mute.once('listening', () => resolve()));
+    const e = alpacaEndpoints({ keyId: KEY, secretKey: SECRET, baseUrl: t.urls.baseUrl, dataUrl: t.urls.dataUrl, dataStreamUrl: t.urls.dataStreamUrl, feed: 'iex', live: false });
+    const { port } = mute.address() as AddressInfo;
+    const quiet = new AlpacaData({ client: e.client, streamUrl: `ws://127.0.0.1:${port}/v2/iex`, feed: 'iex', calendar: new StaticNyseCalendar(), clock: new LiveClock(), log: pino({ level: 'silent' }), batchWaitMs: 200, now: () => t.emulator.clock.now() });
+    try {
+      const started = quiet.start(['AAPL'], OPEN_0211, () => {}, { gap: () => {}, silent: () => {}, back: () => {} });
+      await connected;
+      quiet.stop();
+      await expect(started).resolves.toBeUndefined();
+    } finally {
+      quiet.stop();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
   });
 
   it('a stream connected but silent while the market is open: said once within the silence minutes, minutes fed over REST meanwhile, back when bars return', async () => {

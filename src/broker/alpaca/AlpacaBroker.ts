@@ -132,6 +132,8 @@ export class AlpacaBroker implements Broker {
     stream.connect();
     stream.subscribeTradeUpdates();
     const auth = await stream.waitForAuthenticationResult(30_000);
+    // A stop while the stream was still authenticating closed it: that is the stop's doing, not a failure.
+    if (this.#stopped) return;
     if (!auth.authenticated) throw new BrokerPayloadError(`trade-updates stream: authentication ${auth.status}: ${auth.message}`);
     await listening;
   }
