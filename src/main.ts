@@ -15,6 +15,7 @@ const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   check: async () => (await import('./cli/checkCommand.js')).runCheckCommand,
   ctl: async () => (await import('./cli/ctlCommand.js')).runCtlCommand,
   status: async () => (await import('./cli/statusCommand.js')).runStatusCommand,
+  readiness: async () => (await import('./cli/readinessCommand.js')).runReadinessCommand,
   emulator: async () => (await import('./cli/emulatorCommand.js')).runEmulatorCommand,
 };
 

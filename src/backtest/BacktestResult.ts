@@ -1,5 +1,7 @@
 import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
 import type { Metrics } from '../portfolio/metrics.js';
+import type { HonestRatio, Ratio } from '../portfolio/sampleRules.js';
+import type { TargetsVerdict } from '../portfolio/validationTargets.js';
 
 /** One fill as the backtest contract reports it (times ISO-8601 UTC). */
 export interface BacktestFill {
@@ -30,7 +32,12 @@ export interface StrategyBacktest {
   readonly rejections: number;
   /** Refused or rejected orders by rule. */
   readonly denials: Readonly<Record<string, number>>;
+  /** The exact figures (a ratio from a handful of days included): `ratios` says which of them may be shown. */
   readonly metrics: Metrics;
+  /** Each ratio as the reports show it: null with the reason when the sample is too small (docs/metrics.md). */
+  readonly ratios: Readonly<Record<Ratio, HonestRatio>>;
+  /** The seed targets' verdict: judged from a minimum sample, missed when the breaker tripped. */
+  readonly targets: TargetsVerdict;
 }
 
 /** A circuit breaker that tripped or resumed during the run. */
@@ -76,6 +83,7 @@ export interface BacktestResult {
   readonly rejections: number;
   /** Over the strategies' capital together (the unallocated cash does not trade). */
   readonly metrics: Metrics;
+  readonly ratios: Readonly<Record<Ratio, HonestRatio>>;
   readonly strategies: readonly StrategyBacktest[];
   /** Circuit-breaker trips and resumes, in time order (none without breakers). */
   readonly breakerEvents: readonly BacktestBreakerEvent[];

@@ -1,22 +1,30 @@
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import type { Metrics } from '../portfolio/metrics.js';
-import { missedTargets, VALIDATION_TARGETS } from '../portfolio/validationTargets.js';
+import { honestRatio, SAMPLE_RULES, sampleNotes, type Ratio } from '../portfolio/sampleRules.js';
+import { VALIDATION_TARGETS } from '../portfolio/validationTargets.js';
 import type { BacktestResult } from './BacktestResult.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
 const money = (x: number | null): string => (x === null ? 'n/a' : formatPnl(x));
+/** A ratio cell: `n/a` when the sample is too small (the reason goes under the table), `*` on a Sharpe or Sortino of mostly idle days. */
+const ratio =
+  (name: Ratio, format: (x: number) => string) =>
+  (m: Metrics): string => {
+    const r = honestRatio(m, name);
+    return r.value === null ? 'n/a' : `${format(r.value)}${r.flat ? '*' : ''}`;
+  };
 
 const columns: ReadonlyArray<[string, (m: Metrics) => string]> = [
   ['return', (m) => pct(m.totalReturn)],
-  ['CAGR', (m) => pct(m.cagr)],
-  ['vol', (m) => pct(m.annualizedVolatility)],
-  ['Sharpe', (m) => num(m.sharpe)],
-  ['Sortino', (m) => num(m.sortino)],
+  ['CAGR', ratio('cagr', pct)],
+  ['vol', ratio('annualizedVolatility', pct)],
+  ['Sharpe', ratio('sharpe', num)],
+  ['Sortino', ratio('sortino', num)],
   ['max DD', (m) => pct(m.maxDrawdown.depth)],
   ['trades', (m) => String(m.trades)],
-  ['win rate', (m) => pct(m.winRate)],
-  ['PF', (m) => num(m.profitFactor)],
+  ['win rate', ratio('winRate', pct)],
+  ['PF', ratio('profitFactor', num)],
   ['avg win', (m) => money(m.averageWin)],
   ['avg loss', (m) => money(m.averageLoss)],
   ['expectancy', (m) => money(m.expectancy)],
@@ -59,6 +67,7 @@ export function formatBacktestSummary(r: BacktestResult): string {
   const format = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   lines.push('', format(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(format));
   lines.push('', 'Daily returns (New York days), annualized with 252 days; risk-free rate ' + pct(r.metrics.riskFreeRate) + '.');
+  lines.push(...sampleNotes([...r.strategies.map((s) => [s.id, s.metrics] as const), ...(r.strategies.length > 1 ? [['total', r.metrics] as const] : [])]));
   if (r.breakerEvents.length > 0) {
     lines.push('', 'Circuit breakers:');
     for (const e of r.breakerEvents) lines.push(`  ${e.time}  ${e.scope} ${e.kind === 'tripped' ? `tripped on ${e.rule}: ${e.text}` : `${e.rule}: ${e.text}`}`);
@@ -69,10 +78,10 @@ export function formatBacktestSummary(r: BacktestResult): string {
     for (const s of denied) lines.push(`  ${s.id.padEnd(widths[0]!)}  ${Object.entries(s.denials).map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
   }
   lines.push('');
-  lines.push(`Targets before real money (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}):`);
-  for (const s of r.strategies) {
-    const missed = missedTargets(s.metrics);
-    lines.push(`  ${s.id.padEnd(widths[0]!)}  ${missed.length === 0 ? 'meets all four' : `misses ${missed.join(', ')}`}`);
-  }
+  lines.push(
+    `Targets before real money (${VALIDATION_TARGETS.map((t) => t.name).join(', ')}; judged from ${SAMPLE_RULES.minTradingDays} trading days and ${SAMPLE_RULES.minTrades} closed trades, a breaker trip misses):`,
+  );
+  for (const s of r.strategies) lines.push(`  ${s.id.padEnd(widths[0]!)}  ${s.targets.text}`);
+  lines.push('A backtest is not the live checklist: npm run readiness judges the paper record (docs/readiness.md).');
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { BacktestResult } from './BacktestResult.js';
 import type { Metrics } from '../portfolio/metrics.js';
+import { honestRatio, sampleNotes, type Ratio } from '../portfolio/sampleRules.js';
 import { nyDateOf } from '../market-data/zonedTime.js';
 
 const W = 1000;
@@ -65,6 +66,12 @@ ${chart(drawdown, times, (v) => pct(v), [], '#cf222e')}
 <h2>Metrics</h2>
 <div class="scroll">${metricsTable(r)}</div>
 <p class="muted">Daily returns over New York trading days, annualized with 252 days; risk-free rate ${pct(r.metrics.riskFreeRate)}. Sharpe = mean excess daily return / sample σ × √252; Sortino uses the downside deviation.</p>
+${notes(r)}
+<h2>Targets before real money</h2>
+<ul>
+${r.strategies.map((s) => `<li>${esc(s.id)}: ${esc(s.targets.text)}</li>`).join('\n')}
+</ul>
+<p class="muted">A backtest is not the live checklist: <code>npm run readiness</code> judges the paper record.</p>
 </body>
 </html>
 `;
@@ -123,27 +130,46 @@ function chart(values: readonly number[], times: readonly number[], label: (v: n
 </svg>`;
 }
 
+/** The rows of the metrics table, the total last when there are several strategies. */
+const tableRows = (r: BacktestResult): Array<readonly [string, Metrics]> => [...r.strategies.map((s) => [s.id, s.metrics] as const), ...(r.strategies.length > 1 ? [['total', r.metrics] as const] : [])];
+
+/** Why cells say n/a and which ratios are flagged (the same notes as the terminal summary). */
+function notes(r: BacktestResult): string {
+  const lines = sampleNotes(tableRows(r));
+  return lines.length === 0 ? '' : `<p class="muted">${lines.map((l) => esc(l.trim())).join('<br>')}</p>`;
+}
+
+/** A ratio cell: n/a (the reason on hover) from too small a sample, `*` on a Sharpe or Sortino of mostly idle days. */
+const ratio =
+  (name: Ratio, format: (x: number | null) => string) =>
+  (m: Metrics): string => {
+    const h = honestRatio(m, name);
+    return h.value === null ? `<span title="${esc(h.na ?? '')}">n/a</span>` : `${esc(format(h.value))}${h.flat ? '*' : ''}`;
+  };
+
 function metricsTable(r: BacktestResult): string {
+  const plain =
+    (f: (m: Metrics) => string) =>
+    (m: Metrics): string =>
+      esc(f(m));
   const cols: ReadonlyArray<[string, (m: Metrics) => string]> = [
-    ['Return', (m) => pct(m.totalReturn)],
-    ['CAGR', (m) => pct(m.cagr)],
-    ['Volatility', (m) => pct(m.annualizedVolatility)],
-    ['Sharpe', (m) => num(m.sharpe)],
-    ['Sortino', (m) => num(m.sortino)],
-    ['Max drawdown', (m) => pct(m.maxDrawdown.depth)],
-    ['Trades', (m) => String(m.trades)],
-    ['Win rate', (m) => pct(m.winRate)],
-    ['Profit factor', (m) => num(m.profitFactor)],
-    ['Avg win', (m) => usd(m.averageWin)],
-    ['Avg loss', (m) => usd(m.averageLoss)],
-    ['Expectancy', (m) => usd(m.expectancy)],
-    ['Trades/day', (m) => num(m.tradesPerDay)],
-    ['Exposure', (m) => pct(m.exposure)],
+    ['Return', plain((m) => pct(m.totalReturn))],
+    ['CAGR', ratio('cagr', pct)],
+    ['Volatility', ratio('annualizedVolatility', pct)],
+    ['Sharpe', ratio('sharpe', num)],
+    ['Sortino', ratio('sortino', num)],
+    ['Max drawdown', plain((m) => pct(m.maxDrawdown.depth))],
+    ['Trades', plain((m) => String(m.trades))],
+    ['Win rate', ratio('winRate', pct)],
+    ['Profit factor', ratio('profitFactor', num)],
+    ['Avg win', plain((m) => usd(m.averageWin))],
+    ['Avg loss', plain((m) => usd(m.averageLoss))],
+    ['Expectancy', plain((m) => usd(m.expectancy))],
+    ['Trades/day', plain((m) => num(m.tradesPerDay))],
+    ['Exposure', plain((m) => pct(m.exposure))],
   ];
-  const rows = r.strategies.map((s) => [s.id, s.metrics] as const);
-  if (r.strategies.length > 1) rows.push(['total', r.metrics] as const);
   return `<table>
 <tr><th>Strategy</th>${cols.map(([c]) => `<th>${c}</th>`).join('')}</tr>
-${rows.map(([id, m]) => `<tr><td>${esc(id)}</td>${cols.map(([, f]) => `<td>${esc(f(m))}</td>`).join('')}</tr>`).join('\n')}
+${tableRows(r).map(([id, m]) => `<tr><td>${esc(id)}</td>${cols.map(([, f]) => `<td>${f(m)}</td>`).join('')}</tr>`).join('\n')}
 </table>`;
 }

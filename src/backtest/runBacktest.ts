@@ -11,11 +11,13 @@ import { buildTradingCore } from '../engine/buildTradingCore.js';
 import type { Strategy } from '../strategies/Strategy.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
 import { computeMetrics, type Metrics } from '../portfolio/metrics.js';
+import { honestRatios } from '../portfolio/sampleRules.js';
+import { judgeTargets } from '../portfolio/validationTargets.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { BreakerLimits } from '../risk/CircuitBreaker.js';
 import { BarTape } from '../market-data/BarTape.js';
 import type { Labelling } from '../market-data/barLabelling.js';
-import type { BacktestBarTime, BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade } from './BacktestResult.js';
+import type { BacktestBarTime, BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade, StrategyBacktest } from './BacktestResult.js';
 
 export interface BacktestOptions {
   /** One strategy (the command-line form) or every enabled strategy of a config. */
@@ -48,6 +50,11 @@ export interface BacktestOptions {
   readonly stopwatch: () => number;
   /** Makes each strategy; default: the built-in type its spec names (your own strategy in a test). */
   readonly createStrategy?: (spec: StrategySpec) => Strategy;
+  /**
+   * Bars before `bars` that only warm the strategies' indicators up, as the daemon's warm-up does:
+   * they mark the venue's prices, no order is decided on them, no equity is recorded.
+   */
+  readonly warmUp?: readonly Bar[];
 }
 
 
@@ -67,7 +74,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const stampOf = o.stampOf;
   // Times in the report: the files' stamps, ISO-8601 UTC.
   const iso = stampOf === undefined ? toIso : (time: number, symbol?: string): string => toIso(stampOf(time, symbol));
-  const clock = new SimClock(count === 0 ? 0 : timeAt(0));
+  const clock = new SimClock(o.warmUp?.[0]?.time ?? (count === 0 ? 0 : timeAt(0)));
   const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission, finishedOrdersKept: 0 });
   const broker = new SimBroker(venue);
   const core = buildTradingCore({
@@ -97,6 +104,13 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   core.bus.on('breaker.resumed', (e) => void breakerEvents.push({ kind: 'resumed', scope: e.scope, rule: e.rule, time: iso(e.time), text: e.reason }));
   core.execution.start();
   core.runner.start();
+  if (o.warmUp !== undefined && o.warmUp.length > 0) {
+    for (const bar of o.warmUp) {
+      clock.advanceTo(bar.time);
+      broker.onBar(bar);
+    }
+    core.runner.warmUp(o.warmUp);
+  }
 
   // The hot path: no logging per bar; columns become one bar object at a time.
   const bus = core.bus;
@@ -171,7 +185,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     trades,
     rejections: [...rejections.values()].reduce((a, b) => a + b, 0),
     metrics: totalMetrics,
-    strategies: runners.map((r) => ({
+    ratios: honestRatios(totalMetrics),
+    strategies: runners.map((r) => strategyResult({
       id: r.id,
       type: r.type,
       params: o.strategies.find((s) => s.id === r.id)?.params ?? null,
@@ -183,11 +198,17 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
       metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }), stampOf),
-    })),
+    }, breakerEvents)),
     breakerEvents,
     equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
     ...(o.labelling === undefined ? {} : { barTime: o.labelling.map(barTimeOf) }),
   };
+}
+
+/** A strategy's figures with the ratios that may be shown and its targets' verdict (its own breaker's trips count against it). */
+function strategyResult(s: Omit<StrategyBacktest, 'ratios' | 'targets'>, events: readonly BacktestBreakerEvent[]): StrategyBacktest {
+  const trips = events.filter((e) => e.kind === 'tripped' && e.scope === s.id);
+  return { ...s, ratios: honestRatios(s.metrics), targets: judgeTargets(s.metrics, trips) };
 }
 
 /** The drawdown's times as the files stamp them. */

@@ -21,7 +21,12 @@ export const commandSpecs = {
       verbose: { type: 'boolean', default: false, help: 'log at debug level' },
       duration: { type: 'string', value: 'SECONDS', help: 'stop gracefully after that many seconds of wall time (exit 0)' },
       mode: { type: 'string', value: 'sim|alpaca', help: 'sim: offline on the sample data; alpaca: on Alpaca (needs the keys). Default: alpaca when the keys are set, else sim' },
-      live: { type: 'boolean', default: false, help: 'trade real money: ALPACA_BASE_URL must be https://api.alpaca.markets and the configuration must have a "live" section' },
+      live: {
+        type: 'boolean',
+        default: false,
+        help: 'trade real money: ALPACA_BASE_URL must be https://api.alpaca.markets and the configuration must have a "live" section; only the strategies whose paper record passes the live checklist start (npm run readiness)',
+      },
+      'override-readiness': { type: 'string', value: 'REASON', help: 'with --live: start every enabled strategy although the live checklist says not ready; the reason is logged, alerted and kept in the state file' },
     },
     notes: ['Ctrl+C or SIGTERM stops it: the final state is written, exit 0 (a stop that takes over 5 s exits 1).'],
   },
@@ -76,6 +81,17 @@ export const commandSpecs = {
       json: { type: 'boolean', help: 'print it as JSON, for scripts' },
     },
     notes: ["For a pipe, keep npm's banner off stdout: npm run -s status -- --json | jq ."],
+  },
+  readiness: {
+    name: 'readiness',
+    summary: "Judges each strategy's paper record against the live checklist (3 months, Sharpe, drawdown, unchanged strategy, live plan, paper fills vs backtest): every item, its measure, what is missing, a verdict.",
+    invocation: 'npm run readiness --',
+    options: {
+      config,
+      strategy: { type: 'string', multiple: true, value: 'ID', help: 'judge only this strategy (repeatable; default: every enabled one)' },
+      json: { type: 'boolean', help: 'print the report as JSON, with the figures behind each item' },
+    },
+    notes: ['Exit 0 when every strategy judged is ready, 1 when one is not, 2 for bad input. A live configuration (live.paper_state_dir) is judged on its paper daemon\'s record: docs/readiness.md.'],
   },
   emulator: {
     name: 'emulator',

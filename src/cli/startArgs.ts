@@ -16,6 +16,8 @@ export interface StartArgs {
   readonly duration: number | null;
   readonly mode: 'sim' | 'alpaca' | null;
   readonly live: boolean;
+  /** With `live`: start every enabled strategy although the live checklist says not ready, for this reason (logged, alerted, recorded). */
+  readonly overrideReadiness: string | null;
 }
 
 /**
@@ -26,5 +28,17 @@ export function parseStartArgs(args: string[]): StartArgs {
   if (v['allow-fresh'] === true && v.restore !== true) throw new CliError('--allow-fresh goes with --restore (a first start with nothing to restore yet)');
   const duration = v.duration === undefined ? null : numberFlag(v.duration, 'duration', 0, (n) => n > 0);
   if (v.mode !== undefined && v.mode !== 'sim' && v.mode !== 'alpaca') throw new CliError(`--mode: must be sim or alpaca, got "${v.mode}"`);
-  return { config: v.config, restore: v.restore === true, allowFresh: v['allow-fresh'] === true, verbose: v.verbose === true, duration, mode: v.mode ?? null, live: v.live === true };
+  const override = v['override-readiness'];
+  if (override !== undefined && v.live !== true) throw new CliError('--override-readiness goes with --live');
+  if (override !== undefined && override.trim() === '') throw new CliError('--override-readiness: give the reason you start live trading although the checklist says not ready');
+  return {
+    config: v.config,
+    restore: v.restore === true,
+    allowFresh: v['allow-fresh'] === true,
+    verbose: v.verbose === true,
+    duration,
+    mode: v.mode ?? null,
+    live: v.live === true,
+    overrideReadiness: override === undefined ? null : override.trim(),
+  };
 }

@@ -9,13 +9,18 @@ import { venueFor } from '../engine/venues/venueFor.js';
 import { resolveConsoleMode } from '../logging/consoleMode.js';
 import { createLogger } from '../logging/createLogger.js';
 import { ErrorLines } from '../logging/ErrorLines.js';
+import { liveGate, type LiveGate } from '../readiness/liveGate.js';
+import { readinessOf } from '../readiness/readinessOf.js';
+import { weeklyEdition } from '../readiness/weeklyEdition.js';
+import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { onStopSignal } from './onStopSignal.js';
 import { parseStartArgs, STOP_TIMEOUT_MS } from './startArgs.js';
 
 /**
  * `npm start` (options: commandSpecs.start, read by parseStartArgs). Mode defaults to alpaca when
- * Alpaca keys are set, else sim (offline on the sample data).
+ * Alpaca keys are set, else sim (offline on the sample data). Live, only the strategies whose paper
+ * record passes the live checklist start, unless `--override-readiness` (docs/readiness.md).
  * Signals: SIGINT and SIGTERM stop gracefully (exit 1 if that takes more than STOP_TIMEOUT_MS; the
  * copies npm forwards are ignored);
  * SIGHUP reopens the log files (after logrotate moved them).
@@ -59,6 +64,16 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
   if (v.live && alpaca?.live !== true) throw new CliError('--live: ALPACA_BASE_URL is not the live URL (https://api.alpaca.markets); remove --live to paper-trade');
+  // Real money only for strategies whose paper record passes the live checklist, or when overridden (logged, alerted, recorded).
+  let gate: LiveGate | null = null;
+  if (alpaca?.live === true) {
+    const report = await readinessOf(config, { env, now: wallClock.now(), logger: root.child({ component: 'readiness' }) });
+    gate = liveGate(config, report, v.overrideReadiness, v.config);
+    for (const line of gate.lines) process.stdout.write(`${line}\n`);
+    if (gate.override !== null) logger.warn({ override: gate.override, started: gate.started }, gate.lines.join(' · '));
+    else logger.info({ started: gate.started, held: gate.held }, gate.lines.join(' · '));
+  }
+  const runConfig = gate?.config ?? config;
   const what =
     alpaca === null
       ? `offline simulation replaying ${config.sim.data_dir} at ${config.sim.speed}x`
@@ -85,8 +100,21 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     );
   }
 
-  venue = venueFor({ config, alpaca, wallClock, logger: root });
-  const engine = new PaperTradingEngine({ config, venue, logger: root, wallClock, breakerLog, restore: v.restore, allowFresh: v.allowFresh, telegram: env.telegram, errorLines, configFile: v.config });
+  venue = venueFor({ config: runConfig, alpaca, wallClock, logger: root });
+  const engine = new PaperTradingEngine({
+    config: runConfig,
+    venue,
+    logger: root,
+    wallClock,
+    breakerLog,
+    restore: v.restore,
+    allowFresh: v.allowFresh,
+    telegram: env.telegram,
+    errorLines,
+    configFile: v.config,
+    ...(gate === null ? {} : { live: { started: gate.started, held: gate.held, override: gate.override } }),
+    weeklyEdition: weeklyEdition(runConfig, { env, calendar: new StaticNyseCalendar(), wallClock, logger: root.child({ component: 'readiness' }) }),
+  });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };
   const stopped = new Promise<void>((resolve) => {

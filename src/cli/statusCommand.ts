@@ -1,16 +1,30 @@
+import { pino } from 'pino';
+import { parseEnv, readDotEnv } from '../config/env.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { formatEt } from '../market-data/formatEt.js';
 import { CliError } from '../core/errors.js';
-import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import type { LiveStart, PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { SnapshotStore } from '../persistence/SnapshotStore.js';
 import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
+import { formatHonestRatio, honestRatio, honestRatios } from '../portfolio/sampleRules.js';
+import { formatReadinessBrief } from '../readiness/formatReadiness.js';
+import { readinessOf } from '../readiness/readinessOf.js';
 import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
 import { npmBannerOnStdout } from './npmBannerOnStdout.js';
 import { parseArgs } from './parseArgs.js';
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+const two = (x: number): string => x.toFixed(2);
+
+/** A live run's readiness decision, loud when it was overridden. */
+function liveLines(live: LiveStart | null): string[] {
+  if (live === null) return [];
+  const held = live.held.length === 0 ? '' : `; held back (not ready): ${live.held.join(', ')}`;
+  const head = `LIVE run: trading ${live.started.join(', ')}${held}`;
+  return live.override === null ? [head] : [head, `⚠️ live readiness OVERRIDDEN: ${live.override}`];
+}
 
 /** A strategy's trading status as the JSON and the table give it (the same word as the log and Telegram). */
 const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.label, statusReason: t.reason, statusSince: t.since === null ? null : new Date(t.since).toISOString() });
@@ -18,8 +32,10 @@ const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.la
 /**
  * `npm run status` (options: commandSpecs.status): the newest saved state of that configuration (the
  * daemon need not run): account, positions, each strategy's P&L and trading status (its circuit
- * breaker's, or the account's), when it was saved. Times are New York market time (ET); `--json`
- * gives them as ISO-8601 UTC.
+ * breaker's, or the account's), win rate and Sharpe (n/a from too small a sample: docs/metrics.md),
+ * when it was saved, a live run's readiness decision, and the live checklist's verdicts (items 1–5;
+ * `npm run readiness` adds the fill comparison). Times are New York market time (ET); `--json` gives
+ * them as ISO-8601 UTC.
  */
 export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   const v = parseArgs(args, commandSpecs.status);
@@ -40,6 +56,11 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
     realizedPnl: x.ledger.realizedPnl,
     trades: x.performance.trades,
     winRate: x.performance.winRate,
+    sharpe: x.performance.sharpe,
+    /** The ratios as they may be shown (null with the reason from too small a sample). */
+    ratios: honestRatios(x.performance),
+    winRateText: formatHonestRatio(honestRatio(x.performance, 'winRate'), pct, x.performance),
+    sharpeText: formatHonestRatio(honestRatio(x.performance, 'sharpe'), two, x.performance),
     maxDrawdown: x.performance.maxDrawdown.depth,
     positions: x.ledger.positions.map((p) => ({ symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, marketPrice: p.marketPrice, unrealizedPnl: p.unrealizedPnl })),
     denials: x.denials,
@@ -53,6 +74,9 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
     account: { value: s.account.value, cash: s.account.cash, allocated: s.account.allocated, circuitBreaker: s.circuitBreaker?.state ?? 'n/a', trip: s.circuitBreaker?.trip ?? null },
     pnl: { total: s.account.allocated.value - strategies.reduce((a, x) => a + x.capital, 0), realized: s.performance.realizedPnl, unrealized: s.performance.unrealizedPnl },
     strategies,
+    /** A live run: what the readiness checklist started and held back, and an override's reason. */
+    live: s.live ?? null,
+    readiness: await readinessOf(config, { env: parseEnv({ ...readDotEnv('.env'), ...env }), now: Date.now(), logger: pino({ level: 'silent' }), measureFills: false }),
   };
   if (v.json === true) {
     if (process.stdout.isTTY !== true && npmBannerOnStdout(env)) {
@@ -67,9 +91,10 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
     `saved ${formatEt(Date.parse(summary.savedAt), true)} by run ${summary.runId} (${summary.mode}), market time ${summary.marketTime === null ? 'n/a' : formatEt(Date.parse(summary.marketTime))}`,
     `account ${formatMoney(summary.account.value)} · cash ${formatMoney(summary.account.cash)} · strategies ${formatMoney(summary.account.allocated.value)} · account breaker ${summary.account.circuitBreaker}${accountTrip === null ? '' : ` (${accountTrip.rule}) since ${formatEt(accountTrip.time)}: ${accountTrip.message}`}`,
     `P&L ${formatPnl(summary.pnl.total)} (realized ${formatPnl(summary.pnl.realized)}, unrealized ${formatPnl(summary.pnl.unrealized)})`,
+    ...liveLines(summary.live),
     '',
   ];
-  const rows = [['strategy', 'status', 'equity', 'P&L', 'realized', 'trades', 'win rate', 'max DD', 'positions']];
+  const rows = [['strategy', 'status', 'equity', 'P&L', 'realized', 'trades', 'win rate', 'Sharpe', 'max DD', 'positions']];
   for (const x of strategies) {
     rows.push([
       x.id,
@@ -78,7 +103,8 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
       formatPnl(x.pnl),
       formatPnl(x.realizedPnl),
       String(x.trades),
-      pct(x.winRate),
+      x.ratios.winRate.value === null ? 'n/a' : pct(x.ratios.winRate.value),
+      x.ratios.sharpe.value === null ? 'n/a' : `${two(x.ratios.sharpe.value)}${x.ratios.sharpe.flat ? '*' : ''}`,
       pct(x.maxDrawdown),
       x.positions.length === 0 ? '—' : x.positions.map((p) => `${p.symbol} ${p.qty} @ ${p.avgPrice.toFixed(2)}`).join(', '),
     ]);
@@ -88,6 +114,10 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
   for (const x of strategies) {
     if (x.statusReason !== null) lines.push(`${x.id}: ${x.status}${x.statusSince === null ? '' : ` since ${formatEt(Date.parse(x.statusSince))}`}: ${x.statusReason}`);
   }
+  const notes = strategies.filter((x) => x.ratios.winRate.value === null || x.ratios.sharpe.value === null || x.ratios.sharpe.flat);
+  if (notes.length > 0) lines.push('', 'Ratios from too small a sample are n/a, a Sharpe of mostly idle days has a * (docs/metrics.md):');
+  for (const x of notes) lines.push(`  ${x.id}: win rate ${x.winRateText}; Sharpe ${x.sharpeText}`);
+  lines.push('', ...formatReadinessBrief(summary.readiness));
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

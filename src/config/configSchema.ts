@@ -112,6 +112,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       max_drawdown_pct: fraction.max(0.1, 'must be ≤ 0.1 for live trading (default 0.05)').default(0.05),
       max_daily_loss_pct: fraction.max(0.05, 'must be ≤ 0.05 for live trading (default 0.02)').default(0.02),
+      /** The paper daemon's state directory: the paper record the live checklist judges (`npm run readiness`, `--live`). Default: `state.dir`. */
+      paper_state_dir: z.string().min(1).optional(),
+      /** When and how you stop trading real money, written before you start (the checklist's exit plan). */
+      exit_plan: z.string().trim().min(20, 'must say when and how you stop trading real money (at least a sentence)').optional(),
     })
     .optional(),
   /** The Alpaca mode (keys in .env). */

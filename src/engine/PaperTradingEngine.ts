@@ -16,10 +16,10 @@ import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore
 import { buildSnapshot } from './buildSnapshot.js';
 import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
 import { EngineAlerts } from './EngineAlerts.js';
-import { logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
+import { liveStartNote, logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState } from './engineState.js';
 import { openState } from './openState.js';
-import { recordRun } from './recordRun.js';
+import { recordRun, type RunFacts } from './recordRun.js';
 import { restoreState } from './restoreState.js';
 import { StateWriter } from './StateWriter.js';
 import { enabledStrategies } from './StrategySpec.js';
@@ -49,6 +49,10 @@ export interface EngineOptions {
   readonly errorLines?: ErrorLines;
   /** The configuration's file name, for messages. */
   readonly configFile?: string;
+  /** A live start: what the readiness checklist let start and held back, and an override's reason (runs.json, the state file, the start alert). */
+  readonly live?: RunFacts['live'];
+  /** The weekly edition of the daily summary of `date` (the readiness checklist), or null on the other days. */
+  readonly weeklyEdition?: (date: string) => Promise<string | null> | null;
 }
 
 /**
@@ -128,7 +132,13 @@ export class PaperTradingEngine {
 
     const opened = openState(this.#store, { restore: this.#o.restore === true, allowFresh: this.#o.allowFresh === true }, venue.mode, wallClock.now(), this.#log);
     const restored = opened.loaded;
-    const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log);
+    const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
+      mode: venue.mode,
+      strategies: enabled,
+      breakers: venue.breakers.strategies,
+      risk: { maxPositionPct: config.risk.max_position_pct, maxOrderPct: config.risk.max_order_pct },
+      ...(this.#o.live === undefined ? {} : { live: this.#o.live }),
+    });
     const core = buildTradingCore({
       strategies: enabled,
       broker: venue.broker,
@@ -196,7 +206,8 @@ export class PaperTradingEngine {
       priority: AlertPriority.Info,
       text:
         `🚀 Daemon started (${venue.name}${restored === null ? '' : `, restored from ${restored.snapshot.timestamp}`}): ${enabled.length} strategies on ${symbols} symbols` +
-        `${external.length > 0 && !config.alpaca.accept_external ? '; entries wait (unexplained positions)' : ''}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}`,
+        `${external.length > 0 && !config.alpaca.accept_external ? '; entries wait (unexplained positions)' : ''}${this.#changes.length === 0 ? '' : `\nConfiguration changed: ${this.#changes.join('; ')}`}` +
+        liveStartNote(this.#o.live),
     });
     // A close missed while the daemon was down is handled now, once. No grace here: the catch-up is
     // done, and on a fresh start a close the warm-up ended on (the replay's, or a start just after the
@@ -327,7 +338,10 @@ export class PaperTradingEngine {
     // The summary's account as the venue has it after the day's last fills (not as of the last refresh).
     if (this.#o.config.notifications.daily_summary) {
       const snapshot = this.#build();
-      void this.#refreshedAccount().then(() => sendDailySummary(this.#notifier, core, this.#state === 'running' ? this.#build() : snapshot, session.date));
+      // The week's last session adds the live checklist, judged from the record saved by then (the close marked it dirty).
+      void this.#refreshedAccount().then(() =>
+        sendDailySummary(this.#notifier, core, this.#state === 'running' ? this.#build() : snapshot, session.date, this.#o.weeklyEdition?.(session.date) ?? null),
+      );
     }
     core.breakers?.endDay(session.close);
   }
@@ -387,6 +401,7 @@ export class PaperTradingEngine {
       brokerAccount: this.#venue.account(),
       fillsByStrategy: this.#fills,
       breakers: core.breakers,
+      ...(this.#o.live === undefined ? {} : { live: this.#o.live }),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { BrokerAccount } from '../broker/Broker.js';
-import type { PortfolioSnapshot, StrategySnapshot } from '../persistence/PortfolioSnapshot.js';
+import type { LiveStart, PortfolioSnapshot, StrategySnapshot } from '../persistence/PortfolioSnapshot.js';
 import { computeMetrics } from '../portfolio/metrics.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
 import type { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
@@ -18,6 +18,8 @@ export interface SnapshotInputs {
   readonly breakers: CircuitBreakers | null;
   /** The exact state a restart restores. */
   readonly engine: EngineState;
+  /** A live run's readiness decision (kept in the state file). */
+  readonly live?: LiveStart;
 }
 
 /** The state file's content: the broker's account with positions summed over the ledgers, each strategy's books, performance. */
@@ -63,5 +65,6 @@ export function buildSnapshot(i: SnapshotInputs): PortfolioSnapshot {
       realizedPnl: i.portfolio.realizedPnl(),
       unrealizedPnl: i.portfolio.unrealizedPnl(),
     },
+    ...(i.live === undefined ? {} : { live: i.live }),
   };
 }

@@ -5,7 +5,7 @@ import { formatTrade } from '../notify/formatTrade.js';
 import { renderEquityChart } from '../notify/chart/renderEquityChart.js';
 import { formatDailySummary } from '../notify/formatDailySummary.js';
 import { strategyStatus } from '../risk/strategyStatus.js';
-import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
+import type { LiveStart, PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import type { TradingCore } from './buildTradingCore.js';
 
 export interface EngineEventSinks {
@@ -88,10 +88,26 @@ export function logPnl(log: Logger, core: TradingCore, when: string, accountEqui
   }
 }
 
-/** After the close: the day's summary with the strategies' equity curve (every daily close and today) as a PNG. */
-export function sendDailySummary(notifier: Notifier | null, core: TradingCore, snapshot: PortfolioSnapshot, date: string): void {
+/**
+ * After the close: the day's summary with the strategies' equity curve (every daily close and today)
+ * as a PNG; the weekly edition (the week's last session) adds `weekly`, the readiness checklist,
+ * sent once it is judged (it reads the saved record: never on the bar path).
+ */
+export function sendDailySummary(notifier: Notifier | null, core: TradingCore, snapshot: PortfolioSnapshot, date: string, weekly: Promise<string | null> | null = null): void {
   if (notifier === null) return;
   const h = core.portfolio.curve().history();
   const png = renderEquityChart([...h.dailyCloses, ...h.today], core.portfolio.startingCash);
-  notifier.notifyPhoto({ priority: AlertPriority.Summary, text: formatDailySummary(snapshot, date) }, png);
+  const text = formatDailySummary(snapshot, date);
+  const send = (extra: string | null): void => notifier.notifyPhoto({ priority: AlertPriority.Summary, text: extra === null ? text : `${text}\n\n${extra}` }, png);
+  if (weekly === null) send(null);
+  else weekly.then(send, (error: unknown) => send(`Live readiness could not be judged: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+/** What the start alert adds for a live start: the strategies the readiness checklist held back, and an override, loud. */
+export function liveStartNote(live: LiveStart | undefined): string {
+  if (live === undefined) return '';
+  const lines: string[] = [];
+  if (live.override !== null) lines.push(`⚠️ Live readiness OVERRIDDEN: ${live.override}`);
+  if (live.held.length > 0) lines.push(`Held back (not ready for live): ${live.held.join(', ')}`);
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

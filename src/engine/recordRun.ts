@@ -1,19 +1,51 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { parseClientOrderId, runStartedAt } from '../execution/clientOrderId.js';
-import { RunRegistry } from '../persistence/RunRegistry.js';
+import type { LiveStart } from '../persistence/PortfolioSnapshot.js';
+import { RunRegistry, type RunDetails } from '../persistence/RunRegistry.js';
 import { RUNS, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
+import type { BreakerLimits } from '../risk/CircuitBreaker.js';
+import type { StrategySpec } from './StrategySpec.js';
+import { strategyFingerprint } from './strategyFingerprint.js';
+
+/** What a run trades, recorded with it in `runs.json` (the paper record's configuration history). */
+export interface RunFacts {
+  readonly mode: 'sim' | 'alpaca';
+  readonly strategies: readonly StrategySpec[];
+  /** The circuit-breaker limits each strategy runs with. */
+  readonly breakers?: ReadonlyMap<string, BreakerLimits>;
+  readonly risk: { readonly maxPositionPct: number; readonly maxOrderPct: number };
+  /** A live start: what the readiness checklist let start, held back, and the override's reason. */
+  readonly live?: LiveStart;
+}
+
+/** The run's record: each strategy's fingerprint and settings, and where in market time it took over. */
+export function runDetails(facts: RunFacts, resumedAfter: number | null): RunDetails {
+  return {
+    mode: facts.mode,
+    resumedAfter,
+    risk: { ...facts.risk },
+    strategies: Object.fromEntries(
+      facts.strategies.map((s) => {
+        const breakers = facts.breakers?.get(s.id);
+        return [s.id, { type: s.type, params: s.params ?? {}, symbols: [...s.symbols], capital: s.capital, fingerprint: strategyFingerprint(s), ...(breakers === undefined ? {} : { breakers: { ...breakers } }) }];
+      }),
+    ),
+    ...(facts.live === undefined ? {} : { live: { started: [...facts.live.started], held: [...facts.live.held], override: facts.live.override } }),
+  };
+}
 
 /**
  * The earlier runs whose orders are the daemon's, with this run recorded in the state directory's
  * run registry before any order goes out: after a restore, those the registry lists and those the
  * restored state names (a file upgraded from an older version came with no registry); a fresh start
  * has none (the earlier runs' orders go with their archived state), and `record` is then called
- * once the start succeeded, after the archive.
+ * once the start succeeded, after the archive. With `facts`, the record says what the run trades.
  */
-export function recordRun(stateDir: string, restored: LoadedSnapshot | null, runId: string, log: Logger): { runs: string[]; record: () => void } {
+export function recordRun(stateDir: string, restored: LoadedSnapshot | null, runId: string, log: Logger, facts?: RunFacts): { runs: string[]; record: () => void } {
   const registry = new RunRegistry(join(stateDir, RUNS));
-  if (restored === null) return { runs: [], record: () => registry.write([runId], (r) => runStartedAt(r) ?? '') };
+  const startedAt = (r: string): string => runStartedAt(r) ?? '';
+  if (restored === null) return { runs: [], record: () => registry.write([runId], startedAt, facts === undefined ? undefined : runDetails(facts, null)) };
   const earlier = registry.read((m) => log.warn(m));
   earlier.push(restored.snapshot.runId);
   for (const o of restored.snapshot.engine.execution.inFlight) {
@@ -21,6 +53,6 @@ export function recordRun(stateDir: string, restored: LoadedSnapshot | null, run
     if (run !== undefined) earlier.push(run);
   }
   const runs = [...new Set(earlier)].filter((r) => r !== runId);
-  registry.write([...runs, runId], (r) => runStartedAt(r) ?? '');
+  registry.write([...runs, runId], startedAt, facts === undefined ? undefined : runDetails(facts, restored.snapshot.engine.lastBarTime));
   return { runs, record: () => {} };
 }

@@ -24,13 +24,19 @@ export class HistoryCache {
 
   /** The bars of `symbol` known for [from, …], and up to when they are known; null when the cache does not reach back to `from`. */
   read(symbol: string, timeframe: string, from: number): { bars: Bar[]; until: number } | null {
+    const all = this.readAll(symbol, timeframe);
+    if (all === null || all.from > from) return null;
+    return { bars: all.bars.filter((b) => b.time >= from), until: all.until };
+  }
+
+  /** Every bar kept of `symbol`, and the span they are known final for; null when there is no readable file. */
+  readAll(symbol: string, timeframe: string): { bars: Bar[]; from: number; until: number } | null {
     const file = this.#file(symbol, timeframe);
     if (!existsSync(file)) return null;
     try {
       const s = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-      if (!(Number.isFinite(s.from) && Number.isFinite(s.until) && Array.isArray(s.bars)) || s.from > from) return null;
-      const bars = s.bars.filter((r) => r[0] >= from).map(([time, open, high, low, close, volume]) => ({ symbol, time, open, high, low, close, volume }));
-      return { bars, until: s.until };
+      if (!(Number.isFinite(s.from) && Number.isFinite(s.until) && Array.isArray(s.bars))) return null;
+      return { from: s.from, until: s.until, bars: s.bars.map(([time, open, high, low, close, volume]) => ({ symbol, time, open, high, low, close, volume })) };
     } catch {
       return null;
     }

@@ -39,7 +39,27 @@ export interface OutboxOptions {
 const UNREACHABLE = 'unreachable';
 
 const itemSchema = z.strictObject({ id: z.number().int(), priority: z.number().int().min(0).max(4), text: z.string(), photo: z.string().optional(), queuedAt: z.number() });
-const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(itemSchema) });
+// `delivered` and `lastDeliveredAt` (wall time, ms) are absent in files of earlier versions.
+const fileSchema = z.strictObject({ nextId: z.number().int(), items: z.array(itemSchema), delivered: z.number().int().nonnegative().optional(), lastDeliveredAt: z.number().nullable().optional() });
+
+/** What the outbox file says of the deliveries: monitoring that works delivers (the live checklist reads it). */
+export interface OutboxStatus {
+  readonly file: string;
+  /** Messages Telegram accepted since the file was made (a digest of trades counts once). */
+  readonly delivered: number;
+  readonly lastDeliveredAt: number | null;
+  readonly waiting: number;
+  /** When the oldest message still waiting was queued. */
+  readonly oldestWaitingSince: number | null;
+}
+
+/** The deliveries recorded in an outbox file; null when there is none (Telegram never configured here). */
+export function readOutboxStatus(file: string): OutboxStatus | null {
+  if (!existsSync(file)) return null;
+  const data = fileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  const oldest = data.items.reduce((a, i) => Math.min(a, i.queuedAt), Number.POSITIVE_INFINITY);
+  return { file, delivered: data.delivered ?? 0, lastDeliveredAt: data.lastDeliveredAt ?? null, waiting: data.items.length, oldestWaitingSince: Number.isFinite(oldest) ? oldest : null };
+}
 
 /**
  * The alert outbox: messages are written to disk the moment they are queued and removed only once
@@ -61,6 +81,8 @@ export class Outbox {
   #stopped = false;
   #lastSentAt = Number.NEGATIVE_INFINITY;
   readonly #repeats: RepeatThrottle;
+  #delivered = 0;
+  #lastDeliveredAt: number | null = null;
 
   constructor(o: OutboxOptions) {
     this.#o = o;
@@ -144,6 +166,8 @@ export class Outbox {
     try {
       await this.#o.send(item);
       this.#lastSentAt = this.#o.clock.now();
+      this.#delivered++;
+      this.#lastDeliveredAt = this.#lastSentAt;
       // Logged before the outbox forgets them: a crash in between sends them again, and the log
       // then shows the delivery twice (Telegram has no idempotency key; this window is the only one).
       this.#o.log.debug({ ids }, 'alert delivered');
@@ -186,7 +210,7 @@ export class Outbox {
   #save(): void {
     try {
       // writeFileAtomic creates a missing directory owner-only and writes the file 0600, never through a link.
-      writeFileAtomic(this.#o.file, JSON.stringify({ nextId: this.#nextId, items: this.#items }));
+      writeFileAtomic(this.#o.file, JSON.stringify({ nextId: this.#nextId, items: this.#items, delivered: this.#delivered, lastDeliveredAt: this.#lastDeliveredAt }));
     } catch (error) {
       this.#o.log.error({ err: error, file: this.#o.file }, 'the Telegram outbox could not be saved; messages are kept in memory');
     }
@@ -199,6 +223,8 @@ export class Outbox {
       const data = fileSchema.parse(JSON.parse(readFileSync(this.#o.file, 'utf8')));
       this.#items = data.items.map((i) => ({ ...i, priority: i.priority as AlertPriority }));
       this.#nextId = Math.max(data.nextId, ...this.#items.map((i) => i.id + 1));
+      this.#delivered = data.delivered ?? 0;
+      this.#lastDeliveredAt = data.lastDeliveredAt ?? null;
       if (this.#items.length > 0) this.#o.log.info({ queued: this.#items.length }, `${this.#items.length} Telegram messages from before the restart will be sent`);
     } catch (error) {
       const aside = `${this.#o.file}.bad-${this.#o.clock.now()}`;

@@ -52,4 +52,16 @@ export interface PortfolioSnapshot {
   /** The account-wide circuit breaker. */
   readonly circuitBreaker: BreakerStatus | null;
   readonly performance: Metrics & { readonly realizedPnl: number; readonly unrealizedPnl: number };
+  /**
+   * A live run: the strategies the readiness checklist let start and held back, and the reason of
+   * `--override-readiness` (null when the checklist decided); absent on paper runs.
+   */
+  readonly live?: LiveStart;
+}
+
+/** What a live start ran with, decided by the live checklist or overridden (docs/readiness.md). */
+export interface LiveStart {
+  readonly started: readonly string[];
+  readonly held: readonly string[];
+  readonly override: string | null;
 }

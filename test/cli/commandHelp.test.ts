@@ -7,6 +7,7 @@ import { runCtlCommand } from '../../src/cli/ctlCommand.js';
 import { runEmulatorCommand } from '../../src/cli/emulatorCommand.js';
 import { HelpRequested } from '../../src/cli/HelpRequested.js';
 import { parseArgs, parseArgsWithPositionals } from '../../src/cli/parseArgs.js';
+import { runReadinessCommand } from '../../src/cli/readinessCommand.js';
 import { runStartCommand } from '../../src/cli/startCommand.js';
 import { runStatusCommand } from '../../src/cli/statusCommand.js';
 import { CliError } from '../../src/core/errors.js';
@@ -17,6 +18,7 @@ const commands: Record<CommandName, (args: string[], env: NodeJS.ProcessEnv) => 
   check: runCheckCommand,
   ctl: runCtlCommand,
   status: runStatusCommand,
+  readiness: runReadinessCommand,
   emulator: runEmulatorCommand,
 };
 

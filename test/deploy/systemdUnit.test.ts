@@ -56,7 +56,7 @@ describe('deploy/alpaca-paper-daemon.service', () => {
     // The same entry point npm start runs (built by npm install's prepare).
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['start']).toMatch(/exec node dist\/main\.js start$/);
-    expect(parseStartArgs(words.slice(4))).toEqual({ config: 'config/paper-trading.json', restore: true, allowFresh: true, verbose: false, duration: null, mode: null, live: false });
+    expect(parseStartArgs(words.slice(4))).toEqual({ config: 'config/paper-trading.json', restore: true, allowFresh: true, verbose: false, duration: null, mode: null, live: false, overrideReadiness: null });
   });
 
   it('stops with SIGTERM and waits longer than the daemon’s own stop timeout; reloads with SIGHUP', () => {

@@ -68,6 +68,7 @@ function problemOf(d: DocCommand): string | null {
 const notRun: Readonly<Record<string, string>> = {
   start: 'runs until stopped (or --duration), and with keys in .env trades on Alpaca',
   status: 'reads the state a daemon saved',
+  readiness: 'judges the paper record a daemon saved (months of it to say anything)',
   ctl: 'talks to a running daemon',
   emulator: 'a server that runs until stopped',
   bench: 'about a minute of measurements on a loaded machine',

@@ -10,12 +10,14 @@ describe('help on the command line', () => {
       const r = await runCli([flag], dir);
       expect([r.code, r.stderr]).toEqual([0, '']);
       const listed = r.stdout.split('\n').filter((l) => /^ {2}\w/.test(l));
-      expect(listed).toEqual(Object.values(commandSpecs).map((s) => `  ${s.name.padEnd(8)}  ${s.summary}`));
+      const width = Math.max(...Object.values(commandSpecs).map((s) => s.name.length));
+      expect(width).toBe('readiness'.length);
+      expect(listed).toEqual(Object.values(commandSpecs).map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`));
     }
     const none = await runCli([], dir);
-    expect([none.code, none.stdout, none.stderr]).toEqual([2, '', 'error: give a command: one of start, backtest, check, ctl, status, emulator (--help lists them)\n']);
+    expect([none.code, none.stdout, none.stderr]).toEqual([2, '', 'error: give a command: one of start, backtest, check, ctl, status, readiness, emulator (--help lists them)\n']);
     const unknown = await runCli(['statsu'], dir);
-    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "statsu": one of start, backtest, check, ctl, status, emulator (--help lists them)\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "statsu": one of start, backtest, check, ctl, status, readiness, emulator (--help lists them)\n']);
   });
 
   it("a command's --help is its spec's help on stdout, exit 0, even where its required flags are missing", async () => {
