@@ -14,7 +14,8 @@ interface StateFile {
 }
 
 /** `npm start` in alpaca mode (a child process) against the emulator of this test, on the shipped configuration. */
-describe('npm start on Alpaca (the emulator)', () => {
+// Whole daemons against the emulator: a busy machine (CI beside other jobs) can take well over the default 30 s.
+describe('npm start on Alpaca (the emulator)', { timeout: 90_000 }, () => {
   let t: TestEmulator;
   afterEach(async () => {
     await t.stop();

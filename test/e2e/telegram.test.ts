@@ -13,8 +13,9 @@ describe('Telegram alerts from the daemon (fake Bot API)', () => {
     await fake.start();
     try {
       const dir = scratchDir();
-      // 3000×: 12 s of wall time cross two closes, so two days' summaries go out.
-      const r = await runCli(['start', '--config', writeConfig(dir, (c) => (c.sim.speed = 3000)), '--duration', '12'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
+      // 6000×: the 12th's close (6.5 market hours after the first traded minute) comes ~4 s into the
+      // 12 s run, leaving room for a busy machine; the 13th's close (30.5 hours) stays out of reach.
+      const r = await runCli(['start', '--config', writeConfig(dir, (c) => (c.sim.speed = 6000)), '--duration', '12'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
       expect(r.code).toBe(0);
       const texts = fake.texts();
       expect(texts[0]).toBe('🚀 Daemon started (offline simulation): 5 strategies on 12 symbols');
