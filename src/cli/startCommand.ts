@@ -3,6 +3,7 @@ import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
 import { checkAllocations, loadConfig } from '../config/loadConfig.js';
+import { dashboardSettings } from '../dashboard/dashboardSettings.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
 import type { Venue } from '../engine/venues/Venue.js';
 import { venueFor } from '../engine/venues/venueFor.js';
@@ -27,11 +28,14 @@ import { parseStartArgs, STOP_TIMEOUT_MS } from './startArgs.js';
  */
 export async function runStartCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
   const v = parseStartArgs(args);
-  const env: DaemonEnv = parseEnv({ ...readDotEnv('.env'), ...processEnv });
+  const vars = { ...readDotEnv('.env'), ...processEnv };
+  const env: DaemonEnv = parseEnv(vars);
   const mode = v.mode ?? (env.alpaca === null ? 'sim' : 'alpaca');
   if (mode === 'alpaca' && env.alpaca === null) throw new CliError('--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env');
   const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
   if (mode === 'sim') checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
+  // Before anything starts: a dashboard the network could reach must have its token.
+  const dashboard = dashboardSettings(config.dashboard, vars);
   const errorLines = new ErrorLines();
   const isTty = process.stdout.isTTY === true;
   const consoleFormat = resolveConsoleMode(config.logging.console, { isTty, env: processEnv });
@@ -113,6 +117,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     errorLines,
     configFile: v.config,
     ...(gate === null ? {} : { live: { started: gate.started, held: gate.held, override: gate.override } }),
+    dashboard,
     weeklyEdition: weeklyEdition(runConfig, { env, calendar: new StaticNyseCalendar(), wallClock, logger: root.child({ component: 'readiness' }) }),
   });
   let exitCode = 0;

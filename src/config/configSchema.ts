@@ -151,6 +151,21 @@ export const configSchema = z.strictObject({
     })
     .refine((sim) => sim.slippage_bps === 0 || sim.slippage_range === 0, { message: 'give slippage_bps or slippage_range, not both', path: ['slippage_range'] })
     .prefault({}),
+  /**
+   * The local dashboard, /healthz and /metrics (docs/dashboard.md). Loopback by default; any other
+   * host needs DASHBOARD_TOKEN in the environment (checked at start). Port 0: a free port, logged.
+   */
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z
+        .string()
+        .min(1, 'must name an address to listen on (127.0.0.1 keeps it on this machine)')
+        .regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or a host name (127.0.0.1 keeps it on this machine)')
+        .default('127.0.0.1'),
+      port: z.number().int('must be a whole number').min(0, 'must be 0–65535').max(65_535, 'must be 0–65535').default(8787),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       dir: z.string().min(1).default('logs'),

@@ -7,7 +7,10 @@ import { assertNotRunning, ControlServer, controlSocketPath } from '../control/C
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { commandViews } from '../notify/commandViews.js';
-import { AlertPriority, type Notifier } from '../notify/Notifier.js';
+import { AlertPriority, type Alert, type Notifier } from '../notify/Notifier.js';
+import { DashboardServer } from '../dashboard/DashboardServer.js';
+import type { DashboardSettings } from '../dashboard/dashboardSettings.js';
+import { DaemonPhase, type DashboardSource } from '../dashboard/DashboardSource.js';
 import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import type { EngineState } from '../persistence/engineStateSchema.js';
 import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
@@ -53,6 +56,8 @@ export interface EngineOptions {
   readonly live?: RunFacts['live'];
   /** The weekly edition of the daily summary of `date` (the readiness checklist), or null on the other days. */
   readonly weeklyEdition?: (date: string) => Promise<string | null> | null;
+  /** The local dashboard, /healthz and /metrics (dashboardSettings: host, port, token); null or omitted: none. */
+  readonly dashboard?: DashboardSettings | null;
 }
 
 /**
@@ -74,6 +79,8 @@ export class PaperTradingEngine {
   #control: ControlServer | null = null;
   #alerts: EngineAlerts | null = null;
   #notifier: Notifier | null = null;
+  #dashboard: DashboardServer | null = null;
+  #commands: ControlCommands | null = null;
   readonly #timers: TimerHandle[] = [];
   #saveSoon: TimerHandle | null = null;
   #accountSoon: TimerHandle | null = null;
@@ -104,7 +111,7 @@ export class PaperTradingEngine {
       startingCash: o.venue.startingCash,
       entryCommission: (q, p) => o.venue.estimateCommission(q, p),
     });
-    this.#writer = new StateWriter({ store: this.#store, wallClock: o.wallClock, log: this.#log, notifier: () => this.#notifier });
+    this.#writer = new StateWriter({ store: this.#store, wallClock: o.wallClock, log: this.#log, notifier: () => this.#notifier, onSaved: (s, ok) => this.#dashboard?.metrics.saved(s, ok) });
   }
 
   get runId(): string {
@@ -157,7 +164,7 @@ export class PaperTradingEngine {
     this.#core = core;
     const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });
     this.#alerts = alerts;
-    this.#notifier = alerts.notifier;
+    this.#notifier = this.#withDashboard(alerts.notifier);
     wireEngineEvents(core, {
       logger,
       breakerLog: this.#o.breakerLog,
@@ -177,11 +184,14 @@ export class PaperTradingEngine {
     this.#reportExternal(external);
 
     if (core.breakers !== null) {
-      const control = new ControlServer(socket, new ControlCommands(core.breakers, venue.clock, core.flatten), logger.child({ component: 'control' }));
+      this.#commands = new ControlCommands(core.breakers, venue.clock, core.flatten);
+      const control = new ControlServer(socket, this.#commands, logger.child({ component: 'control' }));
       await control.start();
       this.#control = control;
       alerts.startCommands(core.breakers, venue.clock, commandViews(() => this.#build()));
     }
+    await this.#startDashboard(core);
+    if (this.#stopRequested()) return;
 
     // Indicators are not saved: after a restart they re-learn the history, in the same order.
     const warm = await venue.warmUp();
@@ -229,6 +239,8 @@ export class PaperTradingEngine {
     this.#state = 'stopping';
     this.#log.info({ reason }, 'stopping');
     this.#venue.stopIntake();
+    // Started after the control socket: stopped before it.
+    await this.#dashboard?.stop();
     await this.#control?.stop();
     await this.#alerts?.stopCommands();
     for (const t of this.#timers.splice(0)) t.cancel();
@@ -252,6 +264,60 @@ export class PaperTradingEngine {
     this.#venue.close();
     this.#state = 'stopped';
     this.#log.info('stopped');
+  }
+
+  /**
+   * The dashboard, /healthz and /metrics, when configured. A port already taken does not stop the
+   * daemon (trading matters more than its page): logged and alerted, and the daemon runs without it.
+   */
+  async #startDashboard(core: TradingCore): Promise<void> {
+    const settings = this.#o.dashboard ?? null;
+    if (settings === null) return;
+    const dashboard = new DashboardServer({ settings, source: this.#dashboardSource(core), clock: this.#o.wallClock, logger: this.#o.logger });
+    try {
+      await dashboard.start();
+      this.#dashboard = dashboard;
+    } catch (error) {
+      await dashboard.stop();
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? `port ${settings.port} on ${settings.host} is already in use (another daemon?); choose another dashboard.port` : code === 'EADDRNOTAVAIL' ? `${settings.host} is not an address of this machine (dashboard.host)` : code === 'EACCES' ? `port ${settings.port} needs privileges (choose dashboard.port above 1023)` : String(error);
+      this.#log.error({ err: error, host: settings.host, port: settings.port }, `dashboard not started: ${why}; the daemon trades on without it`);
+      this.#notifier?.notify({ priority: AlertPriority.Error, text: `⚠️ Dashboard not started: ${why}` });
+    }
+  }
+
+  /** What the dashboard reads of this daemon. */
+  #dashboardSource(core: TradingCore): DashboardSource {
+    const venue = this.#venue;
+    return {
+      mode: venue.mode,
+      venueName: venue.name,
+      runId: this.#runId,
+      bus: core.bus,
+      phase: () => (this.#state !== 'running' ? DaemonPhase.Stopping : this.#ready ? DaemonPhase.Running : DaemonPhase.Starting),
+      snapshot: () => (this.#ready && this.#state === 'running' ? this.#build() : null),
+      health: () => venue.health(),
+      curves: () => ({ total: core.portfolio.curve().samples(), strategies: Object.fromEntries(core.runner.runners.map((r) => [r.id, core.portfolio.curve(r.id).samples()])) }),
+      lastBarTime: () => this.#lastBarTime,
+      outboxPending: () => this.#alerts?.notifier.pending ?? null,
+      control: (words, by) => this.#commands?.run(words, by) ?? null,
+    };
+  }
+
+  /** The notifier, each alert also shown on the dashboard (when it runs). */
+  #withDashboard(notifier: Notifier): Notifier {
+    const show = (a: Alert): void => this.#dashboard?.alert(a);
+    return {
+      notify: (a) => {
+        show(a);
+        notifier.notify(a);
+      },
+      notifyPhoto: (a, png) => {
+        show(a);
+        notifier.notifyPhoto(a, png);
+      },
+      close: () => notifier.close(),
+    };
   }
 
   /** Whether a stop came while start() was still running (it then starts nothing more; the stop saved nothing). */

@@ -14,9 +14,12 @@ export class StateWriter {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #notifier: () => Notifier | null;
+  readonly #onSaved: (seconds: number, ok: boolean) => void;
   #failures = 0;
 
-  constructor(o: { store: SnapshotStore; wallClock: Clock; log: Logger; notifier: () => Notifier | null }) {
+  /** `onSaved`: how long each save took (seconds, a monotonic clock) and whether it was written, for /metrics. */
+  constructor(o: { store: SnapshotStore; wallClock: Clock; log: Logger; notifier: () => Notifier | null; onSaved?: (seconds: number, ok: boolean) => void }) {
+    this.#onSaved = o.onSaved ?? (() => {});
     this.#store = o.store;
     this.#clock = o.wallClock;
     this.#log = o.log;
@@ -26,10 +29,13 @@ export class StateWriter {
   /** `latest_state.json`, and a gzipped backup when `backup`; true when written. */
   save(snapshot: PortfolioSnapshot, why: string, backup: boolean): boolean {
     const file = this.#store.latestPath;
+    const began = performance.now();
     try {
       // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
       this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#clock.now() : null);
+      this.#onSaved((performance.now() - began) / 1000, true);
     } catch (error) {
+      this.#onSaved((performance.now() - began) / 1000, false);
       this.#failures++;
       // The same text every attempt (the count is a field): error alerts then collapse repeats into one.
       this.#log.error({ err: error, file, attempt: this.#failures }, `state could not be saved: ${error instanceof Error ? error.message : String(error)}`);

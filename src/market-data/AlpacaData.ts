@@ -102,6 +102,10 @@ export class AlpacaData {
   /** Extended-hours minutes skipped, for the log (one line a minute, at debug). */
   extendedHoursSkipped = 0;
   requests = 0;
+  /** The live stream: connecting until subscribed, live, down (reconnecting), silent (connected, no bar while the market is open), stopped. */
+  state: 'connecting' | 'live' | 'down' | 'silent' | 'stopped' = 'connecting';
+  /** Reconnections of the stream after it went down (not the renewals of a silent stream). */
+  reconnects = 0;
 
   constructor(o: AlpacaDataOptions) {
     this.#o = o;
@@ -186,11 +190,16 @@ export class AlpacaData {
     stream.onDisconnect(() => {
       if (this.#renewing) this.#renewing = false;
       else if (!this.#stopping) {
+        this.state = 'down';
         this.#watchdog?.suspend();
         this.#o.log.warn('market-data stream down; missed minutes will be backfilled on reconnection');
       }
     });
     stream.onReconnected(() => {
+      if (this.state === 'down') {
+        this.reconnects++;
+        this.state = 'live';
+      }
       this.#watchdog?.resume();
       void this.#backfill('reconnected');
     });
@@ -203,6 +212,7 @@ export class AlpacaData {
     stream.subscribeForBars([...this.#symbols]);
     stream.subscribeForUpdatedBars([...this.#symbols]);
     await subscribed;
+    if (this.state === 'connecting') this.state = 'live';
     // Minutes between the warm-up and now come over REST before the first live one.
     await this.#backfill('start');
     if (this.#stopping) return;
@@ -229,6 +239,7 @@ export class AlpacaData {
   #onSilent(since: number, first: boolean): void {
     if (this.#stopping) return;
     const minutes = Math.round((this.#o.now() - since) / MINUTE);
+    this.state = 'silent';
     if (first) {
       this.#o.log.warn({ since: new Date(since).toISOString(), minutes }, `market data silent: no live bar for ${minutes} minutes while the market is open; reconnecting, minutes fetched over REST meanwhile`);
       this.#notices.silent(since);
@@ -244,6 +255,7 @@ export class AlpacaData {
 
   #onBack(since: number): void {
     this.#silenceEnded = true;
+    if (this.state === 'silent') this.state = 'live';
     if (this.#stopping) return;
     const minutes = Math.round((this.#o.now() - since) / MINUTE);
     this.#o.log.info({ since: new Date(since).toISOString(), minutes }, `market data back: live bars again after ${minutes} minutes of silence`);
@@ -252,6 +264,7 @@ export class AlpacaData {
 
   stop(): void {
     this.#stopping = true;
+    this.state = 'stopped';
     this.#watchdog?.stop();
     this.#timer?.cancel();
     this.#timer = null;

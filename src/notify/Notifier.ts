@@ -34,4 +34,6 @@ export interface Notifier {
   /** A picture (a PNG chart) with the alert as its caption; where pictures cannot go, the text alone. */
   notifyPhoto(alert: Alert, png: Uint8Array): void;
   close(): Promise<void>;
+  /** Alerts waiting in the outbox to be sent; absent where nothing queues (the log). */
+  readonly pending?: number;
 }

@@ -44,6 +44,18 @@ export class RequestBudget {
     this.#drain();
   }
 
+  /** Requests a minute allowed. */
+  get perMinute(): number {
+    return this.#perMinute;
+  }
+
+  /** Whole tokens free now (refilled since the last request), 0 while held after a 429. */
+  get available(): number {
+    const now = this.#clock.now();
+    if (now < this.#heldUntil) return 0;
+    return Math.floor(Math.min(this.#perMinute, this.#tokens + ((now - this.#refilledAt) * this.#perMinute) / 60_000));
+  }
+
   /** Requests waiting for a token. */
   get waiting(): number {
     return this.#queues[0].length + this.#queues[1].length + this.#queues[2].length;

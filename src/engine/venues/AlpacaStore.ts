@@ -33,7 +33,7 @@ import { deliverBatch } from '../deliverBatch.js';
 import { reconcileWithBroker } from '../reconcileWithBroker.js';
 import type { StrategySpec } from '../StrategySpec.js';
 import { dataNotices } from './dataNotices.js';
-import type { Venue, VenueContext } from './Venue.js';
+import { FeedState, type Venue, type VenueContext, type VenueHealth } from './Venue.js';
 
 const DAY = 86_400_000;
 
@@ -75,6 +75,9 @@ export class AlpacaStore implements Venue {
   #aggregator: BarAggregator | null = null;
   #guard: PriceGuard | null = null;
   #refreshTimer: TimerHandle | null = null;
+  /** Times the trade-updates stream came back after it went down. */
+  #tradeReconnects = 0;
+  #tradeWasUp = false;
 
   constructor(o: { config: DaemonConfig; env: AlpacaEnv; wallClock: Clock; logger: Logger }) {
     this.#config = o.config;
@@ -120,6 +123,8 @@ export class AlpacaStore implements Venue {
       ctx.changed();
     });
     this.broker.onConnectionChange((up) => {
+      if (up && this.#tradeWasUp) this.#tradeReconnects++;
+      if (up) this.#tradeWasUp = true;
       if (!ctx.running()) return;
       ctx.notify(
         up
@@ -262,6 +267,23 @@ export class AlpacaStore implements Venue {
 
   close(): void {
     this.#journal.close();
+  }
+
+  /** Healthy: the trade-updates stream up, and the market-data stream live (before it starts: still connecting). */
+  health(): VenueHealth {
+    const feed = this.#data?.state ?? FeedState.NotStarted;
+    const feedProblem =
+      feed === FeedState.Down ? 'the market-data stream is down (reconnecting; missed minutes are backfilled)'
+      : feed === FeedState.Silent ? `the market-data stream is silent: no live bar for ${this.#config.data.silence_minutes} minutes or more while the market is open`
+      : feed === FeedState.Live ? null
+      : `the market-data stream is ${feed}`;
+    return {
+      broker: this.broker.connected ? null : 'the trade-updates stream is down (no new entries until it is back)',
+      feed,
+      feedProblem,
+      reconnects: { market_data: this.#data?.reconnects ?? 0, trade_updates: this.#tradeReconnects },
+      requestBudget: { perMinute: this.#budget.perMinute, available: this.#budget.available, waiting: this.#budget.waiting },
+    };
   }
 
   /** A symbol quarantined by the jump check, or back: logged and told to the owner. */

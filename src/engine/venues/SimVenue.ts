@@ -17,7 +17,7 @@ import type { EngineState } from '../../persistence/engineStateSchema.js';
 import { StaticNyseCalendar } from '../../risk/calendar/StaticNyseCalendar.js';
 import { reconcileWithVenue } from '../engineState.js';
 import type { StrategySpec } from '../StrategySpec.js';
-import type { Venue, VenueContext } from './Venue.js';
+import { FeedState, type Venue, type VenueContext, type VenueHealth } from './Venue.js';
 
 const DAY = 86_400_000;
 
@@ -48,6 +48,7 @@ export class SimVenue implements Venue {
   #replayed: Bar[] = [];
   #live: Bar[] = [];
   #feed: ReplayFeed | null = null;
+  #feedState: FeedState = FeedState.NotStarted;
 
   constructor(o: { config: DaemonConfig; wallClock: Clock; logger: Logger }) {
     this.#config = o.config;
@@ -117,7 +118,9 @@ export class SimVenue implements Venue {
   async start(_resumeAfter: number | null, onBatch: (batch: BarBatch) => void, onIdle: () => void): Promise<void> {
     const live = this.#live;
     this.#feed = new ReplayFeed(batchByTime(live), this.#wallClock, this.#config.data.timeframe.ms / this.#config.sim.speed);
+    this.#feedState = FeedState.Replaying;
     this.#feed.start(onBatch, () => {
+      this.#feedState = FeedState.ReplayFinished;
       this.#log.info({ bars: live.length }, 'replay finished: no more sample bars; the daemon idles until stopped');
       onIdle();
     });
@@ -156,6 +159,11 @@ export class SimVenue implements Venue {
   stopBooking(): void {}
 
   close(): void {}
+
+  /** The simulated broker is always there; the replay is healthy while it plays and once it ended. */
+  health(): VenueHealth {
+    return { broker: null, feed: this.#feedState, feedProblem: null, reconnects: {}, requestBudget: null };
+  }
 
   /**
    * History for warm-up and bars to replay. Replay starts on `sim.start` (default: the second trading

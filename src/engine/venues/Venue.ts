@@ -21,6 +21,23 @@ export interface VenueContext {
   changed(): void;
 }
 
+/** The market data's state: `replaying`/`replay finished` offline; `connecting`, `live`, `down`, `silent` on Alpaca. */
+export const FeedState = { NotStarted: 'not started', Replaying: 'replaying', ReplayFinished: 'replay finished', Connecting: 'connecting', Live: 'live', Down: 'down', Silent: 'silent', Stopped: 'stopped' } as const;
+export type FeedState = (typeof FeedState)[keyof typeof FeedState];
+
+/** What /healthz, /metrics and the dashboard read of the venue. */
+export interface VenueHealth {
+  /** Why the broker cannot be relied on now (the trade-updates stream down), null when it can. */
+  readonly broker: string | null;
+  readonly feed: FeedState;
+  /** Why the feed is unhealthy (down, silent while the market is open), null when it is not. */
+  readonly feedProblem: string | null;
+  /** Reconnections of each stream since the start (none offline). */
+  readonly reconnects: Readonly<Record<string, number>>;
+  /** Alpaca's request budget: tokens left of `perMinute`, requests waiting; null offline. */
+  readonly requestBudget: { readonly perMinute: number; readonly available: number; readonly waiting: number } | null;
+}
+
 /** Where the bars come from and the orders go: the one thing that differs between the modes. */
 export interface Venue {
   readonly mode: 'sim' | 'alpaca';
@@ -79,4 +96,6 @@ export interface Venue {
   stopBooking(): void;
   /** Files and connections closed (last step of a stop). */
   close(): void;
+  /** The broker's and the feed's state now. */
+  health(): VenueHealth;
 }
