@@ -50,6 +50,8 @@ export class DrillRun {
     const config = JSON.parse(readFileSync(join(root, 'config', 'paper-trading.json'), 'utf8')) as DrillConfig;
     config['state'] = { dir: join(dir, 'state'), snapshot_interval_s: 5, max_backups: 50 };
     config['logging'] = { dir: join(dir, 'logs'), level: 'debug' };
+    // Drills may run beside a daemon of the owner's: the dashboard on a free port.
+    config['dashboard'] = { port: 0 };
     const momentum = config.strategies.find((s) => s['id'] === 'sma_momentum')!;
     momentum['circuit_breakers'] = { max_trades_per_day: 4 };
     configure(config);

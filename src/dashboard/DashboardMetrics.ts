@@ -87,6 +87,18 @@ export class DashboardMetrics {
     return this.registry.contentType;
   }
 
+  /** A figure not known yet (before the start completed, before the first bar) is left out, not reported as 0. */
+  #known(g: Gauge<string>, value: number | null): void {
+    const name = (g as unknown as { name: string }).name;
+    const registered = this.registry.getSingleMetric(name) !== undefined;
+    if (value === null) {
+      if (registered) this.registry.removeSingleMetric(name);
+      return;
+    }
+    if (!registered) this.registry.registerMetric(g);
+    g.set(value);
+  }
+
   #refresh(): void {
     const g = this.#g;
     const c = this.#c;
@@ -99,8 +111,6 @@ export class DashboardMetrics {
     for (const k of ['equity', 'spnl', 'position', 'positions', 'openOrders', 'breaker', 'pnl']) g[k]!.reset();
     const s = this.#source.snapshot();
     if (s !== null) {
-      g['accountEquity']!.set(s.account.value);
-      g['accountCash']!.set(s.account.cash);
       const capital = Object.values(s.strategies).reduce((a, x) => a + x.capital, 0);
       g['pnl']!.set({ kind: 'total' }, s.account.allocated.value - capital);
       g['pnl']!.set({ kind: 'realized' }, s.performance.realizedPnl);
@@ -119,8 +129,10 @@ export class DashboardMetrics {
         if (x.circuitBreaker !== null) paused(id, x.circuitBreaker.state === BreakerState.Paused ? x.circuitBreaker.trip : null);
       }
     }
+    this.#known(g['accountEquity']!, s?.account.value ?? null);
+    this.#known(g['accountCash']!, s?.account.cash ?? null);
     const last = this.#source.lastBarTime();
-    if (last !== null) g['lastBar']!.set(last / 1000);
+    this.#known(g['lastBar']!, last === null ? null : last / 1000);
     if (h.requestBudget !== null) {
       g['budgetAvailable']?.set(h.requestBudget.available);
       g['budgetWaiting']?.set(h.requestBudget.waiting);

@@ -118,6 +118,11 @@ export class PaperTradingEngine {
     return this.#runId;
   }
 
+  /** Where the dashboard answers (`http://host:port/`), null when it does not run. */
+  get dashboardUrl(): string | null {
+    return this.#dashboard?.url ?? null;
+  }
+
   get statePath(): string {
     return this.#store.latestPath;
   }

@@ -40,6 +40,8 @@ export function writeConfig(dir: string, edit: (c: ConfigJson) => void = () => {
   config.sim.data_dir = join(root, 'data', 'eqker');
   config.state.dir = join(dir, 'state');
   config.logging.dir = join(dir, 'logs');
+  // Tests run side by side: each daemon's dashboard on a free port of its own.
+  config['dashboard'] = { ...(config['dashboard'] as object), port: 0 };
   edit(config);
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config, null, 2));

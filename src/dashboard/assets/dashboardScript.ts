@@ -22,6 +22,7 @@ export const dashboardScript = String.raw`'use strict';
   function breakerText(b) {
     if (!b) return 'n/a';
     if (b.state !== 'PAUSED') return 'ARMED';
+    if (b.rule === 'manual') return 'PAUSED (' + b.message + ') since ' + fmtTime(b.since);
     return 'PAUSED (' + b.rule + ' ' + ruleValue(b.rule, b.value) + ' ≥ ' + ruleValue(b.rule, b.threshold) + ') since ' + fmtTime(b.since);
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
