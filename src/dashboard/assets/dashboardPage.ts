@@ -66,7 +66,7 @@ export const dashboardPage = `<!doctype html>
     <div id="curve-total" class="chart big"></div>
     <div id="curves" class="charts"></div>
   </section>
-  <section class="card half">
+  <section class="card span2">
     <h2>Recent fills <span id="fill-count" class="muted">0</span></h2>
     <div class="scroll">
     <table id="fills">
@@ -75,7 +75,7 @@ export const dashboardPage = `<!doctype html>
     </table>
     </div>
   </section>
-  <section class="card half">
+  <section class="card span1">
     <h2>Recent alerts</h2>
     <ul id="alerts" class="alerts"></ul>
   </section>

@@ -70,10 +70,10 @@ export const dashboardScript = String.raw`'use strict';
       cell(tr, s.trades, 'num');
       cell(tr, s.fills, 'num');
       cell(tr, s.openOrders, 'num');
-      cell(tr, s.positions.length === 0 ? '—' : s.positions.map(function (p) { return p.symbol + ' ' + p.qty + ' @ ' + p.avgPrice.toFixed(2) + ' (' + fmtPnl(p.unrealizedPnl) + ')'; }).join(', '));
-      cell(tr, breakerText(s.breaker), s.breaker && s.breaker.state === 'PAUSED' ? 'paused' : '');
+      cell(tr, s.positions.length === 0 ? '—' : s.positions.map(function (p) { return p.symbol + ' ' + p.qty + ' @ ' + p.avgPrice.toFixed(2) + ' (' + fmtPnl(p.unrealizedPnl) + ')'; }).join(', '), 'wrap');
+      cell(tr, breakerText(s.breaker), 'wrap' + (s.breaker && s.breaker.state === 'PAUSED' ? ' paused' : ''));
       var d = Object.keys(s.denials).map(function (r) { return r + ' ' + s.denials[r]; });
-      cell(tr, d.length === 0 ? '—' : d.join(', '));
+      cell(tr, d.length === 0 ? '—' : d.join(', '), 'wrap');
       var actions = cell(tr, '');
       if (v.commands) {
         var paused = s.breaker && s.breaker.state === 'PAUSED';
@@ -89,10 +89,10 @@ export const dashboardScript = String.raw`'use strict';
 
   var SVG = 'http://www.w3.org/2000/svg';
   function svg(tag, attrs) { var e = document.createElementNS(SVG, tag); Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); }); return e; }
-  function chart(container, title, points, base) {
+  function chart(container, title, points, base, W, H) {
     var box = el('div', null, 'chart');
     box.appendChild(el('div', title, 'title'));
-    var W = 600, H = 160, L = 70, R = 8, T = 8, B = 20;
+    var L = 70, R = 8, T = 8, B = 20;
     var s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': title });
     if (points.length > 0) {
       var t0 = points[0][0], t1 = points[points.length - 1][0];
@@ -117,9 +117,9 @@ export const dashboardScript = String.raw`'use strict';
   function renderCurves(v) {
     var total = $('curve-total'); clear(total);
     var capital = v.strategies.reduce(function (a, s) { return a + s.capital; }, 0);
-    chart(total, 'All strategies', v.curves.total, capital);
+    chart(total, 'All strategies', v.curves.total, capital, 1200, 260);
     var list = $('curves'); clear(list);
-    v.strategies.forEach(function (s) { chart(list, s.id, v.curves.strategies[s.id] || [], s.capital); });
+    v.strategies.forEach(function (s) { chart(list, s.id, v.curves.strategies[s.id] || [], s.capital, 400, 150); });
   }
 
   function renderFills(v) {

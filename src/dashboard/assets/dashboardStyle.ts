@@ -9,8 +9,8 @@ h2 { margin: 0 0 8px; font-size: 15px; color: var(--muted); font-weight: 600; }
 main { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 12px; padding: 12px 20px; max-width: 1600px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-width: 0; }
 .wide { grid-column: 1 / -1; }
-.half { grid-column: span 3; }
-@media (min-width: 1100px) { .half { grid-column: span 1; } .half:first-of-type { grid-column: span 2; } }
+.span2, .span1 { grid-column: 1 / -1; }
+@media (min-width: 1100px) { .span2 { grid-column: span 2; } .span1 { grid-column: span 1; } }
 .meta, .muted { color: var(--muted); }
 .badges { margin-top: 6px; }
 .badge { display: inline-block; padding: 2px 8px; border-radius: 10px; background: var(--line); font-size: 12px; font-weight: 600; }
@@ -22,9 +22,10 @@ dt { color: var(--muted); }
 dd { margin: 0; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; vertical-align: top; }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
 .num { text-align: right; }
+td.wrap { white-space: normal; min-width: 140px; }
 .up { color: var(--up); }
 .down { color: var(--down); }
 .paused { color: var(--warn); font-weight: 600; }
