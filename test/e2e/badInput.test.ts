@@ -29,6 +29,16 @@ describe('bad input stops with a clear message', () => {
     expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[1].type: unknown strategy type "sma_crossover" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross)`);
   });
 
+  it('a dashboard other machines could reach needs DASHBOARD_TOKEN: refused before anything starts, the token never echoed', async () => {
+    const file = writeConfig(dir, (c) => (c['dashboard'] = { host: '0.0.0.0', port: 0 }));
+    const r = await runCli(['start', '--config', file, '--duration', '1'], dir);
+    expectUserError(r, 'dashboard.host: 0.0.0.0 is reachable from other machines: set DASHBOARD_TOKEN in .env (at least 16 characters, e.g. openssl rand -hex 24), or listen on 127.0.0.1');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const short = await runCli(['start', '--config', file, '--duration', '1'], dir, { DASHBOARD_TOKEN: 'tooshort123' });
+    expectUserError(short, 'DASHBOARD_TOKEN: must be at least 16 characters (e.g. openssl rand -hex 24), got 11');
+    expect(short.stderr).not.toContain('tooshort123');
+  });
+
   it('a negative allocation names the field', async () => {
     const file = writeConfig(dir, (c) => (c.strategies[0]!.capital_allocation = -5000));
     expectUserError(await runCli(['start', '--config', file, '--duration', '1'], dir), `${file}: strategies[0].capital_allocation: must be > 0`);
