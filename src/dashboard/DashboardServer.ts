@@ -16,6 +16,8 @@ import { tokenMatches } from './tokenMatches.js';
 const PUSH_MS = 500;
 /** A comment line this often keeps idle event streams open through proxies. */
 const HEARTBEAT_MS = 15_000;
+/** Prices move without any event the journal hears: the open pages get the books again this often. */
+const REFRESH_MS = 5_000;
 /** Event streams open at once; one more is refused (503). */
 const MAX_STREAMS = 16;
 /** Longest command body accepted. */
@@ -59,6 +61,7 @@ export class DashboardServer {
   readonly #streams = new Set<ServerResponse>();
   #push: TimerHandle | null = null;
   #heartbeat: TimerHandle | null = null;
+  #refresh: TimerHandle | null = null;
   #url: string | null = null;
 
   constructor(o: DashboardServerOptions) {
@@ -98,6 +101,7 @@ export class DashboardServer {
     const a = this.#server.address() as AddressInfo;
     this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/`;
     this.#heartbeat = this.#o.clock.setInterval(() => this.#write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.#refresh = this.#o.clock.setInterval(() => this.#schedulePush(), REFRESH_MS);
     this.#log.info({ url: this.#url, commands: this.#o.settings.token !== null }, `dashboard on ${this.#url} (${this.#o.settings.token === null ? 'read-only: no DASHBOARD_TOKEN' : 'pause/resume with DASHBOARD_TOKEN'}); /healthz, /metrics`);
     return this.#url;
   }
@@ -113,6 +117,8 @@ export class DashboardServer {
     this.#push = null;
     this.#heartbeat?.cancel();
     this.#heartbeat = null;
+    this.#refresh?.cancel();
+    this.#refresh = null;
     this.journal.close();
     for (const res of this.#streams) res.end();
     this.#streams.clear();
