@@ -125,7 +125,9 @@ describe.skipIf(chromium === null)('the dashboard in a real browser (headless Ch
     };
 
     // A wrong token: confirmed, sent, refused.
+    await page.waitForSelector('#token', { visible: true, timeout: 10_000 });
     await page.type('#token', 'not-the-token-at-all-000');
+    expect(await page.$eval('#token', (e) => (e as unknown as { value: string }).value)).toBe('not-the-token-at-all-000');
     accept = true;
     await click();
     await says('wrong token');
