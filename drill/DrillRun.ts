@@ -110,12 +110,16 @@ export class DrillRun {
     return spawnMain(['ctl', '--config', this.config, ...words], this.dir).exit;
   }
 
-  /** Waits until the daemon trades (its start-up is over). */
+  /**
+   * Waits until the daemon trades and its start-up is over: "daemon running" comes once start() has
+   * returned, after the start's own save (so a latest file a scenario corrupted has been replaced;
+   * "trading on Alpaca" comes a moment before that save, and a busy machine read the old file).
+   */
   async trading(p: MainProcess): Promise<void> {
     const ended = p.exit.then((e) => {
       throw new Error(`the daemon ended before trading (exit ${e.code ?? e.signal}): ${(e.stderr || e.stdout).slice(-800)}`);
     });
-    await Promise.race([waitForText(p.stdout, 'trading on Alpaca', 60_000), ended]);
+    await Promise.race([waitForText(p.stdout, 'daemon running', 60_000), ended]);
     ended.catch(() => {});
   }
 
