@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Your strategies' own tests live beside them (strategies/NAME.test.ts; docs/strategies.md).
+    include: ['test/**/*.test.ts', 'strategies/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

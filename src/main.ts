@@ -17,6 +17,7 @@ const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   status: async () => (await import('./cli/statusCommand.js')).runStatusCommand,
   readiness: async () => (await import('./cli/readinessCommand.js')).runReadinessCommand,
   emulator: async () => (await import('./cli/emulatorCommand.js')).runEmulatorCommand,
+  'new-strategy': async () => (await import('./cli/newStrategyCommand.js')).runNewStrategyCommand,
 };
 
 /** The command list `--help` prints, from the same specs the commands parse with. */

@@ -7,7 +7,7 @@ import { runBacktest } from '../backtest/runBacktest.js';
 import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
 import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
 import { breakerLimits } from '../config/breakerLimits.js';
-import { checkAllocations, loadConfig } from '../config/loadConfig.js';
+import { checkAllocations } from '../config/loadConfig.js';
 import { CliError } from '../core/errors.js';
 import type { StrategySpec } from '../engine/StrategySpec.js';
 import { BAR_TIMES, BarStamps, type BarTime, type Labelling } from '../market-data/barLabelling.js';
@@ -17,7 +17,9 @@ import { simDataFile } from '../market-data/simDataFiles.js';
 import { assertTimeZone } from '../market-data/zonedTime.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { builtInStrategies, strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { DEFAULT_STRATEGIES_DIR, loadStrategyCatalog } from '../strategies/loadStrategyCatalog.js';
+import type { StrategyCatalog } from '../strategies/StrategyCatalog.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
@@ -71,6 +73,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     throw new CliError('--config runs the strategies of the config: leave out --data, --strategy and --params');
   }
   if (v.config === undefined && v['data-dir'] !== undefined) throw new CliError('--data-dir goes with --config; give CSV files with --data');
+  if (v.config !== undefined && v['strategies-dir'] !== undefined) throw new CliError('--strategies-dir goes with --strategy; with --config, the configuration\'s strategies_dir says where your strategies are');
   const barTime = v['bar-time'];
   if (barTime !== undefined && !(BAR_TIMES as readonly string[]).includes(barTime)) {
     throw new CliError(`--bar-time: must be start (bars stamped at their start, as Alpaca does), end (at their end) or auto (told from each file), got "${barTime}"`);
@@ -106,6 +109,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     ...(run.breakers === undefined ? {} : { breakers: run.breakers }),
     logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
     stopwatch: () => performance.now(),
+    createStrategy: (spec) => run.catalog.create(spec),
   });
   process.stdout.write(formatBacktestSummary(result));
   if (v.out !== undefined) {
@@ -123,6 +127,8 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
 
 interface BacktestRun {
   readonly strategies: StrategySpec[];
+  /** The types the strategies name: built-ins and the user's modules. */
+  readonly catalog: StrategyCatalog;
   readonly bars: LoadedBars;
   readonly cash: number;
   readonly maxPositionPct: number;
@@ -136,7 +142,7 @@ const noCosts: CostSettings = { slippage_bps: 0, slippage_range: 0, commission_p
 
 /** Every enabled strategy of a config, over the config's timeframe files in `dataDir`. */
 async function fromConfig(file: string, dataDir: string | undefined, load: LoadSettings): Promise<BacktestRun> {
-  const config = loadConfig(file, { strategyParams: strategyParamSchemas() });
+  const { config, strategies: catalog } = await loadConfigWithStrategies(file);
   const strategies = config.strategies
     .filter((s) => s.enabled)
     .map((s) => ({ id: s.id, type: s.type, symbols: s.symbols, capital: s.capital_allocation, params: s.params }));
@@ -147,6 +153,7 @@ async function fromConfig(file: string, dataDir: string | undefined, load: LoadS
   const bars = await loadFiles(files, load, load.barTime ?? config.sim.bar_time, 'America/New_York');
   return {
     strategies,
+    catalog,
     bars,
     cash: config.sim.starting_cash,
     maxPositionPct: config.risk.max_position_pct,
@@ -156,15 +163,18 @@ async function fromConfig(file: string, dataDir: string | undefined, load: LoadS
   };
 }
 
-/** One built-in strategy over the given CSV files (the design.md contract). */
+/** One strategy (a built-in, or a module of the strategies folder) over the given CSV files (the design.md contract). */
 async function fromFiles(
-  v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined },
+  v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined; 'strategies-dir'?: string | undefined },
   load: LoadSettings,
 ): Promise<BacktestRun> {
-  const known = Object.keys(builtInStrategies).sort().join(', ');
-  if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${known}), or --config FILE for a portfolio`);
-  const factory = builtInStrategies[v.strategy];
-  if (factory === undefined) throw new CliError(`--strategy: unknown strategy "${v.strategy}" (known: ${known})`);
+  const folder = { folder: v['strategies-dir'] ?? DEFAULT_STRATEGIES_DIR, required: v['strategies-dir'] !== undefined };
+  const known = async (): Promise<string> => (await loadStrategyCatalog({ ...folder, modules: 'names' })).names().join(', ');
+  if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${await known()}), or --config FILE for a portfolio`);
+  // Only the module named is compiled: another module being written does not stop this backtest.
+  const catalog = await loadStrategyCatalog({ ...folder, only: [v.strategy] });
+  const factory = catalog.get(v.strategy);
+  if (factory === undefined) throw new CliError(`--strategy: unknown strategy "${v.strategy}" (known: ${await known()}; your own: a module ${folder.folder}/${v.strategy}.ts)`);
   const files = v.data ?? [];
   if (files.length === 0) throw new CliError('--data FILE is required (a CSV of bars; repeat for several symbols)');
   const timeZone = v.tz ?? 'America/New_York';
@@ -195,6 +205,7 @@ async function fromFiles(
   const bars = await loadFiles([...bySymbol], load, load.barTime ?? 'auto', timeZone);
   return {
     strategies: [{ id: v.strategy, type: v.strategy, symbols: [...bySymbol.keys()].sort(), capital: 0, params: parsed.data }],
+    catalog,
     bars,
     cash: 100_000,
     maxPositionPct: 0.25,

@@ -1,11 +1,12 @@
+import type { DaemonConfig } from '../config/configSchema.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
 import { alpacaEndpoints } from '../broker/alpaca/alpacaClient.js';
 import { checkAlpacaAccount } from '../broker/alpaca/checkAlpacaAccount.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
-import { loadConfig } from '../config/loadConfig.js';
 import { simDataFile } from '../market-data/simDataFiles.js';
-import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { StrategyOrigin } from '../strategies/StrategyCatalog.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
 import { parseArgs } from './parseArgs.js';
 
@@ -33,7 +34,7 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
       loaded.set(d, error instanceof Error ? error.message : String(error));
     }
   }
-  let configFile: ReturnType<typeof loadConfig> | null = null;
+  let configFile: DaemonConfig | null = null;
   let daemonEnv: DaemonEnv | null = null;
   const checks: Check[] = [
     {
@@ -56,11 +57,14 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
     },
     {
       name: `configuration ${v.config}`,
-      hint: 'fix the field named (README: Configuration)',
-      run: () => {
-        configFile = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+      hint: 'fix the field or the file named (README: Configuration; your own strategies: docs/strategies.md)',
+      run: async () => {
+        const loaded = await loadConfigWithStrategies(v.config);
+        configFile = loaded.config;
         const enabled = configFile.strategies.filter((s) => s.enabled);
-        return `${enabled.length} enabled strategies: ${enabled.map((s) => `${s.id} (${s.type})`).join(', ')}`;
+        const own = loaded.strategies.list(StrategyOrigin.User).map((t) => t.file);
+        const folder = own.length === 0 ? '' : `; your strategies: ${own.join(', ')}`;
+        return `${enabled.length} enabled strategies: ${enabled.map((s) => `${s.id} (${s.type})`).join(', ')}${folder}`;
       },
     },
     {

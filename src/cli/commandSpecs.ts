@@ -37,7 +37,8 @@ export const commandSpecs = {
     forms: ['--data FILE [--data FILE …] --strategy NAME [--params JSON] [options]', '--config FILE [--data-dir DIR] [--from DATE] [--to DATE] [options]'],
     options: {
       data: { type: 'string', multiple: true, value: 'FILE', help: 'a CSV of bars, SYMBOL_anything.csv (repeat for several symbols)' },
-      strategy: { type: 'string', value: 'NAME', help: 'a built-in strategy: sma_cross, rsi_reversion, macd_trend, bollinger_reversion, donchian_breakout, rs_rotation' },
+      strategy: { type: 'string', value: 'NAME', help: 'a built-in strategy (sma_cross, rsi_reversion, macd_trend, bollinger_reversion, donchian_breakout, rs_rotation) or your own: the module NAME.ts in the strategies folder' },
+      'strategies-dir': { type: 'string', value: 'DIR', help: 'with --strategy: the folder of your own strategy modules (default: strategies)' },
       params: { type: 'string', value: 'JSON', help: `the strategy's parameters, e.g. '{"fast":10,"slow":30,"qty":10}'` },
       config: { type: 'string', value: 'FILE', help: 'run every enabled strategy of this configuration, with its capital, symbols and breakers' },
       'data-dir': { type: 'string', value: 'DIR', help: "with --config: the folder of SYMBOL_<timeframe>.csv files (default: the config's sim.data_dir)" },
@@ -117,6 +118,16 @@ export const commandSpecs = {
       fault: { type: 'string', multiple: true, value: 'JSON', help: 'a fault from the start, e.g. \'{"type":"latency","api":"trading","ms":500}\' (repeatable)' },
     },
     notes: ['The port and the keys, and so the .env lines, stay the same from one start to the next (unless --port 0). Ctrl+C or SIGTERM stops it.'],
+  },
+  'new-strategy': {
+    name: 'new-strategy',
+    summary: 'Writes a strategy of your own to start from (DIR/NAME.ts, commented) and its test (DIR/NAME.test.ts, a backtest on the sample data).',
+    invocation: 'npm run new-strategy --',
+    words: 'NAME',
+    options: {
+      dir: { type: 'string', value: 'DIR', default: 'strategies', help: "the folder of your own strategies (a configuration's strategies_dir)" },
+    },
+    notes: ['NAME is the strategy type a configuration names: lower-case letters, digits and _. Existing files are never overwritten. See docs/strategies.md.'],
   },
 } as const satisfies Readonly<Record<string, CommandSpec>>;
 

@@ -1,8 +1,7 @@
 import { createConnection } from 'node:net';
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { controlSocketPath } from '../control/ControlServer.js';
 import { CliError } from '../core/errors.js';
-import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
 import { parseArgsWithPositionals } from './parseArgs.js';
 
@@ -16,7 +15,8 @@ const ANSWER_TIMEOUT_MS = 10_000;
  */
 export async function runCtlCommand(args: string[]): Promise<number> {
   const { values, positionals: words } = parseArgsWithPositionals(args, commandSpecs.ctl);
-  const config = loadConfig(values.config, { strategyParams: strategyParamSchemas() });
+  // Talks to the running daemon only: a strategy module being edited does not stop it.
+  const { config } = await loadConfigWithStrategies(values.config, 'names');
   const path = controlSocketPath(config.state.dir);
   if (words.length === 0) throw new CliError(`give a command: ${commandSpecs.ctl.words}`);
   const reply = await new Promise<{ ok: boolean; message: string }>((resolve, reject) => {

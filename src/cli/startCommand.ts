@@ -2,7 +2,7 @@ import type { TimerHandle } from '../core/Clock.js';
 import { LiveClock } from '../core/LiveClock.js';
 import { CliError } from '../core/errors.js';
 import { parseEnv, readDotEnv, type DaemonEnv } from '../config/env.js';
-import { checkAllocations, loadConfig } from '../config/loadConfig.js';
+import { checkAllocations } from '../config/loadConfig.js';
 import { dashboardSettings } from '../dashboard/dashboardSettings.js';
 import { PaperTradingEngine } from '../engine/PaperTradingEngine.js';
 import type { Venue } from '../engine/venues/Venue.js';
@@ -14,7 +14,8 @@ import { liveGate, type LiveGate } from '../readiness/liveGate.js';
 import { readinessOf } from '../readiness/readinessOf.js';
 import { weeklyEdition } from '../readiness/weeklyEdition.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { StrategyOrigin } from '../strategies/StrategyCatalog.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { onStopSignal } from './onStopSignal.js';
 import { parseStartArgs, STOP_TIMEOUT_MS } from './startArgs.js';
 
@@ -32,7 +33,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   const env: DaemonEnv = parseEnv(vars);
   const mode = v.mode ?? (env.alpaca === null ? 'sim' : 'alpaca');
   if (mode === 'alpaca' && env.alpaca === null) throw new CliError('--mode alpaca needs ALPACA_API_KEY and ALPACA_SECRET_KEY in .env');
-  const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+  const { config, strategies } = await loadConfigWithStrategies(v.config);
   if (mode === 'sim') checkAllocations(config, config.sim.starting_cash, 'sim.starting_cash', v.config);
   // Before anything starts: a dashboard the network could reach must have its token.
   const dashboard = dashboardSettings(config.dashboard, vars);
@@ -116,6 +117,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     telegram: env.telegram,
     errorLines,
     configFile: v.config,
+    strategies,
     ...(gate === null ? {} : { live: { started: gate.started, held: gate.held, override: gate.override } }),
     dashboard,
     weeklyEdition: weeklyEdition(runConfig, { env, calendar: new StaticNyseCalendar(), wallClock, logger: root.child({ component: 'readiness' }) }),

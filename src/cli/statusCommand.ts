@@ -1,6 +1,5 @@
 import { pino } from 'pino';
 import { parseEnv, readDotEnv } from '../config/env.js';
-import { loadConfig } from '../config/loadConfig.js';
 import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { formatEt } from '../market-data/formatEt.js';
 import { CliError } from '../core/errors.js';
@@ -10,7 +9,7 @@ import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
 import { formatHonestRatio, honestRatio, honestRatios } from '../portfolio/sampleRules.js';
 import { formatReadinessBrief } from '../readiness/formatReadiness.js';
 import { readinessOf } from '../readiness/readinessOf.js';
-import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
 import { npmBannerOnStdout } from './npmBannerOnStdout.js';
 import { parseArgs } from './parseArgs.js';
@@ -39,7 +38,8 @@ const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.la
  */
 export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   const v = parseArgs(args, commandSpecs.status);
-  const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+  // Reads the saved state only: a strategy module being edited does not stop it.
+  const { config } = await loadConfigWithStrategies(v.config, 'names');
   const store = new SnapshotStore(config.state.dir, config.state.max_backups);
   const loaded = store.loadNewest((w) => process.stderr.write(`warning: skipped ${w}\n`));
   if (loaded === null) throw new CliError(`no saved state in ${config.state.dir} (start the daemon first)`);

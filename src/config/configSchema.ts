@@ -38,6 +38,11 @@ export const strategyConfigSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /**
+   * The folder of your own strategy modules (docs/strategies.md): each `NAME.ts` / `NAME.js` in it is
+   * the strategy type `NAME`. Read before the rest of the configuration, so its types are known.
+   */
+  strategies_dir: z.string().min(1).default('strategies'),
   strategies: z
     .array(strategyConfigSchema)
     .min(1, 'must list at least one strategy')

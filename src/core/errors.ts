@@ -22,6 +22,11 @@ export class CliError extends UserError {
   readonly code = 'CLI_INVALID';
 }
 
+/** A module of the user's strategies folder cannot be used: it does not compile, load, or export what a strategy needs. */
+export class StrategyModuleError extends UserError {
+  readonly code = 'STRATEGY_MODULE_INVALID';
+}
+
 /** The daemon cannot start in this place: another one runs on the same state directory. */
 export class AlreadyRunningError extends UserError {
   readonly code = 'ALREADY_RUNNING';

@@ -27,6 +27,7 @@ import { restoreState } from './restoreState.js';
 import { StateWriter } from './StateWriter.js';
 import { enabledStrategies } from './StrategySpec.js';
 import type { Venue } from './venues/Venue.js';
+import type { StrategyCatalog } from '../strategies/StrategyCatalog.js';
 
 /** A session's last minute bars may arrive a little after the close (late trades): the close is handled this long after it, unless its last bar came first. */
 const CLOSE_GRACE_MS = 2 * 60_000;
@@ -58,6 +59,8 @@ export interface EngineOptions {
   readonly weeklyEdition?: (date: string) => Promise<string | null> | null;
   /** The local dashboard, /healthz and /metrics (dashboardSettings: host, port, token); null or omitted: none. */
   readonly dashboard?: DashboardSettings | null;
+  /** The strategy types the configuration names (built-ins and the user's modules); default: the built-ins only. */
+  readonly strategies?: StrategyCatalog;
 }
 
 /**
@@ -165,6 +168,7 @@ export class PaperTradingEngine {
       breakers: venue.breakers,
       accountBuyingPower: venue.accountBuyingPower,
       ...(venue.venueNotReady === undefined ? {} : { venueNotReady: venue.venueNotReady }),
+      ...(this.#o.strategies === undefined ? {} : { createStrategy: (spec) => this.#o.strategies!.create(spec) }),
     });
     this.#core = core;
     const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });

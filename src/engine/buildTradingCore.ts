@@ -50,7 +50,7 @@ export interface TradingCoreOptions {
   readonly accountBuyingPower?: () => number | null;
   /** Why the broker cannot take entries now, null when it can (alpaca mode: the trade stream, reconciliation). */
   readonly venueNotReady?: () => string | null;
-  /** Makes each strategy; default: the built-in type named by the spec (tests bring their own). */
+  /** Makes each strategy (StrategyCatalog.create: built-ins and the user's modules); default: the built-in type named by the spec. */
   readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
 

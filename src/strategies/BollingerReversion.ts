@@ -7,7 +7,12 @@ import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
 
 export const bollingerReversionParams = z
-  .strictObject({ period: z.number().int().min(2).default(20), k: z.number().positive().default(2), ...sizingShape, ...protectiveExitsShape })
+  .strictObject({
+    period: z.number().int().min(2).default(20).describe('closes of the middle band (their simple average)'),
+    k: z.number().positive().default(2).describe('band width in population standard deviations of those closes'),
+    ...sizingShape,
+    ...protectiveExitsShape,
+  })
   .superRefine((p, ctx) => {
     checkSizing(p, ctx);
     checkProtectiveExits(p, ctx);

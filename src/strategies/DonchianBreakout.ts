@@ -8,10 +8,10 @@ import type { StrategyContext } from './StrategyContext.js';
 
 export const donchianBreakoutParams = z
   .strictObject({
-    entry: z.number().int().min(2).default(20),
-    exit: z.number().int().min(2).default(10),
-    atr: z.number().int().min(1).default(14),
-    atrStop: z.number().positive().default(2),
+    entry: z.number().int().min(2).default(20).describe('a close above the highest high of this many previous bars: buy'),
+    exit: z.number().int().min(2).default(10).describe('a close under the lowest low of this many previous bars: sell'),
+    atr: z.number().int().min(1).default(14).describe('bars of the average true range'),
+    atrStop: z.number().positive().default(2).describe('the stop, in average true ranges under the entry close'),
     ...sizingShape,
     ...protectiveExitsShape,
   })

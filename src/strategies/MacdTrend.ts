@@ -8,7 +8,14 @@ import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
 
 export const macdTrendParams = z
-  .strictObject({ fast: z.number().int().min(1).default(12), slow: z.number().int().min(2).default(26), signal: z.number().int().min(1).default(9), trend: z.number().int().min(1).default(50), ...sizingShape, ...protectiveExitsShape })
+  .strictObject({
+    fast: z.number().int().min(1).default(12).describe('bars of the fast EMA of the close (MACD = fast EMA − slow EMA)'),
+    slow: z.number().int().min(2).default(26).describe('bars of the slow EMA; more than fast'),
+    signal: z.number().int().min(1).default(9).describe('bars of the EMA of MACD it crosses'),
+    trend: z.number().int().min(1).default(50).describe('bars of the simple average the close must be above for an entry'),
+    ...sizingShape,
+    ...protectiveExitsShape,
+  })
   .superRefine((p, ctx) => {
     if (p.fast >= p.slow) ctx.addIssue({ code: 'custom', path: ['fast'], message: `must be less than slow (${p.slow})` });
     checkSizing(p, ctx);

@@ -8,8 +8,8 @@ import type { StrategyContext } from './StrategyContext.js';
 
 export const movingAverageCrossoverParams = z
   .strictObject({
-    fast: z.number().int().min(1).default(10),
-    slow: z.number().int().min(2).default(30),
+    fast: z.number().int().min(1).default(10).describe('bars of the fast simple moving average of the close'),
+    slow: z.number().int().min(2).default(30).describe('bars of the slow average; more than fast'),
     ...sizingShape,
     ...protectiveExitsShape,
   })

@@ -5,13 +5,13 @@ import type { StrategyContext } from './StrategyContext.js';
 
 export const relativeStrengthRotationParams = z.strictObject({
   /** Bars over which each symbol's return is measured. */
-  lookback: z.number().int().min(1).default(60),
+  lookback: z.number().int().min(1).default(60).describe('bars over which each symbol\'s return is measured'),
   /** Bars between two rebalances. */
-  rebalance: z.number().int().min(1).default(30),
+  rebalance: z.number().int().min(1).default(30).describe('bars between two rebalances'),
   /** How many of the strongest symbols are held, each with an equal share of the capital. */
-  top: z.number().int().min(1).default(1),
+  top: z.number().int().min(1).default(1).describe('how many of the strongest symbols are held, each with an equal share'),
   /** Share of the capital invested (the rest stays cash for costs and gaps). */
-  invest: z.number().positive().max(1).default(0.95),
+  invest: z.number().positive().max(1).default(0.95).describe('share of the capital invested (the rest stays cash)'),
 });
 export type RelativeStrengthRotationParams = z.infer<typeof relativeStrengthRotationParams>;
 

@@ -8,9 +8,9 @@ import type { StrategyContext } from './StrategyContext.js';
 
 export const rsiStrategyParams = z
   .strictObject({
-    period: z.number().int().min(2).default(14),
-    lower: z.number().gt(0).lt(100).default(30),
-    upper: z.number().gt(0).lt(100).default(70),
+    period: z.number().int().min(2).default(14).describe('bars of Wilder\'s RSI'),
+    lower: z.number().gt(0).lt(100).default(30).describe('flat and RSI under it: buy; less than upper'),
+    upper: z.number().gt(0).lt(100).default(70).describe('long and RSI over it: sell the position'),
     ...sizingShape,
     ...protectiveExitsShape,
   })

@@ -8,9 +8,9 @@ import type { OrderOptions } from './StrategyContext.js';
  * the entry filled). None given: the entries go without exits, as before.
  */
 export const protectiveExitsShape = {
-  stop_loss_pct: z.number().gt(0).lt(1).optional(),
-  take_profit_pct: z.number().gt(0).optional(),
-  trailing_stop_pct: z.number().gt(0).lt(1).optional(),
+  stop_loss_pct: z.number().gt(0).lt(1).optional().describe('a stop-loss this fraction under the entry close (0.02 = 2 %), rounded down to the tick grid'),
+  take_profit_pct: z.number().gt(0).optional().describe('a take-profit limit this fraction over the entry close, rounded up to the tick grid'),
+  trailing_stop_pct: z.number().gt(0).lt(1).optional().describe('a trailing stop this fraction under the highest price since the entry filled; not with the other two'),
 };
 
 export interface ProtectiveExitParams {

@@ -5,8 +5,8 @@ import { z } from 'zod';
  * (`fraction`, e.g. 0.1 = a tenth of the capital per entry, rounded down to whole shares).
  */
 export const sizingShape = {
-  qty: z.number().int().positive().optional(),
-  fraction: z.number().positive().max(1).optional(),
+  qty: z.number().int().positive().optional().describe('shares per entry; give qty or fraction'),
+  fraction: z.number().positive().max(1).optional().describe("share of the strategy's capital per entry, rounded down to whole shares; give qty or fraction"),
 };
 
 export interface Sizing {

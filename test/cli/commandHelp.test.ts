@@ -6,6 +6,7 @@ import { commandSpecs, type CommandName } from '../../src/cli/commandSpecs.js';
 import { runCtlCommand } from '../../src/cli/ctlCommand.js';
 import { runEmulatorCommand } from '../../src/cli/emulatorCommand.js';
 import { HelpRequested } from '../../src/cli/HelpRequested.js';
+import { runNewStrategyCommand } from '../../src/cli/newStrategyCommand.js';
 import { parseArgs, parseArgsWithPositionals } from '../../src/cli/parseArgs.js';
 import { runReadinessCommand } from '../../src/cli/readinessCommand.js';
 import { runStartCommand } from '../../src/cli/startCommand.js';
@@ -20,6 +21,7 @@ const commands: Record<CommandName, (args: string[], env: NodeJS.ProcessEnv) => 
   status: runStatusCommand,
   readiness: runReadinessCommand,
   emulator: runEmulatorCommand,
+  'new-strategy': runNewStrategyCommand,
 };
 
 async function failureOf(run: Promise<unknown>): Promise<unknown> {

@@ -36,6 +36,7 @@ describe('configuration', () => {
     expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50, action: 'block_entries', account: {} });
     expect(c.risk).toEqual({ max_position_pct: 0.25, max_order_pct: 1 });
     expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100 });
+    expect(c.strategies_dir).toBe('strategies');
     expect(c.strategies[0]).toEqual({ ...strategy, enabled: true, params: { fast: 10, slow: 30, qty: 1 } });
   });
 

@@ -1,48 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { noCommission } from '../../src/broker/sim/CommissionModel.js';
-import { noSlippage } from '../../src/broker/sim/SlippageModel.js';
-import { runBacktest } from '../../src/backtest/runBacktest.js';
-import { loadCsvBars } from '../../src/market-data/loadCsvBars.js';
-import { ThreeDownBounce, threeDownBounceParams } from '../../docs/examples/ThreeDownBounce.js';
+import { builtInStrategyTypes } from '../../src/strategies/builtInStrategies.js';
+import { builtInTypesMarkdown, DOCS_BEGIN, DOCS_END } from '../../src/strategies/strategyParamDocs.js';
 
 const root = new URL('../../', import.meta.url);
+const doc = (): string => readFileSync(new URL('docs/strategies.md', root), 'utf8');
 
 describe('docs/strategies.md', () => {
-  it('shows the example file exactly (the file the type check compiles)', () => {
-    const doc = readFileSync(new URL('docs/strategies.md', root), 'utf8');
-    const file = readFileSync(new URL('docs/examples/ThreeDownBounce.ts', root), 'utf8');
-    expect(doc).toContain('```ts\n' + file + '```');
+  it('shows the example strategy exactly (the file npm test type-checks, lints and backtests: strategies/three_down_bounce.test.ts)', () => {
+    const file = readFileSync(new URL('strategies/three_down_bounce.ts', root), 'utf8');
+    expect(doc()).toContain('```ts\n' + file + '```');
   });
 
-  it('runs the example in a backtest: entries after three lower closes, each closed by its stop or its target', async () => {
-    const bars = await loadCsvBars(new URL('test/fixtures/backtrader/SPY_1min.csv', root).pathname, { symbol: 'SPY' });
-    let strategy: ThreeDownBounce | null = null;
-    const result = runBacktest({
-      strategies: [{ id: 'bounce', type: 'three_down_bounce', symbols: ['SPY'], capital: 10_000, params: {} }],
-      bars,
-      startingCash: 10_000,
-      slippage: noSlippage,
-      commission: noCommission,
-      maxPositionPct: 1,
-      logger: pino({ level: 'silent' }),
-      stopwatch: () => performance.now(),
-      // Minute bars move little: exits 0.1 % under and 0.2 % over the signal close.
-      createStrategy: () => (strategy = new ThreeDownBounce(threeDownBounceParams.parse({ stopLoss: 0.001, takeProfit: 0.002 }))),
-    });
-    expect(result.trades.length).toBeGreaterThan(5);
-    expect(strategy!.fills.length).toBe(result.fills.length);
-    const cents = (x: number): number => Math.round(x * 100) / 100;
-    const buys = result.fills.filter((f) => f.side === 'buy');
-    for (const t of result.trades) {
-      // The entry was asked at the close of its signal bar; its exits hang on that close.
-      const entry = buys.find((f) => f.fillTime === t.entryTime)!;
-      const signal = bars.find((b) => new Date(b.time).toISOString() === entry.signalTime)!;
-      const stop = cents(signal.close * 0.999);
-      const target = cents(signal.close * 1.002);
-      // At the stop or the target, or at an open that gapped through one of them.
-      expect([t.qty, t.exitPrice === stop || t.exitPrice === target || t.exitPrice < stop || t.exitPrice > target]).toEqual([10, true]);
-    }
+  it('lists every built-in type with every parameter as its zod schema says (npm run docs:strategies rewrites the tables)', () => {
+    const text = doc();
+    const generated = text.slice(text.indexOf(DOCS_BEGIN), text.indexOf(DOCS_END) + DOCS_END.length);
+    const types = builtInStrategyTypes().sort((a, b) => a.type.localeCompare(b.type));
+    expect(generated, 'docs/strategies.md disagrees with the schemas: run npm run docs:strategies').toBe(builtInTypesMarkdown(types));
+    // Every parameter of every type has a row: the tables are the schemas, not a hand-kept copy.
+    const rows = types.map((t) => [t.type, (generated.split(`### \`${t.type}\``)[1] ?? '').split('###')[0]!.match(/^\| `\w+` \|/gm)?.length ?? 0]);
+    expect(rows).toEqual(types.map((t) => [t.type, Object.keys((t.params as unknown as { _zod: { def: { shape: object } } })._zod.def.shape).length]));
   });
 });

@@ -1,10 +1,17 @@
+/**
+ * An example of your own strategy (docs/strategies.md). The file's name is the strategy type: a
+ * configuration runs it with `"type": "three_down_bounce"`, a backtest with
+ * `--strategy three_down_bounce`. It exports its parameters' zod schema (`params`) and its class
+ * (the default export); the daemon builds it as `new ThreeDownBounce(params, symbols)`.
+ */
 import { z } from 'zod';
-import type { Bar } from '../../src/core/Bar.js';
-import { Strategy } from '../../src/strategies/Strategy.js';
-import type { StrategyContext, StrategyFill } from '../../src/strategies/StrategyContext.js';
+import { Strategy, type Bar, type StrategyContext } from '../src/strategies/api.js';
 
-/** Parameters, validated once when the strategy is built: a bad value is refused with its name. */
-export const threeDownBounceParams = z.strictObject({
+/** One line for the logs and `npm run check`. */
+export const description = 'after `falls` lower closes in a row, buy `qty` shares with a stop-loss and a take-profit';
+
+/** Parameters, validated when the configuration is loaded: a bad value is refused with its name. */
+export const params = z.strictObject({
   /** Closes in a row, each lower than the one before, that make a signal. */
   falls: z.number().int().min(2).default(3),
   /** Shares bought on a signal. */
@@ -13,19 +20,18 @@ export const threeDownBounceParams = z.strictObject({
   stopLoss: z.number().gt(0).lt(1).default(0.01),
   takeProfit: z.number().gt(0).lt(1).default(0.02),
 });
-export type ThreeDownBounceParams = z.infer<typeof threeDownBounceParams>;
+export type Params = z.infer<typeof params>;
 
 const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /**
- * `three_down_bounce`: after `falls` lower closes in a row, buy `qty` shares with a stop-loss
- * `stopLoss` under the close and a take-profit `takeProfit` above it. The exits are the venue's: the
- * strategy never sells by itself, and a paused circuit breaker never blocks them.
+ * After `falls` lower closes in a row, buy `qty` shares with a stop-loss `stopLoss` under the close
+ * and a take-profit `takeProfit` above it. The exits are the venue's: the strategy never sells by
+ * itself, and a paused circuit breaker never blocks them.
  */
-export class ThreeDownBounce extends Strategy<ThreeDownBounceParams> {
+export default class ThreeDownBounce extends Strategy<Params> {
   readonly #previous = new Map<string, number>();
   readonly #falls = new Map<string, number>();
-  readonly fills: StrategyFill[] = [];
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const previous = this.#previous.get(bar.symbol);
@@ -39,9 +45,5 @@ export class ThreeDownBounce extends Strategy<ThreeDownBounceParams> {
       takeProfit: cents(bar.close * (1 + this.params.takeProfit)),
       reason: `${falls} lower closes`,
     });
-  }
-
-  override onFill(fill: StrategyFill): void {
-    this.fills.push(fill);
   }
 }
