@@ -13,7 +13,7 @@ export interface CompiledModule {
   readonly sources: SourceFile[];
 }
 
-/** What a module could not be compiled for: lines naming the file, line and column. */
+/** What a module could not be compiled for: one line per error, `FILE:LINE:COLUMN: cannot compile: …`. */
 export class CompileFailure extends Error {
   readonly lines: readonly string[];
   constructor(lines: readonly string[]) {
@@ -74,7 +74,8 @@ export async function compileUserModule(file: string, folder: string, daemonRoot
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (errors === undefined || errors.length === 0) throw error;
-    throw new CompileFailure(errors.map((m) => (m.location === null ? m.text : `${join(folder, m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}`)));
+    const where = (m: Message): string => (m.location === null ? file : `${join(folder, m.location.file)}:${m.location.line}:${m.location.column + 1}`);
+    throw new CompileFailure(errors.map((m) => `${where(m)}: cannot compile: ${m.text}`));
   }
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.text;
   // Inputs are relative to the folder: those inside it (not ../src, not a package) are the user's.

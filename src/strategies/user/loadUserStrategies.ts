@@ -46,7 +46,7 @@ export async function loadUserStrategies(o: LoadUserStrategiesOptions): Promise<
         return { module: m, compiled: await compileUserModule(m.file, m.folder, o.daemonRoot) };
       } catch (error) {
         if (!(error instanceof CompileFailure)) throw error;
-        problems.push(...error.lines.map((l) => `${m.file}: cannot compile: ${l}`));
+        problems.push(...error.lines);
         return null;
       }
     }),
