@@ -168,7 +168,7 @@ async function fromFiles(
   v: { data?: string[] | undefined; strategy?: string | undefined; params?: string | undefined; tz?: string | undefined; 'strategies-dir'?: string | undefined },
   load: LoadSettings,
 ): Promise<BacktestRun> {
-  const folder = { folder: v['strategies-dir'] ?? DEFAULT_STRATEGIES_DIR, required: v['strategies-dir'] !== undefined };
+  const folder = { folder: v['strategies-dir'] ?? DEFAULT_STRATEGIES_DIR, required: v['strategies-dir'] !== undefined, namedBy: '--strategies-dir' };
   const known = async (): Promise<string> => (await loadStrategyCatalog({ ...folder, modules: 'names' })).names().join(', ');
   if (v.strategy === undefined) throw new CliError(`--strategy is required (one of: ${await known()}), or --config FILE for a portfolio`);
   // Only the module named is compiled: another module being written does not stop this backtest.

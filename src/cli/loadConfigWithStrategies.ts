@@ -17,7 +17,7 @@ export interface ConfigWithStrategies {
  */
 export async function loadConfigWithStrategies(file: string, modules: StrategyCatalogOptions['modules'] = 'load'): Promise<ConfigWithStrategies> {
   const named = strategiesDirOf(file);
-  const strategies = await loadStrategyCatalog({ folder: named ?? DEFAULT_STRATEGIES_DIR, required: named !== null, modules });
+  const strategies = await loadStrategyCatalog({ folder: named ?? DEFAULT_STRATEGIES_DIR, required: named !== null, modules, namedBy: `${file}: strategies_dir` });
   return { config: loadConfig(file, { strategyParams: strategies.paramSchemas() }), strategies };
 }
 

@@ -49,6 +49,12 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     marketTime: () => marketNow(venue),
   });
   const logger = root.child({ component: 'main' });
+  // Which code of your own runs: its file and fingerprint (docs/strategies.md), in the log of every start.
+  for (const t of strategies.list(StrategyOrigin.User)) {
+    if (!config.strategies.some((s) => s.enabled && s.type === t.type)) continue;
+    const sha256 = t.sourceHash();
+    logger.info({ type: t.type, file: t.file, sha256 }, `strategy type ${t.type} from ${t.file} (sha256 ${sha256.slice(0, 12)}…)`);
+  }
   // From here a SIGHUP (logrotate's postrotate, `systemctl reload`) moves the log on to a new file.
   const onHangUp = (): void => {
     try {

@@ -15,6 +15,8 @@ export interface StrategyCatalogOptions {
   readonly folder: string;
   /** The configuration named the folder: its absence is an error. */
   readonly required: boolean;
+  /** What named the folder, for messages: `FILE: strategies_dir` or `--strategies-dir`. */
+  readonly namedBy?: string;
   /**
    * `load` (default): compile, import and check every module (commands that run strategies).
    * `names`: only know the modules' type names, accepting any params (commands that only read a
@@ -30,7 +32,7 @@ export async function loadStrategyCatalog(o: StrategyCatalogOptions): Promise<St
   const builtIns = builtInStrategyTypes();
   const reserved = new Set(builtIns.map((t) => t.type));
   if (o.modules === 'names') return new StrategyCatalog([...builtIns, ...namesOnly(o.folder, reserved)]);
-  const user = await loadUserStrategies({ folder: o.folder, required: o.required, reserved, daemonRoot: daemonRoot(), ...(o.only === undefined ? {} : { only: o.only }) });
+  const user = await loadUserStrategies({ folder: o.folder, required: o.required, reserved, daemonRoot: daemonRoot(), ...(o.only === undefined ? {} : { only: o.only }), ...(o.namedBy === undefined ? {} : { namedBy: o.namedBy }) });
   return new StrategyCatalog([...builtIns, ...user]);
 }
 

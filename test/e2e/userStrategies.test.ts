@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,15 +60,29 @@ describe('a strategy of your own, run by the commands', () => {
 
   it('npm start offline with --duration: the user module trades exactly as the built-in beside it', async () => {
     const dir = scratchDir();
-    const config = writeConfig(dir, sideBySide(strategiesFolder({ 'my_cross.ts': MY_CROSS })));
+    const folder = strategiesFolder({ 'my_cross.ts': MY_CROSS });
+    const config = writeConfig(dir, sideBySide(folder));
     const r = await runCli(['start', '--config', config, '--duration', '4'], dir);
     expect([r.code, r.stderr]).toEqual([0, '']);
+    const sha256 = createHash('sha256').update(MY_CROSS).digest('hex');
+    expect(r.stdout).toContain(`strategy type my_cross from ${folder}/my_cross.ts (sha256 ${sha256.slice(0, 12)}…)`);
     const state = readState(dir);
     const { builtin, mine } = state.strategies;
     expect([builtin!.type, mine!.type]).toEqual(['sma_cross', 'my_cross']);
     expect(state.engine.fills['mine']).toBeGreaterThan(0);
     expect(state.engine.fills['mine']).toBe(state.engine.fills['builtin']);
     expect([mine!.ledger.cash, mine!.ledger.positions]).toEqual([builtin!.ledger.cash, builtin!.ledger.positions]);
+  });
+
+  it('a configuration naming a folder that is not there does not start: one line naming the file and the field, exit 2', async () => {
+    const dir = scratchDir();
+    const config = writeConfig(dir, sideBySide(join(dir, 'nowhere')));
+    const r = await runCli(['start', '--config', config, '--duration', '4'], dir);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      `error: ${config}: strategies_dir: no such folder ${join(dir, 'nowhere')} (the folder of your own strategy modules; leave it out for the default, strategies/)\n`,
+    ]);
   });
 
   it('a configuration naming a broken module does not start: one line naming the file, exit 2', async () => {

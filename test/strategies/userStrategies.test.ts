@@ -150,7 +150,7 @@ describe('strategies of your own (the strategies folder)', () => {
 
   it('a configuration naming a folder that is not there is refused; the default folder may be absent', async () => {
     await expect(loadStrategyCatalog({ folder: '/nonexistent/strategies', required: true })).rejects.toThrow(
-      'strategies_dir: no such folder /nonexistent/strategies (the folder of your own strategy modules; leave strategies_dir out for the default, strategies/)',
+      'strategies_dir: no such folder /nonexistent/strategies (the folder of your own strategy modules; leave it out for the default, strategies/)',
     );
     expect((await loadStrategyCatalog({ folder: '/nonexistent/strategies', required: false })).names()).toHaveLength(6);
   });

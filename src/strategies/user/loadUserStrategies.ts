@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StrategyModuleError } from '../../core/errors.js';
 import type { StrategyType } from '../StrategyCatalog.js';
-import { CompileFailure, compileUserModule } from './compileUserModule.js';
-import { findUserModules } from './findUserModules.js';
+import { CompileFailure, compileUserModule, type CompiledModule } from './compileUserModule.js';
+import { findUserModules, type UserModule } from './findUserModules.js';
 import { userStrategyType } from './userStrategyType.js';
 
 export interface LoadUserStrategiesOptions {
@@ -13,6 +13,8 @@ export interface LoadUserStrategiesOptions {
   readonly folder: string;
   /** A folder that does not exist is an error (the configuration named it) rather than none at all (the default). */
   readonly required: boolean;
+  /** What named the folder, for messages: `FILE: strategies_dir` or `--strategies-dir` (default `strategies_dir`). */
+  readonly namedBy?: string;
   /** Names already taken (the built-ins): a module may not shadow one. */
   readonly reserved: ReadonlySet<string>;
   /** Where the daemon's node_modules are (packages the modules import come from there). */
@@ -28,10 +30,10 @@ export interface LoadUserStrategiesOptions {
  */
 export async function loadUserStrategies(o: LoadUserStrategiesOptions): Promise<StrategyType[]> {
   if (!existsSync(o.folder)) {
-    if (o.required) throw new StrategyModuleError(`strategies_dir: no such folder ${o.folder} (the folder of your own strategy modules; leave strategies_dir out for the default, strategies/)`);
+    if (o.required) throw new StrategyModuleError(`${o.namedBy ?? 'strategies_dir'}: no such folder ${o.folder} (the folder of your own strategy modules; leave it out for the default, strategies/)`);
     return [];
   }
-  if (!statSync(o.folder).isDirectory()) throw new StrategyModuleError(`strategies_dir: ${o.folder} is a file, not a folder`);
+  if (!statSync(o.folder).isDirectory()) throw new StrategyModuleError(`${o.namedBy ?? 'strategies_dir'}: ${o.folder} is a file, not a folder`);
   const found = findUserModules(o.folder);
   const problems = [...found.problems];
   const modules = found.modules.filter((m) => {
@@ -40,17 +42,7 @@ export async function loadUserStrategies(o: LoadUserStrategiesOptions): Promise<
     return false;
   });
   const wanted = o.only === undefined ? modules : modules.filter((m) => o.only!.includes(m.type));
-  const compiled = await Promise.all(
-    wanted.map(async (m) => {
-      try {
-        return { module: m, compiled: await compileUserModule(m.file, m.folder, o.daemonRoot) };
-      } catch (error) {
-        if (!(error instanceof CompileFailure)) throw error;
-        problems.push(...error.lines);
-        return null;
-      }
-    }),
-  );
+  const compiled = await compileAll(wanted, o.daemonRoot, problems);
   const types: StrategyType[] = [];
   // The compiled code runs from a private temporary folder (0700), removed once imported.
   const scratch = compiled.some((c) => c !== null) ? mkdtempSync(join(tmpdir(), 'daemon-strategies-')) : null;
@@ -75,4 +67,24 @@ export async function loadUserStrategies(o: LoadUserStrategiesOptions): Promise<
   }
   if (problems.length > 0) throw new StrategyModuleError(problems.join('\n'));
   return types;
+}
+
+/** Compiles the modules (their compile errors go to `problems`), then stops esbuild's helper process: a daemon keeps no idle compiler. */
+async function compileAll(modules: readonly UserModule[], daemonRoot: string, problems: string[]): Promise<Array<{ module: UserModule; compiled: CompiledModule } | null>> {
+  if (modules.length === 0) return [];
+  try {
+    return await Promise.all(
+      modules.map(async (m) => {
+        try {
+          return { module: m, compiled: await compileUserModule(m.file, m.folder, daemonRoot) };
+        } catch (error) {
+          if (!(error instanceof CompileFailure)) throw error;
+          problems.push(...error.lines);
+          return null;
+        }
+      }),
+    );
+  } finally {
+    await (await import('esbuild')).stop();
+  }
 }
