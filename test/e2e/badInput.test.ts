@@ -80,7 +80,7 @@ describe('bad input stops with a clear message', () => {
 
   it('bad backtest flags name the flag', async () => {
     const csv = join(root, 'test', 'fixtures', 'backtrader', 'SPY_1min.csv');
-    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'macd'], dir), '--strategy: unknown strategy "macd" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross)');
+    expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'macd'], dir), '--strategy: unknown strategy "macd" (known: bollinger_reversion, donchian_breakout, macd_trend, rs_rotation, rsi_reversion, sma_cross; your own: a module strategies/macd.ts)');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"fast":30,"slow":10,"qty":1}'], dir), '--params: params.fast: must be less than slow (10)');
     expectUserError(await runCli(['backtest', '--data', csv, '--strategy', 'sma_cross', '--params', '{"qty":1}', '--cash=-1'], dir), '--cash: invalid value "-1"');
   });
