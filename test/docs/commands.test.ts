@@ -76,6 +76,8 @@ const notRun: Readonly<Record<string, string>> = {
   test: 'the test suite itself',
   build: 'rewrites dist/ under other tests',
   typecheck: 'part of npm test',
+  'new-strategy': 'writes files into the project\'s strategies/ (test/e2e/newStrategy.test.ts runs it and the tests it writes)',
+  'docs:strategies': 'rewrites docs/strategies.md (test/docs/strategiesGuide.test.ts checks what it writes)',
   lint: 'part of npm test',
 };
 
@@ -176,7 +178,7 @@ describe('the quick commands of the docs, run', () => {
   // in a clone, what the commands write (r.json, reports/, data_cache/, logs/) stays out of the
   // project, and no .env is read.
   const dir = mkdtempSync(join(tmpdir(), 'docs-commands-'));
-  for (const d of ['config', 'data', 'test']) symlinkSync(join(root, d), join(dir, d));
+  for (const d of ['config', 'data', 'strategies', 'test']) symlinkSync(join(root, d), join(dir, d));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const seen = new Set<string>();

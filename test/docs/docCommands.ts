@@ -113,7 +113,7 @@ export function parseCommand(words: readonly string[]): ParsedCommand {
 
 /** The main.js command a package.json script runs, else null. */
 export function mainCommandOf(scriptText: string): CommandName | null {
-  const m = /dist\/main\.js (\w+)/.exec(scriptText);
+  const m = /dist\/main\.js ([a-z][a-z-]*)/.exec(scriptText);
   return m !== null && Object.hasOwn(commandSpecs, m[1]!) ? (m[1] as CommandName) : null;
 }
 
