@@ -7,7 +7,7 @@ import { noCommission } from '../../src/broker/sim/CommissionModel.js';
 import { noSlippage } from '../../src/broker/sim/SlippageModel.js';
 import { runBacktest } from '../../src/backtest/runBacktest.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { StrategyModuleError } from '../../src/core/errors.js';
+import { ConfigError, StrategyModuleError } from '../../src/core/errors.js';
 import { loadCsvBars } from '../../src/market-data/loadCsvBars.js';
 import { loadStrategyCatalog } from '../../src/strategies/loadStrategyCatalog.js';
 import { StrategyOrigin } from '../../src/strategies/StrategyCatalog.js';
@@ -146,6 +146,13 @@ describe('strategies of your own (the strategies folder)', () => {
       `${folder}/sma_cross.ts: "sma_cross" is a built-in strategy type: rename the file (its name is the type the configuration names)`,
       `${folder}/throws.ts: loading it failed: boom`,
     ]);
+  });
+
+  it('a constructor that throws is one line naming the module (a ConfigError: exit 2), not a stack trace', async () => {
+    const folder = strategiesFolder({ 'picky.ts': good().replace('override onBar(): void {}', "constructor(p: z.infer<typeof params>, symbols: readonly string[]) {\n    super(p);\n    if (symbols.length > 1) throw new Error('trades one symbol only');\n  }\n  override onBar(): void {}") });
+    const catalog = await load(folder);
+    expect(catalog.create({ type: 'picky', params: {}, symbols: ['SPY'] }).params).toEqual({ qty: 1 });
+    expect(() => catalog.create({ type: 'picky', params: {}, symbols: ['SPY', 'QQQ'] })).toThrow(new ConfigError(`${folder}/picky.ts: building the strategy failed: trades one symbol only`));
   });
 
   it('a configuration naming a folder that is not there is refused; the default folder may be absent', async () => {
