@@ -1,11 +1,10 @@
 import { pino } from 'pino';
 import { parseEnv, readDotEnv } from '../config/env.js';
-import { loadConfig } from '../config/loadConfig.js';
 import { CliError } from '../core/errors.js';
 import { formatReadiness } from '../readiness/formatReadiness.js';
 import { readinessOf } from '../readiness/readinessOf.js';
-import { strategyParamSchemas } from '../strategies/builtInStrategies.js';
 import { commandSpecs } from './commandSpecs.js';
+import { loadConfigWithStrategies } from './loadConfigWithStrategies.js';
 import { parseArgs } from './parseArgs.js';
 
 /**
@@ -15,7 +14,8 @@ import { parseArgs } from './parseArgs.js';
  */
 export async function runReadinessCommand(args: string[], processEnv: NodeJS.ProcessEnv): Promise<number> {
   const v = parseArgs(args, commandSpecs.readiness);
-  const config = loadConfig(v.config, { strategyParams: strategyParamSchemas() });
+  // The drift check backtests each strategy: your own modules are loaded as the daemon loads them.
+  const { config, strategies } = await loadConfigWithStrategies(v.config);
   const enabled = config.strategies.filter((s) => s.enabled).map((s) => s.id);
   for (const id of v.strategy ?? []) {
     if (!enabled.includes(id)) throw new CliError(`--strategy: ${id} is not an enabled strategy of ${v.config} (${enabled.join(', ')})`);
@@ -26,6 +26,7 @@ export async function runReadinessCommand(args: string[], processEnv: NodeJS.Pro
     ...(v.strategy === undefined ? {} : { strategyIds: v.strategy }),
     now: Date.now(),
     logger: pino({ level: 'silent' }),
+    strategies,
   });
   process.stdout.write(v.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReadiness(report));
   return report.ready ? 0 : 1;

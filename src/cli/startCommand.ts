@@ -78,7 +78,7 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
   // Real money only for strategies whose paper record passes the live checklist, or when overridden (logged, alerted, recorded).
   let gate: LiveGate | null = null;
   if (alpaca?.live === true) {
-    const report = await readinessOf(config, { env, now: wallClock.now(), logger: root.child({ component: 'readiness' }) });
+    const report = await readinessOf(config, { env, now: wallClock.now(), logger: root.child({ component: 'readiness' }), strategies });
     gate = liveGate(config, report, v.overrideReadiness, v.config);
     for (const line of gate.lines) process.stdout.write(`${line}\n`);
     if (gate.override !== null) logger.warn({ override: gate.override, started: gate.started }, gate.lines.join(' · '));

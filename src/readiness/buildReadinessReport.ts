@@ -6,7 +6,7 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { cachedDriftBars, simDriftBars } from './driftBars.js';
 import { driftItem } from './driftItem.js';
 import { livePlanItem } from './livePlanItem.js';
-import { measureDrift, type DriftOutcome } from './measureDrift.js';
+import { measureDrift, type DriftOutcome, type DriftSettings } from './measureDrift.js';
 import { paperClock } from './paperClock.js';
 import type { PaperRecord } from './PaperRecord.js';
 import { durationItem, drawdownItem, periodFigures, sharpeItem, type PeriodFigures } from './periodChecks.js';
@@ -57,6 +57,8 @@ export interface ReadinessOptions {
    * `npm run status` leave it out (a backtest of months of bars takes seconds): item 6 then says so.
    */
   readonly measureFills?: boolean;
+  /** Builds a strategy for the drift backtest (your own modules too); default: the built-in types. */
+  readonly createStrategy?: DriftSettings['createStrategy'];
 }
 
 /** Item 6 when the comparison was left out. */
@@ -97,7 +99,7 @@ export async function buildReadinessReport(o: ReadinessOptions): Promise<Readine
     const period = periodFigures(rec, days, clock.after);
     const drift: DriftOutcome = o.measureFills === false ? { measured: false, reason: DRIFT_NOT_RUN } : await measureDrift(
       { record: rec, clock, days, marketTime: record.marketTime, bars: record.mode === 'sim' ? simDriftBars(config, o.calendar) : cachedDriftBars(config, record.dir, o.feed, o.calendar) },
-      { costs: config.sim, timeframe: config.data.timeframe, historyDays: config.data.history_days, maxPositionPct: config.risk.max_position_pct, calendar: o.calendar, logger: o.logger },
+      { costs: config.sim, timeframe: config.data.timeframe, historyDays: config.data.history_days, maxPositionPct: config.risk.max_position_pct, calendar: o.calendar, logger: o.logger, ...(o.createStrategy === undefined ? {} : { createStrategy: o.createStrategy }) },
     );
     const items = [durationItem(period), sharpeItem(period), drawdownItem(period), unchangedItem(clock, period.days, judged), plan, driftItem(drift)];
     const { trips, ...figures } = period;

@@ -1,3 +1,5 @@
+import type { StrategySpec } from '../engine/StrategySpec.js';
+import type { Strategy } from '../strategies/Strategy.js';
 import type { Logger } from 'pino';
 import { costModels, type CostSettings } from '../broker/sim/costModels.js';
 import { runBacktest } from '../backtest/runBacktest.js';
@@ -25,6 +27,8 @@ export interface DriftSettings {
   readonly maxPositionPct: number;
   readonly calendar: MarketCalendar;
   readonly logger: Logger;
+  /** Builds the strategy the run traded (StrategyCatalog.create: your own modules too); default: the built-in type. */
+  readonly createStrategy?: (spec: StrategySpec) => Strategy;
 }
 
 export type DriftOutcome =
@@ -85,6 +89,7 @@ export async function measureDrift(
     ...(run.breakers === undefined ? {} : { breakers: { strategies: new Map([[id, run.breakers]]), account: OFF } }),
     logger: s.logger,
     stopwatch: () => 0,
+    ...(s.createStrategy === undefined ? {} : { createStrategy: s.createStrategy }),
   });
   // The backtest's fills booked into a ledger of the same code give its round trips, as the paper ledger keeps them.
   const ledger = new Ledger(run.capital);

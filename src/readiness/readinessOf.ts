@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DaemonConfig } from '../config/configSchema.js';
 import type { DaemonEnv } from '../config/env.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
+import type { StrategyCatalog } from '../strategies/StrategyCatalog.js';
 import { buildReadinessReport, type ReadinessReport } from './buildReadinessReport.js';
 import { readPaperRecord } from './readPaperRecord.js';
 
@@ -13,7 +14,7 @@ export function paperRecordDir(config: DaemonConfig): string {
 /** The live checklist of a configuration's enabled strategies (or those named), from the paper record on disk. */
 export async function readinessOf(
   config: DaemonConfig,
-  o: { readonly env: DaemonEnv; readonly strategyIds?: readonly string[]; readonly now: number; readonly logger: Logger; readonly measureFills?: boolean },
+  o: { readonly env: DaemonEnv; readonly strategyIds?: readonly string[]; readonly now: number; readonly logger: Logger; readonly measureFills?: boolean; readonly strategies?: StrategyCatalog },
 ): Promise<ReadinessReport> {
   const recordDir = paperRecordDir(config);
   const record = readPaperRecord({ stateDir: recordDir, logDir: config.logging.dir, maxBackups: config.state.max_backups });
@@ -28,5 +29,6 @@ export async function readinessOf(
     now: o.now,
     logger: o.logger,
     ...(o.measureFills === undefined ? {} : { measureFills: o.measureFills }),
+    ...(o.strategies === undefined ? {} : { createStrategy: (spec) => o.strategies!.create(spec) }),
   });
 }

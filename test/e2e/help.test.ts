@@ -11,7 +11,7 @@ describe('help on the command line', () => {
       expect([r.code, r.stderr]).toEqual([0, '']);
       const listed = r.stdout.split('\n').filter((l) => /^ {2}\w/.test(l));
       const width = Math.max(...Object.values(commandSpecs).map((s) => s.name.length));
-      expect(width).toBe('readiness'.length);
+      expect(width).toBe('new-strategy'.length);
       expect(listed).toEqual(Object.values(commandSpecs).map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`));
     }
     const none = await runCli([], dir);

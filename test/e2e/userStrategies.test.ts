@@ -58,7 +58,7 @@ describe('a strategy of your own, run by the commands', () => {
     ]);
   });
 
-  it('npm start offline with --duration: the user module trades exactly as the built-in beside it', async () => {
+  it('npm start offline with --duration: the user module trades exactly as the built-in beside it; npm run readiness judges it', async () => {
     const dir = scratchDir();
     const folder = strategiesFolder({ 'my_cross.ts': MY_CROSS });
     const config = writeConfig(dir, sideBySide(folder));
@@ -72,7 +72,17 @@ describe('a strategy of your own, run by the commands', () => {
     expect(state.engine.fills['mine']).toBeGreaterThan(0);
     expect(state.engine.fills['mine']).toBe(state.engine.fills['builtin']);
     expect([mine!.ledger.cash, mine!.ledger.positions]).toEqual([builtin!.ledger.cash, builtin!.ledger.positions]);
-  });
+
+    // npm run readiness judges it on its paper record: its drift check backtests the module itself,
+    // which agrees with its paper fills as the built-in's backtest agrees with the built-in's.
+    const readiness = await runCli(['readiness', '--config', config, '--json'], dir);
+    expect([readiness.code, readiness.stderr]).toEqual([1, '']);
+    const report = JSON.parse(readiness.stdout) as { strategies: Array<{ id: string; items: Array<{ name: string; pass: boolean; measured: string }> }> };
+    const drift = (id: string) => report.strategies.find((s) => s.id === id)!.items.find((i) => i.name === 'paper fills vs backtest')!;
+    expect(drift('mine').pass).toBe(true);
+    expect(drift('mine').measured).toMatch(/: (\d+) paper fills, \1 backtest fills, \1 matched \(100\.0 % agree\)/);
+    expect(drift('mine').measured).toBe(drift('builtin').measured);
+  }, 60_000);
 
   it('a configuration naming a folder that is not there does not start: one line naming the file and the field, exit 2', async () => {
     const dir = scratchDir();
