@@ -150,6 +150,7 @@ export class PaperTradingEngine {
     const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
       mode: venue.mode,
       strategies: enabled,
+      ...(this.#o.strategies === undefined ? {} : { sourceOf: (type: string) => this.#o.strategies!.userSource(type) }),
       breakers: venue.breakers.strategies,
       risk: { maxPositionPct: config.risk.max_position_pct, maxOrderPct: config.risk.max_order_pct },
       ...(this.#o.live === undefined ? {} : { live: this.#o.live }),

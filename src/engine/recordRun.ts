@@ -12,6 +12,8 @@ import { strategyFingerprint } from './strategyFingerprint.js';
 export interface RunFacts {
   readonly mode: 'sim' | 'alpaca';
   readonly strategies: readonly StrategySpec[];
+  /** The code fingerprint of a strategy type of your own (StrategyCatalog.userSource); none for built-ins. */
+  readonly sourceOf?: (type: string) => string | undefined;
   /** The circuit-breaker limits each strategy runs with. */
   readonly breakers?: ReadonlyMap<string, BreakerLimits>;
   readonly risk: { readonly maxPositionPct: number; readonly maxOrderPct: number };
@@ -28,7 +30,19 @@ export function runDetails(facts: RunFacts, resumedAfter: number | null): RunDet
     strategies: Object.fromEntries(
       facts.strategies.map((s) => {
         const breakers = facts.breakers?.get(s.id);
-        return [s.id, { type: s.type, params: s.params ?? {}, symbols: [...s.symbols], capital: s.capital, fingerprint: strategyFingerprint(s), ...(breakers === undefined ? {} : { breakers: { ...breakers } }) }];
+        const source = facts.sourceOf?.(s.type);
+        return [
+          s.id,
+          {
+            type: s.type,
+            params: s.params ?? {},
+            symbols: [...s.symbols],
+            capital: s.capital,
+            fingerprint: strategyFingerprint({ ...s, source }),
+            ...(source === undefined ? {} : { source }),
+            ...(breakers === undefined ? {} : { breakers: { ...breakers } }),
+          },
+        ];
       }),
     ),
     ...(facts.live === undefined ? {} : { live: { started: [...facts.live.started], held: [...facts.live.held], override: facts.live.override } }),

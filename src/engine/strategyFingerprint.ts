@@ -5,6 +5,8 @@ export interface StrategyIdentity {
   readonly type: string;
   readonly params: unknown;
   readonly symbols: readonly string[];
+  /** A strategy module of your own: the sha256 of its code (StrategyCatalog.userSource); absent for a built-in. */
+  readonly source?: string | undefined;
 }
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
@@ -21,11 +23,12 @@ function canonical(value: unknown): string {
 
 /**
  * The strategy's fingerprint: the first 16 hex digits of the sha-256 of its type, parameters (keys
- * in any order) and symbols (in any order). Capital is not part of it: more or less money is a
+ * in any order), symbols (in any order) and, for a module of your own, its code's sha256 (a built-in's
+ * fingerprint is what it was before modules existed). Capital is not part of it: more or less money is a
  * deposit or a withdrawal (returns are measured net of it), not another strategy.
  */
 export function strategyFingerprint(s: StrategyIdentity): string {
-  const text = canonical({ type: s.type, params: s.params ?? {}, symbols: [...s.symbols].sort() });
+  const text = canonical({ type: s.type, params: s.params ?? {}, symbols: [...s.symbols].sort(), source: s.source });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -36,6 +39,8 @@ function leaves(value: unknown, path: string, out: Map<string, string>): Map<str
   } else out.set(path, canonical(value));
   return out;
 }
+
+const short = (sha: string | undefined): string => (sha === undefined ? '(built-in)' : `sha256 ${sha.slice(0, 12)}`);
 
 /** What changed from one identity to the next, in words: `type sma_cross → rsi_reversion; params.fast 10 → 12; symbols +NVDA −MU`. */
 export function describeChange(before: StrategyIdentity, after: StrategyIdentity): string {
@@ -51,5 +56,6 @@ export function describeChange(before: StrategyIdentity, after: StrategyIdentity
   const added = after.symbols.filter((s) => !before.symbols.includes(s));
   const removed = before.symbols.filter((s) => !after.symbols.includes(s));
   if (added.length > 0 || removed.length > 0) parts.push(`symbols ${[...added.map((s) => `+${s}`), ...removed.map((s) => `−${s}`)].join(' ')}`);
+  if (before.source !== after.source) parts.push(`code ${short(before.source)} → ${short(after.source)}`);
   return parts.length === 0 ? 'no change' : parts.join('; ');
 }

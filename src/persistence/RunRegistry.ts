@@ -21,6 +21,8 @@ const strategyRunSchema = z.strictObject({
   capital: z.number(),
   /** sha-256 of type, params and symbols (engine/strategyFingerprint): a different one is another strategy. */
   fingerprint: z.string(),
+  /** A strategy module of your own: its code's sha256 (part of the fingerprint). */
+  source: z.string().optional(),
   breakers: limits.optional(),
 });
 

@@ -57,6 +57,8 @@ export interface ReadinessOptions {
    * `npm run status` leave it out (a backtest of months of bars takes seconds): item 6 then says so.
    */
   readonly measureFills?: boolean;
+  /** The code fingerprint of a strategy type of your own (StrategyCatalog.userSource): a judged module edited since the paper run is another strategy. */
+  readonly sourceOf?: (type: string) => string | undefined;
   /** Builds a strategy for the drift backtest (your own modules too); default: the built-in types. */
   readonly createStrategy?: DriftSettings['createStrategy'];
 }
@@ -74,7 +76,7 @@ export async function buildReadinessReport(o: ReadinessOptions): Promise<Readine
   for (const id of ids) {
     const s = enabled.find((x) => x.id === id);
     if (s === undefined) throw new RangeError(`strategy ${id} is not enabled in the configuration`);
-    const judged = { type: s.type, params: s.params, symbols: s.symbols };
+    const judged = { type: s.type, params: s.params, symbols: s.symbols, source: o.sourceOf?.(s.type) };
     const rec = record?.strategies.get(id) ?? null;
     const clock = paperClock(record?.runs ?? [], id);
     const plan = livePlanItem({

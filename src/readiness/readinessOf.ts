@@ -29,6 +29,6 @@ export async function readinessOf(
     now: o.now,
     logger: o.logger,
     ...(o.measureFills === undefined ? {} : { measureFills: o.measureFills }),
-    ...(o.strategies === undefined ? {} : { createStrategy: (spec) => o.strategies!.create(spec) }),
+    ...(o.strategies === undefined ? {} : { createStrategy: (spec) => o.strategies!.create(spec), sourceOf: (type: string) => o.strategies!.userSource(type) }),
   });
 }

@@ -76,6 +76,15 @@ export class StrategyCatalog {
     }
   }
 
+  /**
+   * The code fingerprint a run records for a type: the sha256 of a module of your own (editing it
+   * restarts the strategy's paper clock, as a parameter change does); none for a built-in, whose code
+   * changes only with the daemon's version and is held to the project's own tests and references.
+   */
+  userSource(type: string): string | undefined {
+    return this.#types.get(type)?.origin === StrategyOrigin.User ? this.sourceHash(type) : undefined;
+  }
+
   /** sha256 (hex) of a type's source, for the readiness record's fingerprint (see strategySourceHash). */
   sourceHash(type: string): string {
     const t = this.#types.get(type);

@@ -82,6 +82,20 @@ describe('a strategy of your own, run by the commands', () => {
     expect(drift('mine').pass).toBe(true);
     expect(drift('mine').measured).toMatch(/: (\d+) paper fills, \1 backtest fills, \1 matched \(100\.0 % agree\)/);
     expect(drift('mine').measured).toBe(drift('builtin').measured);
+
+    // The run recorded the module's code: its sha256 is part of its fingerprint (none for the built-in).
+    const runs = JSON.parse(readFileSync(join(dir, 'state', 'runs.json'), 'utf8')) as { runs: Array<{ strategies?: Record<string, { source?: string }> }> };
+    const traded = runs.runs.at(-1)!.strategies!;
+    expect([traded['mine']!.source, traded['builtin']!.source]).toEqual([sha256, undefined]);
+    // Editing the module is another strategy: its clock must start again, as for a parameter change.
+    const edited = `${MY_CROSS}\n// a comment is an edit too\n`;
+    writeFileSync(join(folder, 'my_cross.ts'), edited);
+    const after = await runCli(['readiness', '--config', config, '--json'], dir);
+    const unchanged = (id: string) =>
+      (JSON.parse(after.stdout) as { strategies: Array<{ id: string; items: Array<{ name: string; missing: string[] }> }> }).strategies.find((x) => x.id === id)!.items.find((i) => i.name === 'strategy unchanged')!;
+    const newSha = createHash('sha256').update(edited).digest('hex');
+    expect(unchanged('mine').missing).toContain(`the strategy this configuration starts to be the one paper-traded: code sha256 ${sha256.slice(0, 12)} → sha256 ${newSha.slice(0, 12)}`);
+    expect(unchanged('builtin').missing.filter((m) => m.includes('code'))).toEqual([]);
   }, 60_000);
 
   it('a configuration naming a folder that is not there does not start: one line naming the file and the field, exit 2', async () => {
