@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../core/Bar.js';
-import type { DaemonEvents } from '../core/DaemonEvents.js';
 import { SimClock } from '../core/SimClock.js';
 import { toIso } from '../core/toIso.js';
 import { SimBroker } from '../broker/sim/SimBroker.js';
@@ -17,6 +16,7 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import type { BreakerLimits } from '../risk/CircuitBreaker.js';
 import { BarTape } from '../market-data/BarTape.js';
 import type { Labelling } from '../market-data/barLabelling.js';
+import { BookedFills } from './BookedFills.js';
 import type { BacktestBarTime, BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade, StrategyBacktest } from './BacktestResult.js';
 
 export interface BacktestOptions {
@@ -90,15 +90,17 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     accountBuyingPower: () => venue.buyingPower(),
     ...(o.createStrategy === undefined ? {} : { createStrategy: o.createStrategy }),
   });
-  // During the run only references are kept; the report's objects and strings are built after it.
-  const booked: Array<DaemonEvents['fill.booked']> = [];
+  // During the run only numbers are kept; the report's objects and strings are built after it.
+  const booked = new BookedFills();
+  const runners = core.runner.runners;
+  const strategyIndex = new Map(runners.map((r, i) => [r.id, i]));
   const rejections = new Map<string, number>();
   const reject = (id: string): void => void rejections.set(id, (rejections.get(id) ?? 0) + 1);
   core.bus.on('order.denied', (e) => reject(e.strategyId));
   core.bus.on('order.update', (e) => {
     if (e.event.kind === 'rejected') reject(e.strategyId);
   });
-  core.bus.on('fill.booked', (e) => void booked.push(e));
+  core.bus.on('fill.booked', (e) => booked.record(strategyIndex.get(e.strategyId)!, e));
   const breakerEvents: BacktestBreakerEvent[] = [];
   core.bus.on('breaker.tripped', (e) => void breakerEvents.push({ kind: 'tripped', scope: e.scope, rule: e.rule, time: iso(e.time), text: `${e.message} (${e.action})` }));
   core.bus.on('breaker.resumed', (e) => void breakerEvents.push({ kind: 'resumed', scope: e.scope, rule: e.rule, time: iso(e.time), text: e.reason }));
@@ -145,26 +147,34 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const elapsedMs = o.stopwatch() - started;
 
   const fills: BacktestFill[] = [];
-  const trades: BacktestTrade[] = [];
-  const fillCount = new Map<string, number>();
-  for (const e of booked) {
-    const f = e.fill;
-    fillCount.set(e.strategyId, (fillCount.get(e.strategyId) ?? 0) + 1);
+  for (let i = 0; i < booked.length; i++) {
+    const f = booked.at(i);
     fills.push({
-      strategy: e.strategyId,
+      strategy: runners[f.strategy]!.id,
       symbol: f.symbol,
       // The strategy asked at the close of the bar the order was sent on: its submission time.
-      signalTime: iso(e.order.submittedAt, f.symbol),
+      signalTime: iso(f.submittedAt, f.symbol),
       fillTime: iso(f.time, f.symbol),
       side: f.side,
       qty: f.qty,
       price: f.price,
       commission: f.commission,
     });
-    const t = e.closedTrade;
-    if (t !== null) trades.push({ ...t, strategy: e.strategyId, entryTime: iso(t.entryTime, t.symbol), exitTime: iso(t.exitTime, t.symbol) });
   }
-  const runners = core.runner.runners;
+  // Field by field, in the ledger's order (a spread of every trade costs more than the run's fills).
+  const trades: BacktestTrade[] = booked.trades().map(({ strategy, trade: t }) => ({
+    symbol: t.symbol,
+    direction: t.direction,
+    qty: t.qty,
+    entryTime: iso(t.entryTime, t.symbol),
+    exitTime: iso(t.exitTime, t.symbol),
+    entryPrice: t.entryPrice,
+    exitPrice: t.exitPrice,
+    grossPnl: t.grossPnl,
+    commission: t.commission,
+    netPnl: t.netPnl,
+    strategy: runners[strategy]!.id,
+  }));
   const capital = runners.reduce((a, r) => a + r.capital, 0);
   const allFills = fills.length;
   const single = o.strategies.length === 1 ? o.strategies[0]! : null;
@@ -186,18 +196,18 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     rejections: [...rejections.values()].reduce((a, b) => a + b, 0),
     metrics: totalMetrics,
     ratios: honestRatios(totalMetrics),
-    strategies: runners.map((r) => strategyResult({
+    strategies: runners.map((r, i) => strategyResult({
       id: r.id,
       type: r.type,
       params: o.strategies.find((s) => s.id === r.id)?.params ?? null,
       symbols: r.symbols,
       capital: r.capital,
       finalValue: r.ledger.equity(),
-      fills: fillCount.get(r.id) ?? 0,
+      fills: booked.countOf(i),
       rejections: rejections.get(r.id) ?? 0,
       denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
-      metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: fillCount.get(r.id) ?? 0, ...riskFree(o) }), stampOf),
+      metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: booked.countOf(i), ...riskFree(o) }), stampOf),
     }, breakerEvents)),
     breakerEvents,
     equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),

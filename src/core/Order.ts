@@ -19,16 +19,9 @@ export const OrderStatus = {
 } as const;
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 
-const terminal: ReadonlySet<OrderStatus> = new Set([
-  OrderStatus.Filled,
-  OrderStatus.Canceled,
-  OrderStatus.Expired,
-  OrderStatus.Rejected,
-]);
-
 /** A terminal order never changes again: no more fills can arrive for it. */
 export function isTerminal(status: OrderStatus): boolean {
-  return terminal.has(status);
+  return status === OrderStatus.Filled || status === OrderStatus.Canceled || status === OrderStatus.Expired || status === OrderStatus.Rejected;
 }
 
 /** What a strategy asks for. It becomes an order only if the RiskGate allows it. */

@@ -344,7 +344,9 @@ export class ExecutionService {
   }
 
   #isHeld(clientOrderId: string): boolean {
-    return this.#held.length > 0 && this.#held.some((h) => h.request.clientOrderId === clientOrderId);
+    const held = this.#held;
+    for (let i = 0; i < held.length; i++) if (held[i]!.request.clientOrderId === clientOrderId) return true;
+    return false;
   }
 
   #release(): void {
@@ -368,7 +370,7 @@ export class ExecutionService {
   #tryRelease(h: Held): void {
     const r = h.request;
     if (h.after !== null) return;
-    if (h.waitFor.some((cid) => this.#orders.has(cid))) return;
+    for (let i = 0; i < h.waitFor.length; i++) if (this.#orders.has(h.waitFor[i]!)) return;
     if (this.#opposite(r) !== undefined) return;
     // Protective exits are the entry's, decided with it: a paused breaker never holds them back.
     if (r.leg === undefined && !this.#mayRelease(r)) return;
@@ -385,15 +387,19 @@ export class ExecutionService {
    * whatever it filled.
    */
   #entryEnded(entry: InFlightOrder, filled: number): void {
-    const complete = filled >= entry.qty;
-    const exits = this.#orders.legsOf(entry).filter((l) => l.leg !== 'ts');
-    for (const leg of exits) {
-      if (complete) leg.qty = filled;
-      else this.#orders.delete(leg.clientOrderId);
+    // Most entries have no exits: nothing to walk.
+    if (this.#orders.hasLegs(entry)) {
+      const complete = filled >= entry.qty;
+      const exits = this.#orders.legsOf(entry).filter((l) => l.leg !== 'ts');
+      for (const leg of exits) {
+        if (complete) leg.qty = filled;
+        else this.#orders.delete(leg.clientOrderId);
+      }
+      if (!complete && filled > 0 && exits.length > 0) {
+        this.#log.warn({ clientOrderId: entry.clientOrderId, filled }, `${entry.clientOrderId} ended with ${filled} of ${entry.qty} ${entry.symbol} filled: its stop-loss and take-profit open only for a complete fill, so those shares have none`);
+      }
     }
-    if (!complete && filled > 0 && exits.length > 0) {
-      this.#log.warn({ clientOrderId: entry.clientOrderId, filled }, `${entry.clientOrderId} ended with ${filled} of ${entry.qty} ${entry.symbol} filled: its stop-loss and take-profit open only for a complete fill, so those shares have none`);
-    }
+    if (this.#held.length === 0) return;
     for (const h of [...this.#held]) {
       if (h.after !== entry.clientOrderId) continue;
       const ts = this.#orders.get(h.request.clientOrderId);

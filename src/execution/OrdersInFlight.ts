@@ -26,6 +26,8 @@ export interface InFlightOrder {
 export class OrdersInFlight {
   readonly #byId = new Map<string, InFlightOrder>();
   readonly #bySymbol = new Map<string, InFlightOrder[]>();
+  /** Protective exits in the book (none in most runs: entries then have nothing to look for). */
+  #legs = 0;
 
   get size(): number {
     return this.#byId.size;
@@ -49,6 +51,14 @@ export class OrdersInFlight {
     return this.#bySymbol.get(symbol) ?? [];
   }
 
+  /** Whether the entry `parent` has protective exits in the book. */
+  hasLegs(parent: InFlightOrder): boolean {
+    if (this.#legs === 0) return false;
+    const list = this.onSymbol(parent.symbol);
+    for (let i = 0; i < list.length; i++) if (list[i]!.parent === parent.clientOrderId) return true;
+    return false;
+  }
+
   /** The protective exits of the entry `parent`. */
   legsOf(parent: InFlightOrder): InFlightOrder[] {
     return this.onSymbol(parent.symbol).filter((o) => o.parent === parent.clientOrderId);
@@ -56,6 +66,7 @@ export class OrdersInFlight {
 
   add(o: InFlightOrder): InFlightOrder {
     this.#byId.set(o.clientOrderId, o);
+    if (o.parent !== null) this.#legs++;
     const list = this.#bySymbol.get(o.symbol);
     if (list === undefined) this.#bySymbol.set(o.symbol, [o]);
     else list.push(o);
@@ -67,6 +78,7 @@ export class OrdersInFlight {
     const o = this.#byId.get(clientOrderId);
     if (o === undefined) return false;
     this.#byId.delete(clientOrderId);
+    if (o.parent !== null) this.#legs--;
     const list = this.#bySymbol.get(o.symbol)!;
     list.splice(list.indexOf(o), 1);
     if (list.length === 0) this.#bySymbol.delete(o.symbol);
@@ -74,6 +86,7 @@ export class OrdersInFlight {
   }
 
   clear(): void {
+    this.#legs = 0;
     this.#byId.clear();
     this.#bySymbol.clear();
   }

@@ -1,6 +1,7 @@
 import type { Fill } from '../core/Fill.js';
 import type { Position } from '../core/Position.js';
 import { InvariantError } from '../core/errors.js';
+import { SymbolSlots } from '../core/SymbolSlots.js';
 import type { ClosedTrade } from './ClosedTrade.js';
 
 export interface OpenLot {
@@ -59,14 +60,19 @@ export class Ledger {
   #realized = 0;
   #commissions = 0;
   readonly #lots = new Map<string, OpenLot>();
-  /** The same lots as an array: equity is read every bar and arrays iterate without allocating. */
-  #lotList: OpenLot[] = [];
+  /** The same lots as an array, in the Map's order: equity is read every bar and arrays iterate without allocating. */
+  readonly #lotList: OpenLot[] = [];
+  /** The same lots by symbol slot (undefined: flat), for the per-bar calls of the strategy's runner. */
+  readonly #lotAt: Array<OpenLot | undefined> = [];
+  readonly #slots: SymbolSlots;
   readonly #trades: ClosedTrade[] = [];
 
-  constructor(startingCash: number) {
+  /** `slots`: the numbering of symbols shared with the strategy's runner (`markAt`, `positionQtyAt`). */
+  constructor(startingCash: number, slots = new SymbolSlots()) {
     if (!(Number.isFinite(startingCash) && startingCash >= 0)) throw new InvariantError(`starting cash must be finite and ≥ 0, got ${startingCash}`);
     this.startingCash = startingCash;
     this.#cash = startingCash;
+    this.#slots = slots;
   }
 
   get cash(): number {
@@ -94,6 +100,11 @@ export class Ledger {
     return this.#lots.get(symbol)?.qty ?? 0;
   }
 
+  /** `positionQty` of the symbol in `slot`. */
+  positionQtyAt(slot: number): number {
+    return slot < this.#lotAt.length ? (this.#lotAt[slot]?.qty ?? 0) : 0;
+  }
+
   positions(): Position[] {
     return [...this.#lots.entries()]
       .map(([symbol, l]) => ({ symbol, qty: l.qty, avgPrice: l.avgPrice }))
@@ -105,6 +116,13 @@ export class Ledger {
     // Only held symbols need a mark; a new position starts marked at its fill price.
     if (this.#lots.size === 0) return;
     const lot = this.#lots.get(symbol);
+    if (lot !== undefined) lot.mark = price;
+  }
+
+  /** `mark` of the symbol in `slot`. */
+  markAt(slot: number, price: number): void {
+    if (slot >= this.#lotAt.length) return;
+    const lot = this.#lotAt[slot];
     if (lot !== undefined) lot.mark = price;
   }
 
@@ -175,8 +193,7 @@ export class Ledger {
           netPnl: lot.grossPnl - lot.commission,
         };
         this.#trades.push(closed);
-        this.#lots.delete(fill.symbol);
-        this.#lotList = [...this.#lots.values()];
+        this.#dropLot(fill.symbol, lot);
         lot = undefined;
       }
     }
@@ -201,8 +218,7 @@ export class Ledger {
           commission: 0,
           pendingEntryCommission: 0,
         };
-        this.#lots.set(fill.symbol, lot);
-        this.#lotList = [...this.#lots.values()];
+        this.#addLot(fill.symbol, lot);
       }
       const newQty = lot.qty + remaining;
       lot.avgPrice = (Math.abs(lot.qty) * lot.avgPrice + abs * fill.price) / Math.abs(newQty);
@@ -218,6 +234,21 @@ export class Ledger {
     // A market buy can cost more than the cash checked before it was sent (a gap up at the open).
     // The fill happened: it is booked as it is, and the runner reports the overdraft.
     return { realizedPnl: realized, closedTrade: closed };
+  }
+
+  /** A new position (the symbol is flat): last in the Map and in the list, as Map iteration has it. */
+  #addLot(symbol: string, lot: OpenLot): void {
+    this.#lots.set(symbol, lot);
+    this.#lotList.push(lot);
+    const k = this.#slots.slot(symbol);
+    while (this.#lotAt.length <= k) this.#lotAt.push(undefined);
+    this.#lotAt[k] = lot;
+  }
+
+  #dropLot(symbol: string, lot: OpenLot): void {
+    this.#lots.delete(symbol);
+    this.#lotList.splice(this.#lotList.indexOf(lot), 1);
+    this.#lotAt[this.#slots.slot(symbol)] = undefined;
   }
 
   toData(): LedgerData {
@@ -237,8 +268,9 @@ export class Ledger {
     this.#realized = d.realized;
     this.#commissions = d.commissions;
     this.#lots.clear();
-    for (const { symbol, ...lot } of d.lots) this.#lots.set(symbol, { ...lot });
-    this.#lotList = [...this.#lots.values()];
+    this.#lotList.length = 0;
+    this.#lotAt.fill(undefined);
+    for (const { symbol, ...lot } of d.lots) this.#addLot(symbol, { ...lot });
     this.#trades.length = 0;
     this.#trades.push(...d.trades);
   }

@@ -10,7 +10,8 @@ const KEPT = 500;
  * A strategy's longer timeframes (a 15-minute strategy reading the daily trend), built from the bars
  * it receives by the same session-aligned aggregation as the live feed. A timeframe is built from the
  * moment it is first asked for (the bar being processed included): ask from the first bar, warm-up
- * included. Nothing is kept for timeframes nobody asked for: the per-bar cost is one map write.
+ * included. Nothing is kept for timeframes nobody asked for: the per-bar cost is nothing when the
+ * owner keeps each symbol's last bar itself (`current`), else one map write.
  */
 export class HigherTimeframes {
   readonly #calendar: MarketCalendar;
@@ -19,9 +20,14 @@ export class HigherTimeframes {
   #labels: string[] = [];
   /** The bar being processed, per symbol: a timeframe asked for during it starts with it. */
   readonly #current = new Map<string, Bar>();
+  readonly #lastBars: () => Iterable<Bar>;
+  readonly #keepsCurrent: boolean;
 
-  constructor(calendar: MarketCalendar) {
+  /** `current`: the last bar of each symbol, kept by the owner (the bar being processed included); default: kept here. */
+  constructor(calendar: MarketCalendar, current?: () => Iterable<Bar>) {
     this.#calendar = calendar;
+    this.#lastBars = current ?? (() => this.#current.values());
+    this.#keepsCurrent = current === undefined;
   }
 
   /** Completed bars of `symbol` at `timeframe` (`1H`, `1D`, `15Min` …), oldest first, at most 500. */
@@ -32,14 +38,14 @@ export class HigherTimeframes {
       const agg = new BarAggregator(tf, this.#calendar);
       this.#aggregators.set(tf.label, agg);
       this.#labels = [...this.#aggregators.keys()];
-      for (const [sym, b] of this.#current) this.#keep(`${sym}|${tf.label}`, agg.push(b));
+      for (const b of this.#lastBars()) this.#keep(`${b.symbol}|${tf.label}`, agg.push(b));
     }
     return this.#bars.get(`${symbol}|${tf.label}`) ?? [];
   }
 
   /** Every bar the strategy receives passes here first. */
   push(bar: Bar): void {
-    this.#current.set(bar.symbol, bar);
+    if (this.#keepsCurrent) this.#current.set(bar.symbol, bar);
     for (let i = 0; i < this.#labels.length; i++) {
       const label = this.#labels[i]!;
       this.#keep(`${bar.symbol}|${label}`, this.#aggregators.get(label)!.push(bar));

@@ -11,7 +11,8 @@ import type { StrategyRunner } from './StrategyRunner.js';
  */
 export class MultiStrategyRunner {
   readonly runners: readonly StrategyRunner[];
-  readonly #bySymbol = new Map<string, StrategyRunner[]>();
+  /** Per symbol: the runners that trade it and its slot in each (one lookup a bar, none per strategy). */
+  readonly #bySymbol = new Map<string, { readonly runners: StrategyRunner[]; readonly slots: number[] }>();
   readonly #byId = new Map<string, StrategyRunner>();
   readonly #bus: EventBus<DaemonEvents>;
   readonly #unsubscribe: Array<() => void> = [];
@@ -22,9 +23,10 @@ export class MultiStrategyRunner {
     for (const r of runners) {
       this.#byId.set(r.id, r);
       for (const s of r.symbols) {
-        const list = this.#bySymbol.get(s) ?? [];
-        list.push(r);
-        this.#bySymbol.set(s, list);
+        const route = this.#bySymbol.get(s) ?? { runners: [], slots: [] };
+        route.runners.push(r);
+        route.slots.push(r.slotOf(s));
+        this.#bySymbol.set(s, route);
       }
     }
   }
@@ -43,6 +45,8 @@ export class MultiStrategyRunner {
     this.#unsubscribe.push(
       this.#bus.on('bar', (bar) => this.onBar(bar)),
       this.#bus.on('order.update', ({ strategyId, event }) => {
+        // An order the venue accepted changes nothing in the books (the runner already counts it open).
+        if (event.kind === 'new') return;
         const runner = this.#byId.get(strategyId);
         if (runner === undefined) return;
         try {
@@ -60,9 +64,10 @@ export class MultiStrategyRunner {
   }
 
   onBar(bar: Bar): void {
-    const list = this.#bySymbol.get(bar.symbol);
-    if (list === undefined) return;
-    for (let i = 0; i < list.length; i++) list[i]!.onBar(bar);
+    const route = this.#bySymbol.get(bar.symbol);
+    if (route === undefined) return;
+    const { runners, slots } = route;
+    for (let i = 0; i < runners.length; i++) runners[i]!.onBarAt(bar, slots[i]!);
   }
 
   /** Feeds warm-up history (time-ordered) to the runners of each bar's symbol. */

@@ -1,4 +1,5 @@
 import type { OrderIntent } from '../core/Order.js';
+import { SymbolSlots } from '../core/SymbolSlots.js';
 
 /** An order of the strategy at the broker, and how much of it is not filled yet. */
 export interface OpenOrder {
@@ -21,14 +22,18 @@ interface Entry {
  */
 export class OpenOrders {
   readonly #byId = new Map<string, Entry>();
-  readonly #bySymbol = new Map<string, Entry[]>();
+  /** The open orders of each symbol by its slot (empty lists stay: a symbol's slot is reused). */
+  readonly #bySlot: Entry[][] = [];
+  readonly #slots: SymbolSlots;
   readonly #price: (symbol: string) => number | undefined;
   readonly #commission: (qty: number, price: number) => number;
   #reserved = 0;
 
-  constructor(price: (symbol: string) => number | undefined, commission: (qty: number, price: number) => number) {
+  /** `slots`: the numbering of symbols shared with the strategy's runner (its per-bar calls name a symbol by it). */
+  constructor(price: (symbol: string) => number | undefined, commission: (qty: number, price: number) => number, slots = new SymbolSlots()) {
     this.#price = price;
     this.#commission = commission;
+    this.#slots = slots;
   }
 
   get size(): number {
@@ -48,20 +53,33 @@ export class OpenOrders {
 
   /** Symbols with an open order. */
   symbols(): string[] {
-    return [...this.#bySymbol.keys()];
+    const out: string[] = [];
+    for (let k = 0; k < this.#bySlot.length; k++) if (this.#bySlot[k]!.length > 0) out.push(this.#slots.symbolAt(k));
+    return out;
   }
 
   has(symbol: string): boolean {
-    return this.#bySymbol.has(symbol);
+    const k = this.#slots.find(symbol);
+    return k !== undefined && this.hasAt(k);
+  }
+
+  /** `has` for the symbol in `slot`. */
+  hasAt(slot: number): boolean {
+    return slot < this.#bySlot.length && this.#bySlot[slot]!.length > 0;
   }
 
   add(order: OpenOrder): void {
     const e: Entry = { order, reserved: 0 };
     this.#byId.set(order.clientOrderId, e);
-    const list = this.#bySymbol.get(order.intent.symbol);
-    if (list === undefined) this.#bySymbol.set(order.intent.symbol, [e]);
-    else list.push(e);
+    this.#list(order.intent.symbol).push(e);
     this.#reprice(e);
+  }
+
+  /** The live list of `symbol`'s open orders (created empty). */
+  #list(symbol: string): Entry[] {
+    const k = this.#slots.slot(symbol);
+    while (this.#bySlot.length <= k) this.#bySlot.push([]);
+    return this.#bySlot[k]!;
   }
 
   /** Part of an order filled: it holds less. */
@@ -77,9 +95,8 @@ export class OpenOrders {
     const e = this.#byId.get(clientOrderId);
     if (e === undefined) return;
     this.#byId.delete(clientOrderId);
-    const list = this.#bySymbol.get(e.order.intent.symbol)!;
+    const list = this.#list(e.order.intent.symbol);
     list.splice(list.indexOf(e), 1);
-    if (list.length === 0) this.#bySymbol.delete(e.order.intent.symbol);
     // Nothing open: the total restarts from an exact zero (no rounding carried along).
     if (this.#byId.size === 0) this.#reserved = 0;
     else this.#reserved -= e.reserved;
@@ -87,14 +104,15 @@ export class OpenOrders {
 
   clear(): void {
     this.#byId.clear();
-    this.#bySymbol.clear();
+    for (const list of this.#bySlot) list.length = 0;
     this.#reserved = 0;
   }
 
   /** Shares bought (+) or sold (−) by the open orders on `symbol`, not filled yet. */
   pendingQty(symbol: string): number {
-    const list = this.#bySymbol.get(symbol);
-    if (list === undefined) return 0;
+    const k = this.#slots.find(symbol);
+    if (k === undefined || k >= this.#bySlot.length) return 0;
+    const list = this.#bySlot[k]!;
     let q = 0;
     for (let i = 0; i < list.length; i++) {
       const o = list[i]!.order;
@@ -110,8 +128,14 @@ export class OpenOrders {
 
   /** A new close of `symbol`: its open market buys hold that much now. */
   onPrice(symbol: string): void {
-    const list = this.#bySymbol.get(symbol);
-    if (list === undefined) return;
+    const k = this.#slots.find(symbol);
+    if (k !== undefined) this.onPriceAt(k);
+  }
+
+  /** `onPrice` for the symbol in `slot`. */
+  onPriceAt(slot: number): void {
+    if (slot >= this.#bySlot.length) return;
+    const list = this.#bySlot[slot]!;
     for (let i = 0; i < list.length; i++) {
       const i0 = list[i]!.order.intent;
       if (i0.side === 'buy' && i0.limitPrice === undefined && i0.stopPrice === undefined) this.#reprice(list[i]!);

@@ -5,6 +5,7 @@ import type { DaemonEvents } from '../core/DaemonEvents.js';
 import type { EventBus } from '../core/EventBus.js';
 import type { OrderIntent } from '../core/Order.js';
 import type { OrderEvent } from '../core/OrderEvent.js';
+import { SymbolSlots } from '../core/SymbolSlots.js';
 import { Ledger } from '../portfolio/Ledger.js';
 import type { RiskGate } from '../risk/RiskGate.js';
 import type { RiskView } from '../risk/RiskView.js';
@@ -13,6 +14,7 @@ import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { OpenOrders, type OpenOrder } from './OpenOrders.js';
 import { HigherTimeframes } from './HigherTimeframes.js';
+import { DailyHighs } from './DailyHighs.js';
 import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
 
 export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faulted' } as const;
@@ -55,16 +57,26 @@ export class StrategyRunner {
   readonly capital: number;
   readonly ledger: Ledger;
   readonly #strategy: Strategy;
+  /** The strategy's `onBar`, bound once: every runner calls a different class's from one place. */
+  readonly #onBar: (bar: Bar, ctx: StrategyContext) => void;
   readonly #gate: RiskGate;
   readonly #bus: EventBus<DaemonEvents>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #estimateCommission: (qty: number, price: number) => number;
+  /**
+   * The strategy's symbols numbered (its list first, in order): per-symbol state below, in the
+   * ledger and in the open orders lives in arrays by that number.
+   */
+  readonly #slots: SymbolSlots;
   /** Orders in flight, by id and by symbol, and the cash the buys among them hold. */
   readonly #open: OpenOrders;
-  readonly #lastBars = new Map<string, Bar>();
+  readonly #lastBars: Array<Bar | undefined> = [];
   /** Per symbol: the highest price of the current New York day and of the last one before it (the order-value rule's price). */
-  readonly #highs = new Map<string, { day: number; today: number; before: number }>();
+  readonly #highs = new DailyHighs();
+  /** The symbol of the bar being processed and its slot: the strategy's calls about it need no lookup. */
+  #symbol = '';
+  #slot = -1;
   readonly #higher: HigherTimeframes;
   readonly #ctx: StrategyContext;
   readonly #view: RiskView;
@@ -76,19 +88,22 @@ export class StrategyRunner {
   #now = 0;
 
   constructor(deps: StrategyRunnerDeps) {
-    this.#higher = new HigherTimeframes(deps.calendar ?? new StaticNyseCalendar());
+    this.#higher = new HigherTimeframes(deps.calendar ?? new StaticNyseCalendar(), () => this.#lastBars.filter((b) => b !== undefined));
     this.id = deps.id;
     this.type = deps.type;
     this.symbols = deps.symbols;
     this.capital = deps.capital;
-    this.ledger = new Ledger(deps.capital);
+    this.#slots = new SymbolSlots(deps.symbols);
+    this.#grow(this.#slots.size - 1);
+    this.ledger = new Ledger(deps.capital, this.#slots);
     this.#strategy = deps.strategy;
+    this.#onBar = deps.strategy.onBar.bind(deps.strategy);
     this.#gate = deps.riskGate;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#log = deps.logger;
     this.#estimateCommission = deps.estimateCommission ?? (() => 0);
-    this.#open = new OpenOrders((s) => this.#lastBars.get(s)?.close, this.#estimateCommission);
+    this.#open = new OpenOrders((s) => this.#lastBar(s)?.close, this.#estimateCommission, this.#slots);
     this.#ctx = this.#makeContext();
     this.#view = this.#makeView();
   }
@@ -145,16 +160,29 @@ export class StrategyRunner {
   }
 
   onBar(bar: Bar): void {
+    this.onBarAt(bar, this.#slots.slot(bar.symbol));
+  }
+
+  /** The slot of `symbol` in this runner's numbering (the symbols it was given are 0, 1 … in order). */
+  slotOf(symbol: string): number {
+    return this.#slots.slot(symbol);
+  }
+
+  /** `onBar` for a bar whose symbol's slot the caller knows (see `slotOf`): the per-bar path. */
+  onBarAt(bar: Bar, slot: number): void {
+    if (slot >= this.#lastBars.length) this.#grow(slot);
     this.#now = bar.time;
-    this.#lastBars.set(bar.symbol, bar);
-    this.#high(bar);
-    this.#open.onPrice(bar.symbol);
+    this.#symbol = bar.symbol;
+    this.#slot = slot;
+    this.#lastBars[slot] = bar;
+    this.#highs.push(slot, bar.time, bar.high);
+    this.#open.onPriceAt(slot);
     this.#higher.push(bar);
-    if (!this.#warmingUp) this.ledger.mark(bar.symbol, bar.close);
+    if (!this.#warmingUp) this.ledger.markAt(slot, bar.close);
     if (this.#status === RunnerStatus.Faulted) return;
     // The error boundary, written out: no closure per bar on the hot path.
     try {
-      this.#strategy.onBar(bar, this.#ctx);
+      this.#onBar(bar, this.#ctx);
     } catch (error) {
       this.fault(error, 'onBar');
     }
@@ -164,6 +192,7 @@ export class StrategyRunner {
     const cid = event.order.clientOrderId;
     const open = this.#open.get(cid);
     switch (event.kind) {
+      // Accepted: it is open since it was sent.
       case 'new':
         return;
       case 'fill':
@@ -281,19 +310,27 @@ export class StrategyRunner {
     this.#guard('onOrderRejected', () => this.#strategy.onOrderRejected(rejection, this.#ctx));
   }
 
-  /** Days counted from 05:00 UTC (New York's midnight, an hour off in summer: close enough for a ceiling). */
-  #high(bar: Bar): void {
-    const day = Math.floor((bar.time - 18_000_000) / 86_400_000);
-    const h = this.#highs.get(bar.symbol);
-    if (h === undefined) this.#highs.set(bar.symbol, { day, today: bar.high, before: 0 });
-    else if (h.day === day) {
-      if (bar.high > h.today) h.today = bar.high;
-    } else {
-      // The day before is the last day seen (over a weekend or a holiday too).
-      h.before = h.today;
-      h.day = day;
-      h.today = bar.high;
-    }
+  /** Per-symbol arrays long enough for `slot`. */
+  #grow(slot: number): void {
+    while (this.#lastBars.length <= slot) this.#lastBars.push(undefined);
+  }
+
+  /** The slot of `symbol`, undefined for a symbol never seen (the bar being processed's without a lookup). */
+  #find(symbol: string): number | undefined {
+    return symbol === this.#symbol ? this.#slot : this.#slots.find(symbol);
+  }
+
+  #lastBar(symbol: string): Bar | undefined {
+    const k = this.#find(symbol);
+    return k === undefined ? undefined : this.#lastBars[k];
+  }
+
+  #position(symbol: string): number {
+    return symbol === this.#symbol ? this.ledger.positionQtyAt(this.#slot) : this.ledger.positionQty(symbol);
+  }
+
+  #hasOpenOrder(symbol: string): boolean {
+    return symbol === this.#symbol ? this.#open.hasAt(this.#slot) : this.#open.has(symbol);
   }
 
   #pendingQty(symbol: string): number {
@@ -313,12 +350,12 @@ export class StrategyRunner {
         return now();
       },
       availableCash: () => this.ledger.cash - this.#open.reservedCash,
-      position: (s) => this.ledger.positionQty(s),
+      position: (s) => this.#position(s),
       pendingQty: (s) => this.#pendingQty(s),
-      price: (s) => this.#lastBars.get(s)?.close,
+      price: (s) => this.#lastBar(s)?.close,
       priceCeiling: (s) => {
-        const h = this.#highs.get(s);
-        return h === undefined ? undefined : Math.max(h.today, h.before);
+        const k = this.#find(s);
+        return k === undefined ? undefined : this.#highs.ceiling(k);
       },
     };
   }
@@ -351,9 +388,10 @@ export class StrategyRunner {
       },
       cash: () => this.ledger.cash,
       equity: () => this.ledger.equity(),
-      position: (s) => this.ledger.positionQty(s),
-      hasOpenOrder: (s) => this.#open.has(s),
-      lastBar: (s) => this.#lastBars.get(s),
+      position: (s) => this.#position(s),
+      symbolIndex: (s) => (s === this.#symbol ? this.#slot : this.#slots.slot(s)),
+      hasOpenOrder: (s) => this.#hasOpenOrder(s),
+      lastBar: (s) => this.#lastBar(s),
       bars: (s, tf) => this.#higher.bars(s, tf),
       submit: (intent) => this.#submit(intent),
       buy: (s, q, o) => order(s, 'buy', q, o),

@@ -25,18 +25,20 @@ export type BollingerReversionParams = z.infer<typeof bollingerReversionParams>;
  * buy. Long and the close back at or above the middle band: sell everything.
  */
 export class BollingerReversion extends Strategy<BollingerReversionParams> {
-  readonly #w = new Map<string, RollingWindow>();
+  /** By symbol index. */
+  readonly #w: Array<RollingWindow | undefined> = [];
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
-    let w = this.#w.get(bar.symbol);
+    const k = ctx.symbolIndex(bar.symbol);
+    let w = this.#w[k];
     if (w === undefined) {
       w = new RollingWindow(this.params.period);
-      this.#w.set(bar.symbol, w);
+      this.#w[k] = w;
     }
     w.push(bar.close);
     if (!w.full || ctx.hasOpenOrder(bar.symbol)) return;
     const middle = w.mean();
-    const lower = middle - this.params.k * w.stdev();
+    const lower = middle - this.params.k * w.stdev(middle);
     const held = ctx.position(bar.symbol);
     if (held === 0 && bar.close < lower) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
-import { RollingWindow } from './indicators/RollingWindow.js';
+import { RollingExtreme } from './indicators/RollingExtreme.js';
 import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
@@ -22,14 +22,15 @@ export const donchianBreakoutParams = z
 export type DonchianBreakoutParams = z.infer<typeof donchianBreakoutParams>;
 
 interface State {
-  readonly highs: RollingWindow;
-  readonly lows: RollingWindow;
-  /** Wilder's average true range: the mean of the first `atr` true ranges, then smoothed. */
-  atr: number | null;
+  readonly highs: RollingExtreme;
+  readonly lows: RollingExtreme;
+  /** Wilder's average true range: the mean of the first `atr` true ranges, then smoothed (NaN before). */
+  atr: number;
   trs: number[];
-  prevClose: number | null;
-  /** The protective stop of the position held: entry signal close − atrStop × ATR. */
-  stop: number | null;
+  /** NaN before the first bar. */
+  prevClose: number;
+  /** The protective stop of the position held: entry signal close − atrStop × ATR (NaN before the first entry). */
+  stop: number;
 }
 
 /**
@@ -39,36 +40,38 @@ interface State {
  * everything.
  */
 export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
-  readonly #s = new Map<string, State>();
+  /** By symbol index. */
+  readonly #s: Array<State | undefined> = [];
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const p = this.params;
-    let s = this.#s.get(bar.symbol);
+    const k = ctx.symbolIndex(bar.symbol);
+    let s = this.#s[k];
     if (s === undefined) {
-      s = { highs: new RollingWindow(p.entry), lows: new RollingWindow(p.exit), atr: null, trs: [], prevClose: null, stop: null };
-      this.#s.set(bar.symbol, s);
+      s = { highs: new RollingExtreme(p.entry, 'highest'), lows: new RollingExtreme(p.exit, 'lowest'), atr: Number.NaN, trs: [], prevClose: Number.NaN, stop: Number.NaN };
+      this.#s[k] = s;
     }
-    const tr = s.prevClose === null ? bar.high - bar.low : Math.max(bar.high - bar.low, Math.abs(bar.high - s.prevClose), Math.abs(bar.low - s.prevClose));
-    if (s.atr === null) {
+    const tr = Number.isNaN(s.prevClose) ? bar.high - bar.low : Math.max(bar.high - bar.low, Math.abs(bar.high - s.prevClose), Math.abs(bar.low - s.prevClose));
+    if (Number.isNaN(s.atr)) {
       s.trs.push(tr);
       if (s.trs.length === p.atr) s.atr = s.trs.reduce((a, b) => a + b, 0) / p.atr;
     } else s.atr = (s.atr * (p.atr - 1) + tr) / p.atr;
     s.prevClose = bar.close;
     // The channels of the bars before this one.
-    const entryLevel = s.highs.full ? s.highs.max() : null;
-    const exitLevel = s.lows.full ? s.lows.min() : null;
+    const entryLevel = s.highs.full ? s.highs.value : null;
+    const exitLevel = s.lows.full ? s.lows.value : null;
     s.highs.push(bar.high);
     s.lows.push(bar.low);
     if (ctx.hasOpenOrder(bar.symbol)) return;
     const held = ctx.position(bar.symbol);
-    if (held === 0 && entryLevel !== null && s.atr !== null && bar.close > entryLevel) {
+    if (held === 0 && entryLevel !== null && !Number.isNaN(s.atr) && bar.close > entryLevel) {
       const qty = sharesFor(p, ctx.capital, bar.close);
       if (qty > 0) {
         s.stop = bar.close - p.atrStop * s.atr;
         ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}`, ...protectiveExitOptions(p, bar.close) });
       }
     } else if (held > 0) {
-      if (s.stop !== null && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);
+      if (!Number.isNaN(s.stop) && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);
       else if (exitLevel !== null && bar.close < exitLevel) ctx.closePosition(bar.symbol, `close ${bar.close} under the ${p.exit}-bar low ${exitLevel}`);
     }
   }

@@ -28,8 +28,8 @@ interface State {
   readonly slow: Ema;
   readonly signal: Ema;
   readonly trend: RollingWindow;
-  /** MACD minus signal on the previous bar (null before both exist). */
-  prevHist: number | null;
+  /** MACD minus signal on the previous bar (NaN before both exist). */
+  prevHist: number;
 }
 
 /**
@@ -38,14 +38,16 @@ interface State {
  * its `trend`-bar simple average: buy. Long and MACD crosses below its signal: sell everything.
  */
 export class MacdTrend extends Strategy<MacdTrendParams> {
-  readonly #s = new Map<string, State>();
+  /** By symbol index. */
+  readonly #s: Array<State | undefined> = [];
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const p = this.params;
-    let s = this.#s.get(bar.symbol);
+    const k = ctx.symbolIndex(bar.symbol);
+    let s = this.#s[k];
     if (s === undefined) {
-      s = { fast: new Ema(p.fast), slow: new Ema(p.slow), signal: new Ema(p.signal), trend: new RollingWindow(p.trend), prevHist: null };
-      this.#s.set(bar.symbol, s);
+      s = { fast: new Ema(p.fast), slow: new Ema(p.slow), signal: new Ema(p.signal), trend: new RollingWindow(p.trend), prevHist: Number.NaN };
+      this.#s[k] = s;
     }
     s.trend.push(bar.close);
     const f = s.fast.add(bar.close);
@@ -57,7 +59,7 @@ export class MacdTrend extends Strategy<MacdTrendParams> {
     const hist = macd - signal;
     const prev = s.prevHist;
     s.prevHist = hist;
-    if (prev === null || ctx.hasOpenOrder(bar.symbol)) return;
+    if (Number.isNaN(prev) || ctx.hasOpenOrder(bar.symbol)) return;
     const held = ctx.position(bar.symbol);
     if (held === 0 && prev <= 0 && hist > 0 && s.trend.full && bar.close > s.trend.mean()) {
       const qty = sharesFor(p, ctx.capital, bar.close);

@@ -26,13 +26,15 @@ export type RsiStrategyParams = z.infer<typeof rsiStrategyParams>;
  * Long and RSI > upper: sell the whole position.
  */
 export class RsiStrategy extends Strategy<RsiStrategyParams> {
-  readonly #rsi = new Map<string, WilderRSI>();
+  /** By symbol index. */
+  readonly #rsi: Array<WilderRSI | undefined> = [];
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
-    let rsi = this.#rsi.get(bar.symbol);
+    const k = ctx.symbolIndex(bar.symbol);
+    let rsi = this.#rsi[k];
     if (rsi === undefined) {
       rsi = new WilderRSI(this.params.period);
-      this.#rsi.set(bar.symbol, rsi);
+      this.#rsi[k] = rsi;
     }
     const value = rsi.add(bar.close);
     if (value === null || ctx.hasOpenOrder(bar.symbol)) return;

@@ -30,6 +30,12 @@ export interface StrategyContext {
   equity(): number;
   /** Filled signed quantity held in `symbol` by this strategy (negative = short). */
   position(symbol: string): number;
+  /**
+   * The number of `symbol` among the strategy's symbols: its place in the configured list (0, 1 …; a
+   * symbol outside the list gets the next free number), the same for the whole run. A strategy keeps
+   * its per-symbol state in an array by this number: no map lookup per bar.
+   */
+  symbolIndex(symbol: string): number;
   /** True while an order of this strategy for `symbol` is waiting to be filled. */
   hasOpenOrder(symbol: string): boolean;
   /** The last bar seen for `symbol`, if any. */

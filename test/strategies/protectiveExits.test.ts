@@ -24,6 +24,8 @@ function buyOptions(type: string, params: unknown, bars: readonly Bar[]): Array<
     cash: () => 10_000,
     equity: () => 10_000,
     position: () => 0,
+    // One symbol: number 0.
+    symbolIndex: () => 0,
     hasOpenOrder: () => false,
     lastBar: (s) => last.get(s),
     bars: () => [],

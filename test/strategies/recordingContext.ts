@@ -20,6 +20,7 @@ export interface Signal {
 export function runSignals(strategy: Strategy, bars: readonly Bar[], capital = 10_000): Signal[] {
   const positions = new Map<string, number>();
   const last = new Map<string, Bar>();
+  const index = new Map<string, number>();
   let cash = capital;
   const signals: Signal[] = [];
   let now = 0;
@@ -41,6 +42,7 @@ export function runSignals(strategy: Strategy, bars: readonly Bar[], capital = 1
     cash: () => cash,
     equity: () => cash + [...positions].reduce((a, [s, q]) => a + q * last.get(s)!.close, 0),
     position: (s) => positions.get(s) ?? 0,
+    symbolIndex: (s) => index.get(s) ?? index.set(s, index.size).size - 1,
     hasOpenOrder: () => false,
     lastBar: (s) => last.get(s),
     bars: (s, tf) => higher.bars(s, tf),

@@ -63,6 +63,18 @@ interface Working {
   sibling?: Working;
   /** A trailing stop: its stop follows the high-water mark. */
   trail?: { readonly percent?: number | undefined; readonly price?: number | undefined; hwm: number };
+  /** The last price of the order's symbol (found once it has one): buying power reads it for every working buy. */
+  mark?: Mark;
+}
+
+/** The last price of a symbol, updated in place by every bar or quote. */
+interface Mark {
+  price: number;
+}
+
+/** A new working order (every field set, absent ones undefined: one object shape for all of them). */
+function working(order: Mutable<Order>, bracket: Working['bracket'], trail: Working['trail'], entry: Working | undefined): Working {
+  return { order, session: -1, triggered: false, bracket, held: undefined, entry, sibling: undefined, trail, mark: undefined };
 }
 
 /** A trailing stop's price: `percent` or `price` under the high-water mark, down to the cent. */
@@ -140,11 +152,15 @@ export class MatchingEngine {
   #finishedHead = 0;
   readonly #kept: number;
   readonly #working: Working[] = [];
+  /** The same working orders by symbol, oldest first: a bar or a quote walks its own symbol's only. */
+  readonly #workingBySymbol = new Map<string, Working[]>();
   /** Held exits by order id (they are not in #working). */
   readonly #held = new Map<string, Working>();
   readonly #scratch: Working[] = [];
   readonly #positions = new Map<string, { qty: number; cost: number }>();
-  readonly #marks = new Map<string, number>();
+  readonly #marks = new Map<string, Mark>();
+  /** Symbols already checked for Alpaca's symbol format. */
+  readonly #validSymbols = new Set<string>();
   #cash: number;
   #orderSeq = 0;
   #execSeq = 0;
@@ -258,13 +274,12 @@ export class MatchingEngine {
    * an order trades on quotes from the moment it was submitted on; how much trades is `quoteLiquidity`.
    */
   onQuote(q: Quote): void {
-    this.#marks.set(q.symbol, (q.bid + q.ask) / 2);
-    if (this.#working.length === 0) return;
-    const list = this.#copyWorking();
+    this.#setMark(q.symbol, (q.bid + q.ask) / 2);
+    const list = this.#copyWorking(q.symbol);
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       const o = w.order;
-      if (o.symbol !== q.symbol || o.submittedAt > q.time || isTerminal(o.status)) continue;
+      if (o.submittedAt > q.time || isTerminal(o.status)) continue;
       this.#raise(w, q.bid);
       const price = quoteFillPrice(o, q, w.triggered);
       if (price === null) continue;
@@ -276,14 +291,13 @@ export class MatchingEngine {
 
   /** Marks the symbol at the bar's close, then matches its working orders against the bar, oldest first. */
   onBar(bar: Bar): void {
-    this.#marks.set(bar.symbol, bar.close);
-    if (this.#working.length === 0) return;
-    const list = this.#copyWorking();
+    this.#setMark(bar.symbol, bar.close);
+    const list = this.#copyWorking(bar.symbol);
     let day = -1;
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       const o = w.order;
-      if (o.symbol !== bar.symbol || o.submittedAt >= bar.time || isTerminal(o.status)) continue;
+      if (o.submittedAt >= bar.time || isTerminal(o.status)) continue;
       if (day === -1) day = nyDayNumber(bar.time);
       if (w.session === -1) w.session = day;
       else if (o.timeInForce === 'day' && o.type !== 'market' && day !== w.session) {
@@ -327,7 +341,7 @@ export class MatchingEngine {
       orderSeq: this.#orderSeq,
       execSeq: this.#execSeq,
       positions: [...this.#positions].map(([symbol, p]) => ({ symbol, qty: p.qty, cost: p.cost })),
-      marks: [...this.#marks].map(([symbol, price]) => ({ symbol, price })),
+      marks: [...this.#marks].map(([symbol, m]) => ({ symbol, price: m.price })),
       working: this.#working.map((w) => ({
         order: copyOrder(w.order),
         session: w.session,
@@ -348,21 +362,24 @@ export class MatchingEngine {
     this.#positions.clear();
     for (const p of d.positions) this.#positions.set(p.symbol, { qty: p.qty, cost: p.cost });
     this.#marks.clear();
-    for (const m of d.marks) this.#marks.set(m.symbol, m.price);
+    for (const m of d.marks) this.#setMark(m.symbol, m.price);
     this.#working.length = 0;
+    this.#workingBySymbol.clear();
     this.#held.clear();
     for (const w of d.working) {
       const order: Mutable<Order> = { ...w.order };
       this.#orders.set(order.id, order);
       this.#byClientId.set(order.clientOrderId, order.id);
-      const entry: Working = { order, session: w.session, triggered: w.triggered ?? false, ...(w.bracket === undefined ? {} : { bracket: w.bracket }), ...(w.trail === undefined ? {} : { trail: { ...w.trail } }) };
-      this.#working.push(entry);
+      const entry = working(order, w.bracket, w.trail === undefined ? undefined : { ...w.trail }, undefined);
+      entry.session = w.session;
+      entry.triggered = w.triggered ?? false;
+      this.#put(entry);
       if (w.heldLegs !== undefined) {
         const legs = w.heldLegs.map((l): Working => {
           const leg: Mutable<Order> = { ...l.order };
           this.#orders.set(leg.id, leg);
           this.#byClientId.set(leg.clientOrderId, leg.id);
-          const lw: Working = { order: leg, session: -1, triggered: false, entry };
+          const lw = working(leg, undefined, undefined, entry);
           this.#held.set(leg.id, lw);
           return lw;
         });
@@ -392,18 +409,24 @@ export class MatchingEngine {
   }
 
   lastPrice(symbol: string): number | undefined {
-    return this.#marks.get(symbol);
+    return this.#marks.get(symbol)?.price;
+  }
+
+  #setMark(symbol: string, price: number): void {
+    const m = this.#marks.get(symbol);
+    if (m === undefined) this.#marks.set(symbol, { price });
+    else m.price = price;
   }
 
   /** Opens an accepted order on the book (checked already). */
-  #open(r: OrderRequest, now: number, hwm = r.trail === undefined ? undefined : this.#marks.get(r.symbol)): Working {
+  #open(r: OrderRequest, now: number, hwm = r.trail === undefined ? undefined : this.#marks.get(r.symbol)?.price): Working {
     this.#orderSeq++;
     const trail = r.trail === undefined || hwm === undefined ? undefined : { percent: r.trail.percent, price: r.trail.price, hwm };
     const order: Mutable<Order> = orderFromRequest(trail === undefined ? r : { ...r, stopPrice: trailStop(trail, trail.hwm) }, this.#orderId(), 'new', now);
     this.#orders.set(order.id, order);
     this.#byClientId.set(order.clientOrderId, order.id);
-    const w: Working = { order, session: -1, triggered: false, ...(r.bracket === undefined ? {} : { bracket: r.bracket }), ...(trail === undefined ? {} : { trail }) };
-    this.#working.push(w);
+    const w = working(order, r.bracket, trail, undefined);
+    this.#put(w);
     return w;
   }
 
@@ -430,7 +453,7 @@ export class MatchingEngine {
       const leg: Mutable<Order> = orderFromRequest(r, this.#orderId(), 'new', o.submittedAt);
       this.#orders.set(leg.id, leg);
       this.#byClientId.set(leg.clientOrderId, leg.id);
-      const w: Working = { order: leg, session: -1, triggered: false, entry };
+      const w = working(leg, undefined, undefined, entry);
       this.#held.set(leg.id, w);
       legs.push(w);
     }
@@ -487,7 +510,7 @@ export class MatchingEngine {
         this.#held.delete(leg.order.id);
         leg.entry = undefined;
         leg.order.updatedAt = time;
-        this.#working.push(leg);
+        this.#put(leg);
       }
       for (const leg of legs) this.#emit({ kind: 'new', order: copyOrder(leg.order), time });
       return;
@@ -499,12 +522,21 @@ export class MatchingEngine {
     this.#emit({ kind: 'new', order: copyOrder(leg.order), time });
   }
 
-  /** The working orders, copied into a reused array: events may add or cancel orders during a walk. */
-  #copyWorking(): Working[] {
+  /** The working orders on `symbol`, copied into a reused array: events may add or cancel orders during a walk. */
+  #copyWorking(symbol: string): Working[] {
     const list = this.#scratch;
     list.length = 0;
-    for (let i = 0; i < this.#working.length; i++) list.push(this.#working[i]!);
+    const mine = this.#workingBySymbol.get(symbol);
+    if (mine !== undefined) for (let i = 0; i < mine.length; i++) list.push(mine[i]!);
     return list;
+  }
+
+  /** Puts an order on the book (last, the newest). */
+  #put(w: Working): void {
+    this.#working.push(w);
+    const mine = this.#workingBySymbol.get(w.order.symbol);
+    if (mine === undefined) this.#workingBySymbol.set(w.order.symbol, [w]);
+    else mine.push(w);
   }
 
   #match(w: Working, bar: Bar): void {
@@ -571,7 +603,10 @@ export class MatchingEngine {
   #validate(r: OrderRequest, pairedWith?: Working): void {
     if (r.clientOrderId.length === 0 || r.clientOrderId.length > MAX_CLIENT_ORDER_ID) refuse(`client_order_id must be 1 to ${MAX_CLIENT_ORDER_ID} characters`);
     if (this.#byClientId.has(r.clientOrderId)) refuse('client_order_id must be unique');
-    if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) refuse(`invalid symbol "${r.symbol}"`);
+    if (!this.#validSymbols.has(r.symbol)) {
+      if (!/^[A-Z][A-Z0-9.]*$/.test(r.symbol)) refuse(`invalid symbol "${r.symbol}"`);
+      this.#validSymbols.add(r.symbol);
+    }
     if (!(Number.isFinite(r.qty) && r.qty > 0)) refuse(`qty must be > 0, got ${r.qty}`);
     if (r.type === 'market' && (r.limitPrice !== undefined || r.stopPrice !== undefined)) refuse('a market order takes no limit or stop price');
     if (r.type === 'limit' && !(r.limitPrice !== undefined && Number.isFinite(r.limitPrice) && r.limitPrice > 0)) refuse('limit_price is required for a limit order');
@@ -579,7 +614,7 @@ export class MatchingEngine {
     if (r.trail !== undefined) {
       if (r.side !== 'sell' || r.type !== 'stop') refuse('a trailing stop is a sell stop (it protects a long position)');
       checkTrail(r.trail);
-      if (this.#marks.get(r.symbol) === undefined) refuse(`no price for ${r.symbol} yet to trail from`);
+      if (!this.#marks.has(r.symbol)) refuse(`no price for ${r.symbol} yet to trail from`);
     }
     if (r.bracket?.trail !== undefined) {
       if (r.bracket.stopLoss !== undefined || r.bracket.takeProfit !== undefined) refuse('a trailing stop is the only exit of its entry: no stop_loss or take_profit with it');
@@ -599,7 +634,7 @@ export class MatchingEngine {
       const needed = pairedWith === undefined ? r.qty : Math.max(r.qty, pairedWith.order.qty - pairedWith.order.filledQty);
       if (needed > available) refuse(`insufficient qty available for order (requested: ${r.qty}, available: ${available})`, 403, CODE_INSUFFICIENT);
     } else {
-      const price = r.limitPrice ?? r.stopPrice ?? this.#marks.get(r.symbol);
+      const price = r.limitPrice ?? r.stopPrice ?? this.#marks.get(r.symbol)?.price;
       if (price !== undefined) {
         const cost = r.qty * price + this.#commission.commission(r.qty, price);
         const power = this.#buyingPower();
@@ -637,25 +672,38 @@ export class MatchingEngine {
   /** Cash less what working buy orders may spend (valued at their limit, stop or last price). */
   #buyingPower(): number {
     let reserved = 0;
-    for (const { order: o } of this.#working) {
+    const working = this.#working;
+    for (let i = 0; i < working.length; i++) {
+      const w = working[i]!;
+      const o = w.order;
       if (o.side !== 'buy') continue;
-      const price = o.limitPrice ?? o.stopPrice ?? this.#marks.get(o.symbol) ?? 0;
+      const price = o.limitPrice !== null ? o.limitPrice : o.stopPrice !== null ? o.stopPrice : this.#markOf(w);
       const q = o.qty - o.filledQty;
       reserved += q * price + (price > 0 ? this.#commission.commission(q, price) : 0);
     }
     return this.#cash - reserved;
   }
 
+  /** The last price of a working order's symbol, 0 while it has none. */
+  #markOf(w: Working): number {
+    const m = (w.mark ??= this.#marks.get(w.order.symbol));
+    return m === undefined ? 0 : m.price;
+  }
+
   #positionsValue(): number {
     let v = 0;
-    for (const [symbol, p] of this.#positions) v += p.qty * (this.#marks.get(symbol) ?? p.cost / p.qty);
+    for (const [symbol, p] of this.#positions) v += p.qty * (this.#marks.get(symbol)?.price ?? p.cost / p.qty);
     return v;
   }
 
   /** Takes a finished order off the book; only the last `finishedOrdersKept` finished orders stay known. */
   #remove(w: Working): void {
     const i = this.#working.indexOf(w);
-    if (i !== -1) this.#working.splice(i, 1);
+    if (i !== -1) {
+      this.#working.splice(i, 1);
+      const mine = this.#workingBySymbol.get(w.order.symbol)!;
+      mine.splice(mine.indexOf(w), 1);
+    }
     this.#finished.push(w.order.id);
     if (this.#finished.length - this.#finishedHead > this.#kept) {
       const old = this.#orders.get(this.#finished[this.#finishedHead++]!);

@@ -7,7 +7,8 @@ export class Ema {
   readonly #alpha: number;
   #seedSum = 0;
   #count = 0;
-  #value: number | null = null;
+  /** NaN until seeded (a number field: updating it allocates nothing). */
+  #value = Number.NaN;
 
   constructor(period: number) {
     if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`EMA period must be an integer ≥ 1, got ${period}`);
@@ -16,9 +17,10 @@ export class Ema {
   }
 
   add(x: number): number | null {
-    if (this.#value === null) {
+    if (this.#count < this.#period) {
       this.#seedSum += x;
-      if (++this.#count === this.#period) this.#value = this.#seedSum / this.#period;
+      if (++this.#count < this.#period) return null;
+      this.#value = this.#seedSum / this.#period;
       return this.#value;
     }
     this.#value += this.#alpha * (x - this.#value);
@@ -26,6 +28,6 @@ export class Ema {
   }
 
   get value(): number | null {
-    return this.#value;
+    return this.#count < this.#period ? null : this.#value;
   }
 }

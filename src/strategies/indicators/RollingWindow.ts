@@ -44,9 +44,9 @@ export class RollingWindow {
     return this.#sum(0, 0) / this.#count;
   }
 
-  stdev(): number {
-    const m = this.mean();
-    return Math.sqrt(this.#sum(m, 1) / this.#count);
+  /** The deviation around `mean` (the window's mean, when the caller has it already). */
+  stdev(mean = this.mean()): number {
+    return Math.sqrt(this.#sum(mean, 1) / this.#count);
   }
 
   /** Σ x (power 0) or Σ (x − m)² (power 1), oldest value first. */

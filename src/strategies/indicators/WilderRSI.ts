@@ -19,8 +19,10 @@ export class WilderRSI extends IndicatorSeries {
   readonly interval: number;
   readonly #alpha: number;
   readonly #alpha1: number;
-  #state: RsiState = { prevClose: null, seeded: 0, avgUp: 0, avgDown: 0 };
-  #before: RsiState | null = null;
+  readonly #state: RsiState = { prevClose: null, seeded: 0, avgUp: 0, avgDown: 0 };
+  /** The state before the last value (a revision of it starts from here); copied field by field, nothing allocated a bar. */
+  readonly #before: RsiState = { prevClose: null, seeded: 0, avgUp: 0, avgDown: 0 };
+  #hasBefore = false;
   readonly #seedUp = new ExactSum();
   readonly #seedDown = new ExactSum();
   #lastUp = 0;
@@ -39,15 +41,16 @@ export class WilderRSI extends IndicatorSeries {
   }
 
   override update(close: number, replace: boolean): number | null {
-    if (replace && this.#before !== null) {
+    if (replace && this.#hasBefore) {
       // The revised value replaces the last move; if that move went into the seed sums, take it out.
       if (this.#state.seeded > this.#before.seeded) {
         this.#seedUp.remove(this.#lastUp);
         this.#seedDown.remove(this.#lastDown);
       }
-      this.#state = { ...this.#before };
+      copyState(this.#before, this.#state);
     } else {
-      this.#before = { ...this.#state };
+      copyState(this.#state, this.#before);
+      this.#hasBefore = true;
     }
     const s = this.#state;
     const prev = s.prevClose;
@@ -70,6 +73,13 @@ export class WilderRSI extends IndicatorSeries {
     }
     return this.setResult(rsiOf(s.avgUp, s.avgDown), replace);
   }
+}
+
+function copyState(from: RsiState, to: RsiState): void {
+  to.prevClose = from.prevClose;
+  to.seeded = from.seeded;
+  to.avgUp = from.avgUp;
+  to.avgDown = from.avgDown;
 }
 
 function rsiOf(avgUp: number, avgDown: number): number {
