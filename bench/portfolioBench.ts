@@ -42,6 +42,13 @@ export function manySymbols(count: number, barsEach: number): { symbols: string[
 }
 
 /**
+ * The fills and final value of the portfolio run as they were before its hot path was rewritten
+ * (issue 19): speed is never bought with different results.
+ */
+export const PORTFOLIO_FILLS = 76_476;
+export const PORTFOLIO_FINAL_VALUE = 999_840.9100000022;
+
+/**
  * `backtest_portfolio_strategy_bars_per_second`: 10 strategies, each on the same 100 symbols,
  * 2,000 minute bars a symbol (200,000 bars, 2,000,000 strategy-bars), through `runBacktest`
  * end to end (set-up, the daemon's runners, RiskGate, ExecutionService, simulated venue, report).
@@ -57,6 +64,9 @@ export function portfolioBench(logger: Logger, runs: number, collect: () => void
     const r = benchBacktest(strategies, bars, 1_000_000, logger);
     const seconds = (performance.now() - started) / 1000;
     fills = r.fills.length;
+    if (fills !== PORTFOLIO_FILLS || r.finalValue !== PORTFOLIO_FINAL_VALUE) {
+      throw new Error(`portfolio bench: ${fills} fills, final value ${r.finalValue}; expected ${PORTFOLIO_FILLS} fills, final value ${PORTFOLIO_FINAL_VALUE}`);
+    }
     // The first run warms the JIT up and is not counted.
     if (i > 0) best = Math.max(best, (bars.length * strategies.length) / seconds);
   }

@@ -62,8 +62,15 @@ export class Ledger {
   readonly #lots = new Map<string, OpenLot>();
   /** The same lots as an array, in the Map's order: equity is read every bar and arrays iterate without allocating. */
   readonly #lotList: OpenLot[] = [];
-  /** The same lots by symbol slot (undefined: flat), for the per-bar calls of the strategy's runner. */
-  readonly #lotAt: Array<OpenLot | undefined> = [];
+  /** The slot of each lot of `#lotList`. */
+  readonly #lotSlots: number[] = [];
+  /**
+   * By symbol slot, for the per-bar calls of the strategy's runner: the shares held (0: flat) and the
+   * last price (a held symbol's mark; the lots' `mark` fields are brought up to date when read).
+   * Typed arrays: a bar reads and writes no object.
+   */
+  #qtyAt = new Float64Array(0);
+  #markAt = new Float64Array(0);
   readonly #slots: SymbolSlots;
   readonly #trades: ClosedTrade[] = [];
 
@@ -73,6 +80,8 @@ export class Ledger {
     this.startingCash = startingCash;
     this.#cash = startingCash;
     this.#slots = slots;
+    this.#qtyAt = new Float64Array(slots.size);
+    this.#markAt = new Float64Array(slots.size);
   }
 
   get cash(): number {
@@ -102,7 +111,7 @@ export class Ledger {
 
   /** `positionQty` of the symbol in `slot`. */
   positionQtyAt(slot: number): number {
-    return slot < this.#lotAt.length ? (this.#lotAt[slot]?.qty ?? 0) : 0;
+    return slot < this.#qtyAt.length ? this.#qtyAt[slot]! : 0;
   }
 
   positions(): Position[] {
@@ -115,26 +124,28 @@ export class Ledger {
   mark(symbol: string, price: number): void {
     // Only held symbols need a mark; a new position starts marked at its fill price.
     if (this.#lots.size === 0) return;
-    const lot = this.#lots.get(symbol);
-    if (lot !== undefined) lot.mark = price;
+    if (this.#lots.has(symbol)) this.#markAt[this.#slots.slot(symbol)] = price;
   }
 
-  /** `mark` of the symbol in `slot`. */
+  /**
+   * `mark` of the symbol in `slot`. Written whether it is held or not: a position opens marked at
+   * its fill price, so a flat symbol's mark is never read.
+   */
   markAt(slot: number, price: number): void {
-    if (slot >= this.#lotAt.length) return;
-    const lot = this.#lotAt[slot];
-    if (lot !== undefined) lot.mark = price;
+    if (slot < this.#markAt.length) this.#markAt[slot] = price;
   }
 
   markPrice(symbol: string): number | undefined {
-    return this.#lots.get(symbol)?.mark;
+    return this.#lots.has(symbol) ? this.#markAt[this.#slots.slot(symbol)] : undefined;
   }
 
   /** Market value of the positions at their last marks (entry price where none yet). */
   positionsValue(): number {
     let v = 0;
     const lots = this.#lotList;
-    for (let i = 0; i < lots.length; i++) v += lots[i]!.qty * lots[i]!.mark;
+    const slots = this.#lotSlots;
+    const marks = this.#markAt;
+    for (let i = 0; i < lots.length; i++) v += lots[i]!.qty * marks[slots[i]!]!;
     return v;
   }
 
@@ -143,9 +154,16 @@ export class Ledger {
   }
 
   unrealizedPnl(): number {
+    this.#syncMarks();
     let u = 0;
     for (const l of this.#lots.values()) u += l.qty * (l.mark - l.avgPrice);
     return u;
+  }
+
+  /** The lots' `mark` fields as the marks by slot have them. */
+  #syncMarks(): void {
+    const lots = this.#lotList;
+    for (let i = 0; i < lots.length; i++) lots[i]!.mark = this.#markAt[this.#lotSlots[i]!]!;
   }
 
   applyFill(fill: Fill): FillBooking {
@@ -156,8 +174,10 @@ export class Ledger {
     this.#cash -= signed * fill.price + fill.commission;
     this.#commissions += fill.commission;
 
+    const k = this.#slotOf(fill.symbol);
+    // Held or not, the symbol's mark is this fill's price now.
+    this.#markAt[k] = fill.price;
     let lot = this.#lots.get(fill.symbol);
-    if (lot !== undefined) lot.mark = fill.price;
     let realized = 0;
     let closed: ClosedTrade | null = null;
     let remaining = signed;
@@ -194,6 +214,7 @@ export class Ledger {
         };
         this.#trades.push(closed);
         this.#dropLot(fill.symbol, lot);
+        this.#qtyAt[k] = 0;
         lot = undefined;
       }
     }
@@ -218,7 +239,7 @@ export class Ledger {
           commission: 0,
           pendingEntryCommission: 0,
         };
-        this.#addLot(fill.symbol, lot);
+        this.#addLot(fill.symbol, lot, k);
       }
       const newQty = lot.qty + remaining;
       lot.avgPrice = (Math.abs(lot.qty) * lot.avgPrice + abs * fill.price) / Math.abs(newQty);
@@ -228,7 +249,8 @@ export class Ledger {
       lot.entryQty += abs;
       lot.commission += commission;
       lot.pendingEntryCommission += commission;
-    }
+      this.#qtyAt[k] = lot.qty;
+    } else if (lot !== undefined) this.#qtyAt[k] = lot.qty;
 
     this.#realized += realized;
     // A market buy can cost more than the cash checked before it was sent (a gap up at the open).
@@ -236,22 +258,37 @@ export class Ledger {
     return { realizedPnl: realized, closedTrade: closed };
   }
 
+  /** The slot of `symbol`, the arrays by slot long enough for it. */
+  #slotOf(symbol: string): number {
+    const k = this.#slots.slot(symbol);
+    if (k >= this.#qtyAt.length) {
+      const size = Math.max(k + 1, this.#slots.size, this.#qtyAt.length * 2);
+      const qty = new Float64Array(size);
+      qty.set(this.#qtyAt);
+      this.#qtyAt = qty;
+      const mark = new Float64Array(size);
+      mark.set(this.#markAt);
+      this.#markAt = mark;
+    }
+    return k;
+  }
+
   /** A new position (the symbol is flat): last in the Map and in the list, as Map iteration has it. */
-  #addLot(symbol: string, lot: OpenLot): void {
+  #addLot(symbol: string, lot: OpenLot, slot: number): void {
     this.#lots.set(symbol, lot);
     this.#lotList.push(lot);
-    const k = this.#slots.slot(symbol);
-    while (this.#lotAt.length <= k) this.#lotAt.push(undefined);
-    this.#lotAt[k] = lot;
+    this.#lotSlots.push(slot);
   }
 
   #dropLot(symbol: string, lot: OpenLot): void {
     this.#lots.delete(symbol);
-    this.#lotList.splice(this.#lotList.indexOf(lot), 1);
-    this.#lotAt[this.#slots.slot(symbol)] = undefined;
+    const i = this.#lotList.indexOf(lot);
+    this.#lotList.splice(i, 1);
+    this.#lotSlots.splice(i, 1);
   }
 
   toData(): LedgerData {
+    this.#syncMarks();
     return {
       capital: this.startingCash,
       cash: this.#cash,
@@ -269,8 +306,14 @@ export class Ledger {
     this.#commissions = d.commissions;
     this.#lots.clear();
     this.#lotList.length = 0;
-    this.#lotAt.fill(undefined);
-    for (const { symbol, ...lot } of d.lots) this.#addLot(symbol, { ...lot });
+    this.#lotSlots.length = 0;
+    this.#qtyAt.fill(0);
+    for (const { symbol, ...lot } of d.lots) {
+      const k = this.#slotOf(symbol);
+      this.#addLot(symbol, { ...lot }, k);
+      this.#qtyAt[k] = lot.qty;
+      this.#markAt[k] = lot.mark;
+    }
     this.#trades.length = 0;
     this.#trades.push(...d.trades);
   }

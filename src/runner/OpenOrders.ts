@@ -24,6 +24,8 @@ export class OpenOrders {
   readonly #byId = new Map<string, Entry>();
   /** The open orders of each symbol by its slot (empty lists stay: a symbol's slot is reused). */
   readonly #bySlot: Entry[][] = [];
+  /** How many of them each slot has (a typed array: the per-bar question touches no list). */
+  #countAt = new Int32Array(0);
   readonly #slots: SymbolSlots;
   readonly #price: (symbol: string) => number | undefined;
   readonly #commission: (qty: number, price: number) => number;
@@ -65,21 +67,28 @@ export class OpenOrders {
 
   /** `has` for the symbol in `slot`. */
   hasAt(slot: number): boolean {
-    return slot < this.#bySlot.length && this.#bySlot[slot]!.length > 0;
+    return slot < this.#countAt.length && this.#countAt[slot]! > 0;
   }
 
   add(order: OpenOrder): void {
     const e: Entry = { order, reserved: 0 };
     this.#byId.set(order.clientOrderId, e);
-    this.#list(order.intent.symbol).push(e);
+    const k = this.#slot(order.intent.symbol);
+    this.#bySlot[k]!.push(e);
+    this.#countAt[k]!++;
     this.#reprice(e);
   }
 
-  /** The live list of `symbol`'s open orders (created empty). */
-  #list(symbol: string): Entry[] {
+  /** The slot of `symbol`, the lists and counts by slot long enough for it. */
+  #slot(symbol: string): number {
     const k = this.#slots.slot(symbol);
-    while (this.#bySlot.length <= k) this.#bySlot.push([]);
-    return this.#bySlot[k]!;
+    if (k >= this.#bySlot.length) {
+      while (this.#bySlot.length <= k) this.#bySlot.push([]);
+      const counts = new Int32Array(Math.max(this.#bySlot.length, this.#countAt.length * 2));
+      counts.set(this.#countAt);
+      this.#countAt = counts;
+    }
+    return k;
   }
 
   /** Part of an order filled: it holds less. */
@@ -95,8 +104,10 @@ export class OpenOrders {
     const e = this.#byId.get(clientOrderId);
     if (e === undefined) return;
     this.#byId.delete(clientOrderId);
-    const list = this.#list(e.order.intent.symbol);
+    const k = this.#slot(e.order.intent.symbol);
+    const list = this.#bySlot[k]!;
     list.splice(list.indexOf(e), 1);
+    this.#countAt[k]!--;
     // Nothing open: the total restarts from an exact zero (no rounding carried along).
     if (this.#byId.size === 0) this.#reserved = 0;
     else this.#reserved -= e.reserved;
@@ -105,14 +116,20 @@ export class OpenOrders {
   clear(): void {
     this.#byId.clear();
     for (const list of this.#bySlot) list.length = 0;
+    this.#countAt.fill(0);
     this.#reserved = 0;
   }
 
   /** Shares bought (+) or sold (−) by the open orders on `symbol`, not filled yet. */
   pendingQty(symbol: string): number {
     const k = this.#slots.find(symbol);
-    if (k === undefined || k >= this.#bySlot.length) return 0;
-    const list = this.#bySlot[k]!;
+    return k === undefined ? 0 : this.pendingQtyAt(k);
+  }
+
+  /** `pendingQty` of the symbol in `slot`. */
+  pendingQtyAt(slot: number): number {
+    if (!this.hasAt(slot)) return 0;
+    const list = this.#bySlot[slot]!;
     let q = 0;
     for (let i = 0; i < list.length; i++) {
       const o = list[i]!.order;
@@ -134,7 +151,7 @@ export class OpenOrders {
 
   /** `onPrice` for the symbol in `slot`. */
   onPriceAt(slot: number): void {
-    if (slot >= this.#bySlot.length) return;
+    if (!this.hasAt(slot)) return;
     const list = this.#bySlot[slot]!;
     for (let i = 0; i < list.length; i++) {
       const i0 = list[i]!.order.intent;

@@ -334,7 +334,7 @@ export class StrategyRunner {
   }
 
   #pendingQty(symbol: string): number {
-    return this.#open.pendingQty(symbol);
+    return symbol === this.#symbol ? this.#open.pendingQtyAt(this.#slot) : this.#open.pendingQty(symbol);
   }
 
   #makeView(): RiskView {

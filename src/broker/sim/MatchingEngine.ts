@@ -162,6 +162,11 @@ export class MatchingEngine {
   /** Symbols already checked for Alpaca's symbol format. */
   readonly #validSymbols = new Set<string>();
   #cash: number;
+  /**
+   * The buying power as last computed, NaN once anything it depends on changed (cash, the book, an
+   * order's fill, a mark): an order's checks (the RiskGate's and the venue's) sum the book once.
+   */
+  #power = Number.NaN;
   #orderSeq = 0;
   #execSeq = 0;
 
@@ -239,14 +244,17 @@ export class MatchingEngine {
     const w = this.#working[at]!;
     const sibling = w.sibling !== undefined && !isTerminal(w.sibling.order.status) ? w.sibling : undefined;
     this.#working.splice(at, 1);
+    this.#power = Number.NaN;
     try {
       // An exit of a bracket is checked as one of its pair: the pair holds its shares once.
       this.#validate(r, sibling);
     } catch (error) {
       this.#working.splice(at, 0, w);
+      this.#power = Number.NaN;
       throw error;
     }
     this.#working.splice(at, 0, w);
+    this.#power = Number.NaN;
     const now = this.#clock.now();
     this.#remove(w);
     w.order.status = 'canceled';
@@ -259,6 +267,7 @@ export class MatchingEngine {
       for (const leg of next.held) {
         leg.entry = next;
         leg.order.qty = next.order.qty;
+        this.#power = Number.NaN;
         leg.order.updatedAt = now;
       }
     }
@@ -357,6 +366,7 @@ export class MatchingEngine {
   /** Puts the account and working orders back (offline restore: the simulated account is part of the state). */
   restore(d: VenueData): void {
     this.#cash = d.cash;
+    this.#power = Number.NaN;
     this.#orderSeq = d.orderSeq;
     this.#execSeq = d.execSeq;
     this.#positions.clear();
@@ -413,6 +423,7 @@ export class MatchingEngine {
   }
 
   #setMark(symbol: string, price: number): void {
+    this.#power = Number.NaN;
     const m = this.#marks.get(symbol);
     if (m === undefined) this.#marks.set(symbol, { price });
     else m.price = price;
@@ -494,6 +505,7 @@ export class MatchingEngine {
     if (t === undefined || price <= t.hwm) return;
     t.hwm = price;
     w.order.stopPrice = trailStop(t, price);
+    this.#power = Number.NaN;
   }
 
   /**
@@ -533,6 +545,7 @@ export class MatchingEngine {
 
   /** Puts an order on the book (last, the newest). */
   #put(w: Working): void {
+    this.#power = Number.NaN;
     this.#working.push(w);
     const mine = this.#workingBySymbol.get(w.order.symbol);
     if (mine === undefined) this.#workingBySymbol.set(w.order.symbol, [w]);
@@ -573,6 +586,7 @@ export class MatchingEngine {
     this.#book(fill);
     o.filledAvgPrice = ((o.filledAvgPrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
     o.filledQty += qty;
+    this.#power = Number.NaN;
     o.updatedAt = time;
     const done = o.filledQty >= o.qty;
     o.status = done ? 'filled' : 'partially_filled';
@@ -585,6 +599,7 @@ export class MatchingEngine {
 
   /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */
   #book(f: Fill): void {
+    this.#power = Number.NaN;
     const p = this.#positions.get(f.symbol) ?? { qty: 0, cost: 0 };
     if (f.side === 'buy') {
       this.#cash -= f.qty * f.price + f.commission;
@@ -671,6 +686,7 @@ export class MatchingEngine {
 
   /** Cash less what working buy orders may spend (valued at their limit, stop or last price). */
   #buyingPower(): number {
+    if (!Number.isNaN(this.#power)) return this.#power;
     let reserved = 0;
     const working = this.#working;
     for (let i = 0; i < working.length; i++) {
@@ -681,7 +697,8 @@ export class MatchingEngine {
       const q = o.qty - o.filledQty;
       reserved += q * price + (price > 0 ? this.#commission.commission(q, price) : 0);
     }
-    return this.#cash - reserved;
+    this.#power = this.#cash - reserved;
+    return this.#power;
   }
 
   /** The last price of a working order's symbol, 0 while it has none. */
@@ -699,6 +716,7 @@ export class MatchingEngine {
   /** Takes a finished order off the book; only the last `finishedOrdersKept` finished orders stay known. */
   #remove(w: Working): void {
     const i = this.#working.indexOf(w);
+    this.#power = Number.NaN;
     if (i !== -1) {
       this.#working.splice(i, 1);
       const mine = this.#workingBySymbol.get(w.order.symbol)!;
