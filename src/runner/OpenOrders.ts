@@ -84,9 +84,12 @@ export class OpenOrders {
     const k = this.#slots.slot(symbol);
     if (k >= this.#bySlot.length) {
       while (this.#bySlot.length <= k) this.#bySlot.push([]);
-      const counts = new Int32Array(Math.max(this.#bySlot.length, this.#countAt.length * 2));
-      counts.set(this.#countAt);
-      this.#countAt = counts;
+      // Counts grow by doubling, and only when the lists outgrow them.
+      if (k >= this.#countAt.length) {
+        const counts = new Int32Array(Math.max(k + 1, this.#slots.size, this.#countAt.length * 2));
+        counts.set(this.#countAt);
+        this.#countAt = counts;
+      }
     }
     return k;
   }

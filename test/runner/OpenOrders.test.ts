@@ -30,4 +30,15 @@ describe('OpenOrders', () => {
     // Nothing open: exactly zero, no rounding left over.
     expect([open.reservedCash, open.size, open.has('AAPL')]).toEqual([0, 0, false]);
   });
+
+  it('answers by symbol across thousands of symbols numbered as their orders come', () => {
+    const open = new OpenOrders(() => 10, () => 0);
+    const symbols = Array.from({ length: 5000 }, (_, i) => `S${i}`);
+    symbols.forEach((s, i) => open.add({ clientOrderId: `o-${i}`, intent: intent(s, i % 2 === 0 ? 'buy' : 'sell', i + 1), remaining: i + 1 }));
+    expect([open.has('S0'), open.has('S4999'), open.pendingQty('S4998'), open.pendingQty('S4999'), open.has('S5000')]).toEqual([true, true, 4999, -5000, false]);
+    // The buys hold 10 a share: 1 + 3 + … + 4999.
+    expect(open.reservedCash).toBe(10 * 2500 * 2500);
+    symbols.forEach((_, i) => open.drop(`o-${i}`));
+    expect([open.size, open.has('S4999'), open.pendingQty('S0'), open.symbols()]).toEqual([0, false, 0, []]);
+  });
 });
