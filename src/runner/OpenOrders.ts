@@ -70,10 +70,11 @@ export class OpenOrders {
     return slot < this.#countAt.length && this.#countAt[slot]! > 0;
   }
 
-  add(order: OpenOrder): void {
+  /** `slot`: the slot of the order's symbol when the caller knows it (the bar being processed's). */
+  add(order: OpenOrder, slot?: number): void {
     const e: Entry = { order, reserved: 0 };
     this.#byId.set(order.clientOrderId, e);
-    const k = this.#slot(order.intent.symbol);
+    const k = slot !== undefined && slot < this.#bySlot.length ? slot : this.#slot(order.intent.symbol);
     this.#bySlot[k]!.push(e);
     this.#countAt[k]!++;
     this.#reprice(e);

@@ -294,7 +294,7 @@ export class StrategyRunner {
       // The order as it went (its prices on Alpaca's grid), as an intent.
       const r = decision.request;
       const sent: OrderIntent = { symbol: r.symbol, side: r.side, qty: r.qty, type: r.type, limitPrice: r.limitPrice, stopPrice: r.stopPrice, timeInForce: r.timeInForce, reason: r.reason, bracket: r.bracket, trail: r.trail, closeAll: r.closeAll };
-      this.#open.add({ clientOrderId: r.clientOrderId, intent: sent, remaining: intent.qty });
+      this.#open.add({ clientOrderId: r.clientOrderId, intent: sent, remaining: intent.qty }, r.symbol === this.#symbol ? this.#slot : undefined);
       return;
     }
     // A paused breaker was announced when it tripped: what it then holds back is detail (and counted).

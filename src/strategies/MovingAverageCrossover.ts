@@ -33,7 +33,8 @@ interface SymbolState {
  * the mirror. Flat and crossing up: buy. Long and crossing down: sell the whole position.
  */
 export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParams> {
-  readonly #symbols = new Map<string, SymbolState>();
+  /** By symbol index. */
+  readonly #symbols: Array<SymbolState | undefined> = [];
   readonly #crossedAbove: string;
   readonly #crossedBelow: string;
 
@@ -44,7 +45,7 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
   }
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
-    const s = this.#state(bar.symbol);
+    const s = this.#state(ctx.symbolIndex(bar.symbol));
     s.fast.push(bar.close);
     s.slow.push(bar.close);
     if (!s.slow.isStable || !s.fast.isStable) return;
@@ -62,11 +63,11 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
     }
   }
 
-  #state(symbol: string): SymbolState {
-    let s = this.#symbols.get(symbol);
+  #state(k: number): SymbolState {
+    let s = this.#symbols[k];
     if (s === undefined) {
       s = { fast: new ExactSMA(this.params.fast), slow: new ExactSMA(this.params.slow), lastDiff: 0 };
-      this.#symbols.set(symbol, s);
+      this.#symbols[k] = s;
     }
     return s;
   }
