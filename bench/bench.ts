@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
-import type { barToOrderBench, burstBench, warmUpBench } from './liveBench.js';
+import type { barToOrderBench, burstBench, defaultWarmUpBench, hourlyWarmUpBench, warmUpBench } from './liveBench.js';
 import { BACKTRADER_200K_SECONDS, type CliFigures } from './cliBench.js';
 import { benchBacktest, portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
@@ -54,6 +54,8 @@ const cli = fresh<CliFigures>('./cliBench.ts', String(RUNS));
 const burst = fresh<Awaited<ReturnType<typeof burstBench>>>('./liveBench.ts', 'burst', '7');
 const b2o = fresh<Awaited<ReturnType<typeof barToOrderBench>>>('./liveBench.ts', 'bar-to-order', '300');
 const warm = fresh<Awaited<ReturnType<typeof warmUpBench>>>('./liveBench.ts', 'warm-up');
+const hourly = fresh<Awaited<ReturnType<typeof hourlyWarmUpBench>>>('./liveBench.ts', 'warm-up-hourly');
+const shipped = fresh<Awaited<ReturnType<typeof defaultWarmUpBench>>>('./liveBench.ts', 'warm-up-default');
 // Memory and the state file at scale.
 const scale = fresh<Record<string, number>>('./scaleBench.ts', '5');
 
@@ -86,6 +88,14 @@ const figures = {
   history_warmup_requests: warm.requests,
   history_warmup_ms: warm.ms,
   history_warmup_bars: warm.bars,
+  history_warmup_hourly_timeframe: hourly.timeframe,
+  history_warmup_hourly_requests: hourly.requests,
+  history_warmup_hourly_seconds: hourly.seconds,
+  history_warmup_hourly_bars: hourly.hourlyBars,
+  history_warmup_default_requests: shipped.requests,
+  history_warmup_default_seconds: shipped.seconds,
+  history_warmup_default_bars: shipped.bars,
+  history_warmup_default_peak_rss_mb: shipped.peakRssMb,
   bench_seconds: Math.round((performance.now() - started) / 100) / 10,
 };
 
@@ -98,11 +108,13 @@ const targets: Record<string, [string, (v: number) => boolean]> = {
   csv_rows_per_second: ['≥ 2,000,000', (v) => v >= 2_000_000],
   backtest_portfolio_strategy_bars_per_second: ['≥ 2,000,000', (v) => v >= 2_000_000],
   burst_10k_symbols_ms: ['< 250', (v) => v < 250],
+  burst_10k_symbols_first_ms: ['< 250', (v) => v < 250],
   bar_to_order_p99_us: ['< 2,000', (v) => v < 2000],
   rss_mb_10x1000_100d_1h: ['< 512', (v) => v < 512],
   snapshot_write_ms: ['< 50', (v) => v < 50],
   restore_ms: ['< 200', (v) => v < 200],
   history_warmup_requests: ['≤ 40', (v) => v <= 40],
+  history_warmup_default_requests: ['≤ 40', (v) => v <= 40],
 };
 
 if (process.argv.includes('--pretty')) {

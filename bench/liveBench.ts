@@ -21,6 +21,7 @@ import { deliverBatch } from '../src/engine/deliverBatch.js';
 import { AlpacaData } from '../src/market-data/AlpacaData.js';
 import { BarAggregator } from '../src/market-data/BarAggregator.js';
 import { parseTimeframe } from '../src/market-data/Timeframe.js';
+import { historyMinutes, sessionsBetween, warmUpTimeframe } from '../src/market-data/warmUpTimeframe.js';
 import { NEW_YORK, wallTimeToUtc } from '../src/market-data/zonedTime.js';
 import { StaticNyseCalendar } from '../src/risk/calendar/StaticNyseCalendar.js';
 import { builtInStrategies } from '../src/strategies/builtInStrategies.js';
@@ -246,11 +247,102 @@ export async function warmUpBench(logger: Logger): Promise<{ requests: number; m
   }
 }
 
+/** The emulator serving `series` with the bench's keys, and AlpacaData reading it as the daemon does (no disk cache: a first start). */
+async function historyFrom(series: readonly MarketSeries[], now: number, logger: Logger): Promise<{ emu: AlpacaEmulator; data: AlpacaData }> {
+  const emu = new AlpacaEmulator(
+    { ...emulatorDefaults, dataDir: '', barLabel: 'start', start: now, paused: true, credentials: { key: KEY, secret: SECRET }, faults: [], wall: new LiveClock(), logger },
+    series,
+  );
+  const urls = await emu.start();
+  const env: AlpacaEnv = { keyId: KEY, secretKey: SECRET, baseUrl: urls.baseUrl, dataUrl: urls.dataUrl, dataStreamUrl: urls.dataStreamUrl, feed: 'iex', live: false };
+  const data = new AlpacaData({ client: alpacaEndpoints(env).client, streamUrl: '', feed: 'iex', calendar: new StaticNyseCalendar(), clock: new LiveClock(), log: logger, now: () => now });
+  return { emu, data };
+}
+
+/** Regular-session bars of `minutes` each (labelled by their start, as Alpaca labels them) over the sessions of [from, to]. */
+function sessionBars(symbol: string, s: number, minutes: number, from: number, to: number): Bar[] {
+  const out: Bar[] = [];
+  let k = 0;
+  for (const session of sessionsBetween(new StaticNyseCalendar(), from, to)) {
+    for (let t = session.open; t + minutes * MINUTE <= session.close && t + minutes * MINUTE <= to; t += minutes * MINUTE, k++) {
+      const open = 50 + (s % 90) + Math.sin((k + s) / 7);
+      const close = 50 + (s % 90) + Math.sin((k + s + 1) / 7);
+      out.push({ symbol, time: t, open: Math.round(open * 100) / 100, high: Math.round((Math.max(open, close) + 0.05) * 100) / 100, low: Math.round((Math.min(open, close) - 0.05) * 100) / 100, close: Math.round(close * 100) / 100, volume: 1000 });
+    }
+  }
+  return out;
+}
+
+/**
+ * `history_warmup_hourly_requests` / `_seconds`: the warm-up of an hourly configuration (data.timeframe
+ * 1H) over 1,000 symbols × 100 days, as AlpacaStore runs it: the coarsest bars that tile the
+ * strategies' hours (30-minute bars; the emulator has the symbols' 15-minute history, as a data
+ * directory's `_15min` files give it), every page, then the strategies' hourly bars built from them.
+ */
+export async function hourlyWarmUpBench(logger: Logger): Promise<{ timeframe: string; requests: number; seconds: number; hourlyBars: number }> {
+  const now = Date.parse('2019-06-28T20:30:00Z');
+  const from = now - 100 * 86_400_000;
+  const calendar = new StaticNyseCalendar();
+  const symbols = Array.from({ length: 1000 }, (_, i) => `H${String(i).padStart(4, '0')}`);
+  const series: MarketSeries[] = symbols.map((symbol, s) => ({ symbol, minute: [], quarter: sessionBars(symbol, s, 15, from - 86_400_000, now), daily: [] }));
+  const { emu, data } = await historyFrom(series, now, logger);
+  try {
+    const hour = parseTimeframe('1H')!;
+    const t0 = performance.now();
+    const tf = warmUpTimeframe(hour, sessionsBetween(calendar, from, now));
+    const aggregator = new BarAggregator(hour, calendar);
+    const bars = (await data.warmUp(symbols, tf, from, now - historyMinutes(tf) * MINUTE)).flatMap((b) => aggregator.push(b));
+    const seconds = (performance.now() - t0) / 1000;
+    if (bars.length < 1000 * 60 * 6) throw new Error(`hourly warm-up: ${bars.length} hourly bars, expected about ${1000 * 69 * 7}`);
+    return { timeframe: tf, requests: data.requests, seconds: Math.round(seconds * 100) / 100, hourlyBars: bars.length };
+  } finally {
+    await emu.stop();
+  }
+}
+
+/**
+ * `history_warmup_default_*`: the shipped configuration's warm-up at its real size (config/
+ * paper-trading.json: 1-minute strategies on 12 symbols, history_days 100), first start: 1-minute
+ * bars of 12 symbols × 100 days, every page. Peak RSS is the whole process's, the emulator serving
+ * the minutes included; `grown` is what the process grew by from before the first request.
+ */
+export async function defaultWarmUpBench(logger: Logger): Promise<{ requests: number; seconds: number; bars: number; peakRssMb: number; grownMb: number }> {
+  const now = Date.parse('2019-06-28T20:30:00Z');
+  const from = now - 100 * 86_400_000;
+  const symbols = ['AAPL', 'AMZN', 'BAC', 'JPM', 'MSFT', 'MU', 'QQQ', 'SPY', 'TSLA', 'V', 'VOO', 'XLP'];
+  const series: MarketSeries[] = symbols.map((symbol, s) => ({ symbol, minute: sessionBars(symbol, s, 1, from - 86_400_000, now), quarter: [], daily: [] }));
+  const { emu, data } = await historyFrom(series, now, logger);
+  try {
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const t0 = performance.now();
+    const bars = await data.warmUp(symbols, '1Min', from, now - MINUTE);
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+    if (bars.length < 12 * 60 * 390) throw new Error(`default warm-up: ${bars.length} minute bars, expected about ${12 * 69 * 390}`);
+    return { requests: data.requests, seconds: Math.round(seconds * 100) / 100, bars: bars.length, peakRssMb: Math.round(peak / 2 ** 20), grownMb: Math.round((peak - before) / 2 ** 20) };
+  } finally {
+    await emu.stop();
+  }
+}
+
 // Run as its own process by bench.ts: one JSON line on stdout.
 if (process.argv[1]?.endsWith('liveBench.ts')) {
   const { pino } = await import('pino');
   const log = pino({ level: 'silent' });
   const [what, n] = [process.argv[2], Number(process.argv[3] ?? 0)];
-  const result = what === 'burst' ? await burstBench(log, n) : what === 'bar-to-order' ? await barToOrderBench(log, n) : await warmUpBench(log);
+  const result =
+    what === 'burst'
+      ? await burstBench(log, n)
+      : what === 'bar-to-order'
+        ? await barToOrderBench(log, n)
+        : what === 'warm-up-hourly'
+          ? await hourlyWarmUpBench(log)
+          : what === 'warm-up-default'
+            ? await defaultWarmUpBench(log)
+            : await warmUpBench(log);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

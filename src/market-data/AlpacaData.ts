@@ -9,6 +9,7 @@ import type { BarBatch } from './ReplayFeed.js';
 import { barProblem } from './barProblem.js';
 import { FeedWatchdog } from './FeedWatchdog.js';
 import { missingMinutes } from './missingMinutes.js';
+import { historyMinutes, type HistoryTimeframe } from './warmUpTimeframe.js';
 import { nyDateOf } from './zonedTime.js';
 
 const MINUTE = 60_000;
@@ -98,7 +99,7 @@ export class AlpacaData {
   /** The last bar time delivered per symbol. */
   readonly #lastBySymbol = new Map<string, number>();
   /** The last minute judged by #regular (a batch's bars share one). */
-  #regularAt = { end: Number.NaN, regular: false };
+  #regularAt = { end: Number.NaN, length: MINUTE, regular: false };
   /** Extended-hours minutes skipped, for the log (one line a minute, at debug). */
   extendedHoursSkipped = 0;
   requests = 0;
@@ -115,7 +116,7 @@ export class AlpacaData {
    * Warm-up history: like `history`, through the disk cache when there is one. Symbols whose cache
    * reaches back to `from` are asked only for what came after it, together when they agree.
    */
-  async warmUp(symbols: readonly string[], timeframe: '1Min' | '1Day', from: number, to: number): Promise<Bar[]> {
+  async warmUp(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const cache = this.#o.cache;
     if (cache === undefined) return this.history(symbols, timeframe, from, to);
     const out: Bar[] = [];
@@ -142,10 +143,11 @@ export class AlpacaData {
   }
 
   /**
-   * 1-minute bars (or daily bars with `timeframe` 1Day) of `symbols` in [from, to], stamped at
-   * their end, sorted by time then symbol. Multi-symbol requests of 10,000 points, every page.
+   * Bars of `timeframe` (N-minute bars of regular sessions, or daily bars) of `symbols` starting in
+   * [from, to], stamped at their end, sorted by time then symbol. Multi-symbol requests of 10,000
+   * points, every page.
    */
-  async history(symbols: readonly string[], timeframe: '1Min' | '1Day', from: number, to: number): Promise<Bar[]> {
+  async history(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const out: Bar[] = [];
     let pageToken: string | undefined;
     do {
@@ -168,7 +170,8 @@ export class AlpacaData {
       }
       pageToken = resp.nextPageToken ?? undefined;
     } while (pageToken !== undefined && pageToken !== '');
-    return out.filter((b) => b.time <= to + (timeframe === '1Min' ? MINUTE : 86_400_000)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    const minutes = historyMinutes(timeframe);
+    return out.filter((b) => b.time <= to + (minutes > 0 ? minutes * MINUTE : 86_400_000)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   /** Subscribes the symbols' minute bars; `since` is the end of the last minute the strategies saw. */
@@ -275,13 +278,14 @@ export class AlpacaData {
    * Alpaca's bar as the daemon's (stamped at its end), or null when it can never be a bar (checked
    * as the CSV loader checks a file): it is skipped with an error, and every other bar flows on.
    */
-  #bar(symbol: string, b: { t: Date | string; o: number; h: number; l: number; c: number; v: number }, timeframe: '1Min' | '1Day'): Bar | null {
+  #bar(symbol: string, b: { t: Date | string; o: number; h: number; l: number; c: number; v: number }, timeframe: HistoryTimeframe): Bar | null {
     const start = b.t instanceof Date ? b.t.getTime() : typeof b.t === 'string' ? Date.parse(b.t) : Number.NaN;
-    const end = timeframe === '1Min' ? start + MINUTE : (this.#o.calendar.session(nyDateOf(start + 12 * 3_600_000))?.close ?? start + 86_400_000);
+    const minutes = historyMinutes(timeframe);
+    const end = minutes > 0 ? start + minutes * MINUTE : (this.#o.calendar.session(nyDateOf(start + 12 * 3_600_000))?.close ?? start + 86_400_000);
     const bar: Bar = { symbol, time: end, open: Number(b.o), high: Number(b.h), low: Number(b.l), close: Number(b.c), volume: Number(b.v) };
     const problem = Number.isFinite(start) ? barProblem(bar) : `time ${String(b.t)} is not a time`;
     if (problem === null) {
-      if (timeframe === '1Day' || this.#regular(end)) return bar;
+      if (minutes === 0 || this.#regular(end, minutes * MINUTE)) return bar;
       this.extendedHoursSkipped++;
       if (this.#o.log.isLevelEnabled('debug')) this.#o.log.debug({ symbol, barTime: String(b.t) }, `extended-hours minute ignored: ${symbol} ${String(b.t)}`);
       return null;
@@ -349,15 +353,16 @@ export class AlpacaData {
   }
 
   /**
-   * Whether a minute bar (stamped at its end) lies in a regular session. Alpaca's stream and history
-   * also carry pre- and after-market minutes: thin prints that would open the 09:30 bucket, make bars
-   * stamped after the close, and move marks and breakers; strategies see regular minutes only.
+   * Whether a bar of `length` ms (a minute, or N minutes of history) stamped at its end lies in a
+   * regular session. Alpaca's stream and history also carry pre- and after-market minutes: thin
+   * prints that would open the 09:30 bucket, make bars stamped after the close, and move marks and
+   * breakers; strategies see regular minutes only.
    */
-  #regular(end: number): boolean {
-    if (end === this.#regularAt.end) return this.#regularAt.regular;
-    const s = this.#o.calendar.session(nyDateOf(end - MINUTE));
-    const regular = s !== null && end - MINUTE >= s.open && end <= s.close;
-    this.#regularAt = { end, regular };
+  #regular(end: number, length: number): boolean {
+    if (end === this.#regularAt.end && length === this.#regularAt.length) return this.#regularAt.regular;
+    const s = this.#o.calendar.session(nyDateOf(end - length));
+    const regular = s !== null && end - length >= s.open && end <= s.close;
+    this.#regularAt = { end, length, regular };
     return regular;
   }
 

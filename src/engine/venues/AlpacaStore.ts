@@ -19,6 +19,7 @@ import { AlpacaData, type DataGap } from '../../market-data/AlpacaData.js';
 import { BarAggregator } from '../../market-data/BarAggregator.js';
 import { HistoryCache } from '../../market-data/HistoryCache.js';
 import { PriceGuard, type GuardEvent } from '../../market-data/PriceGuard.js';
+import { historyMinutes, sessionsBetween, warmUpTimeframe } from '../../market-data/warmUpTimeframe.js';
 import type { BarBatch } from '../../market-data/ReplayFeed.js';
 import { missingMinutes } from '../../market-data/missingMinutes.js';
 import { AlertPriority } from '../../notify/Notifier.js';
@@ -201,20 +202,28 @@ export class AlpacaStore implements Venue {
     // Indicators are not saved: after a restart they re-learn the whole history, like at a first start.
     const from = now - config.data.history_days * DAY;
     const daily = config.data.timeframe.unit === 'Day';
-    const history = daily ? await data.warmUp(this.#symbols, '1Day', from, now) : await data.warmUp(this.#symbols, '1Min', from, now - 60_000);
+    // The coarsest bars that tile the strategies' buckets (30-minute bars for hourly strategies): the
+    // same warm-up bars in a fraction of the requests. Only complete ones: the minutes after the last
+    // come over REST when the stream starts.
+    const tf = daily ? '1Day' : warmUpTimeframe(config.data.timeframe, sessionsBetween(this.calendar, from, now));
+    const minutes = historyMinutes(tf);
+    const history = await data.warmUp(this.#symbols, tf, from, daily ? now : now - minutes * 60_000);
     // A restart catches up on the minutes since its last bar here: expected, no gap; but a run of
-    // minutes with no bar at all in Alpaca's history is data missing, said once trading starts.
+    // minutes with no bar at all in Alpaca's history is data missing, said once trading starts. An
+    // N-minute bar covers its N minutes; the check ends where the last complete one may end.
     const resumed = this.#resumeAfter;
     if (!daily && resumed !== null) {
-      const ends = new Set(history.map((b) => b.time));
-      for (const run of missingMinutes(this.calendar, resumed, now - 3 * 60_000, ends, config.data.silence_minutes)) {
+      const ends = new Set<number>();
+      for (const b of history) for (let k = 0; k < minutes; k++) ends.add(b.time - k * 60_000);
+      const until = minutes === 1 ? now - 3 * 60_000 : Math.floor((now - 3 * 60_000) / (minutes * 60_000)) * minutes * 60_000;
+      for (const run of missingMinutes(this.calendar, resumed, until, ends, config.data.silence_minutes)) {
         this.#log.error({ from: new Date(run.from).toISOString(), to: new Date(run.to).toISOString() }, `market data missing while the daemon was down: Alpaca's history has no bar for any symbol from ${new Date(run.from).toISOString()} to ${new Date(run.to).toISOString()}`);
         this.#missing.push({ ...run, backfilled: 0, missing: true });
       }
     }
     const warm = history.filter((b) => guard.accept(b));
     const bars = daily ? warm : warm.flatMap((b) => aggregator.push(b));
-    return { bars, lastTime: warm[warm.length - 1]?.time ?? null, note: `warm-up done on ${bars.length} bars (${data.requests} history requests)` };
+    return { bars, lastTime: warm[warm.length - 1]?.time ?? null, note: `warm-up done on ${bars.length} bars (${data.requests} history requests of ${tf} bars)` };
   }
 
   async start(resumeAfter: number | null, onBatch: (batch: BarBatch) => void): Promise<void> {
