@@ -76,6 +76,7 @@ const figures = {
   burst_10k_symbols_ms: burst.ms,
   burst_10k_symbols_first_ms: burst.firstMs,
   burst_orders_per_minute: burst.ordersPerBurst,
+  burst_rehearsal_ms: burst.rehearsalMs,
   bar_to_order_p50_us: b2o.p50Us,
   bar_to_order_p99_us: b2o.p99Us,
   bar_to_order_samples: b2o.orders,

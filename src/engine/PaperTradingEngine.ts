@@ -17,12 +17,13 @@ import type { PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
 import { lastClosedSession } from '../risk/calendar/lastClosedSession.js';
 import { SnapshotStore, type LoadedSnapshot } from '../persistence/SnapshotStore.js';
 import { buildSnapshot } from './buildSnapshot.js';
-import { buildTradingCore, type TradingCore } from './buildTradingCore.js';
+import { buildTradingCore, type TradingCore, type TradingCoreOptions } from './buildTradingCore.js';
 import { EngineAlerts } from './EngineAlerts.js';
 import { liveStartNote, logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState } from './engineState.js';
 import { openState } from './openState.js';
 import { recordRun, type RunFacts } from './recordRun.js';
+import { rehearse } from './rehearse.js';
 import { restoreState } from './restoreState.js';
 import { StateWriter } from './StateWriter.js';
 import { enabledStrategies } from './StrategySpec.js';
@@ -155,7 +156,7 @@ export class PaperTradingEngine {
       risk: { maxPositionPct: config.risk.max_position_pct, maxOrderPct: config.risk.max_order_pct },
       ...(this.#o.live === undefined ? {} : { live: this.#o.live }),
     });
-    const core = buildTradingCore({
+    const coreOptions: TradingCoreOptions = {
       strategies: enabled,
       broker: venue.broker,
       clock: venue.clock,
@@ -170,7 +171,8 @@ export class PaperTradingEngine {
       accountBuyingPower: venue.accountBuyingPower,
       ...(venue.venueNotReady === undefined ? {} : { venueNotReady: venue.venueNotReady }),
       ...(this.#o.strategies === undefined ? {} : { createStrategy: (spec) => this.#o.strategies!.create(spec) }),
-    });
+    };
+    const core = buildTradingCore(coreOptions);
     this.#core = core;
     const alerts = new EngineAlerts({ telegram: this.#o.telegram ?? null, stateDir: config.state.dir, onAnyError: config.notifications.telegram_on_any_error, errorLines: this.#o.errorLines, wallClock, logger });
     this.#alerts = alerts;
@@ -207,6 +209,11 @@ export class PaperTradingEngine {
     const warm = await venue.warmUp();
     if (this.#stopRequested()) return;
     core.runner.warmUp(warm.bars);
+    if (venue.mode === 'alpaca') {
+      // The live path compiled before the first live minute (a throwaway copy of the core; see rehearse).
+      const r = rehearse(coreOptions, { bars: warm.bars, timeframe: config.data.timeframe, calendar: venue.calendar });
+      this.#log.debug({ bars: r.bars, orders: r.orders }, 'live path rehearsed on the end of the warm-up');
+    }
     if (warm.lastTime !== null) this.#lastBarTime = Math.max(warm.lastTime, this.#lastBarTime ?? 0);
     this.#log.info({ bars: warm.bars.length, strategies: enabled.map((s) => s.id) }, warm.note);
 

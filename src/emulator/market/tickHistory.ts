@@ -2,6 +2,7 @@ import type { Bar } from '../../core/Bar.js';
 import type { Quote } from '../../core/Quote.js';
 import type { Trade } from './MarketEvent.js';
 import { LATE_REPORT_DELAY, minuteTape, type TapeOptions } from './minuteTape.js';
+import { firstBarAt } from '../../core/firstBarAt.js';
 
 const MINUTE = 60_000;
 
@@ -65,19 +66,8 @@ function* minutesIn(bars: readonly Bar[], r: TickRange): Generator<Bar> {
   const lo = r.desc ? r.start : Math.max(r.start, r.from?.time ?? r.start);
   const hi = Math.min(r.end, r.now, r.desc ? (r.from?.time ?? r.end) : r.end);
   if (lo > hi) return;
-  const first = lowerBound(bars, lo - MINUTE + 1);
-  const last = lowerBound(bars, hi + 1) - 1;
+  const first = firstBarAt(bars, lo - MINUTE + 1);
+  const last = firstBarAt(bars, hi + 1) - 1;
   if (r.desc) for (let i = last; i >= first; i--) yield bars[i]!;
   else for (let i = first; i <= last; i++) yield bars[i]!;
-}
-
-function lowerBound(bars: readonly Bar[], time: number): number {
-  let lo = 0;
-  let hi = bars.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (bars[mid]!.time < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
