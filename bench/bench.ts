@@ -83,6 +83,7 @@ const figures = {
   rss_mb_10x1000_100d_1h: scale.rss_mb_10x1000_100d_1h,
   snapshot_write_ms: scale.snapshot_write_ms,
   snapshot_latest_only_ms: scale.snapshot_latest_only_ms,
+  snapshot_first_write_ms: scale.snapshot_first_write_ms,
   restore_ms: scale.restore_ms,
   snapshot_bytes: scale.snapshot_bytes,
   snapshot_fills: scale.fills,

@@ -4,7 +4,9 @@ import { formatMoney, formatPnl } from '../core/formatMoney.js';
 import { formatEt } from '../market-data/formatEt.js';
 import { CliError } from '../core/errors.js';
 import type { LiveStart, PortfolioSnapshot } from '../persistence/PortfolioSnapshot.js';
-import { SnapshotStore } from '../persistence/SnapshotStore.js';
+import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
+import { closedTradesOf } from '../persistence/readClosedTrades.js';
+import { loadNewestState } from '../persistence/SnapshotStore.js';
 import { strategyStatus, type StrategyStatus } from '../risk/strategyStatus.js';
 import { formatHonestRatio, honestRatio, honestRatios } from '../portfolio/sampleRules.js';
 import { formatReadinessBrief } from '../readiness/formatReadiness.js';
@@ -28,6 +30,12 @@ function liveLines(live: LiveStart | null): string[] {
 /** A strategy's trading status as the JSON and the table give it (the same word as the log and Telegram). */
 const statusFields = (t: StrategyStatus) => ({ status: t.word, statusLabel: t.label, statusReason: t.reason, statusSince: t.since === null ? null : new Date(t.since).toISOString() });
 
+/** The newest closed trade of a strategy (ISO times), null before its first. */
+const lastTrade = (trades: readonly ClosedTrade[]) => {
+  const t = trades.at(-1);
+  return t === undefined ? null : { symbol: t.symbol, direction: t.direction, qty: t.qty, exitTime: new Date(t.exitTime).toISOString(), netPnl: t.netPnl };
+};
+
 /**
  * `npm run status` (options: commandSpecs.status): the newest saved state of that configuration (the
  * daemon need not run): account, positions, each strategy's P&L and trading status (its circuit
@@ -40,9 +48,10 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
   const v = parseArgs(args, commandSpecs.status);
   // Reads the saved state only: a strategy module being edited does not stop it.
   const { config } = await loadConfigWithStrategies(v.config, 'names');
-  const store = new SnapshotStore(config.state.dir, config.state.max_backups);
-  const loaded = store.loadNewest((w) => process.stderr.write(`warning: skipped ${w}\n`));
+  // Read only: the closed trades come from the logs beside the state, as far as that state goes.
+  const loaded = loadNewestState(config.state.dir, { startingCash: null }, (w) => process.stderr.write(`warning: skipped ${w}\n`));
   if (loaded === null) throw new CliError(`no saved state in ${config.state.dir} (start the daemon first)`);
+  const closed = closedTradesOf(loaded).strategies;
   // The file passed validation for restore; its human part is read as the daemon wrote it.
   const s = loaded.snapshot as unknown as PortfolioSnapshot;
   const strategies = Object.entries(s.strategies).map(([id, x]) => ({
@@ -55,6 +64,7 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
     pnl: x.equity - x.capital,
     realizedPnl: x.ledger.realizedPnl,
     trades: x.performance.trades,
+    lastTrade: lastTrade(closed[id] ?? []),
     winRate: x.performance.winRate,
     sharpe: x.performance.sharpe,
     /** The ratios as they may be shown (null with the reason from too small a sample). */

@@ -99,7 +99,16 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).default('data_cache/portfolio_states'),
       // Node's timers hold at most 2^31 − 1 ms (about 24.8 days); a day is plenty between saves.
       snapshot_interval_s: positiveInt.max(86_400, 'must be ≤ 86400 (a day)').default(300),
+      /** The newest backups kept (at 300 s, the last eight hours). */
       max_backups: positiveInt.default(100),
+      /** And the last backup of each New York day for this many days (0: none): a long weekend and a month back. */
+      daily_backups_days: z.number().int('must be a whole number').min(0, 'must be ≥ 0 (0: no daily backups)').max(3660, 'must be ≤ 3660 (ten years)').default(31),
+      /** Earlier states moved to archive/ by fresh starts: the newest this many are kept. */
+      max_archives: positiveInt.max(1000, 'must be ≤ 1000').default(10),
+      /** The closed-trades log starts a new segment once the current one holds this many MB. */
+      trades_segment_mb: z.number().gt(0, 'must be > 0 (MB)').max(1024, 'must be ≤ 1024 (MB)').default(4),
+      /** A finished closed-trades segment last written longer ago than this many days is removed (its trades no longer count after a restore). */
+      trades_keep_days: positiveInt.max(36_600, 'must be ≤ 36600 (a hundred years)').default(730),
     })
     .prefault({}),
   notifications: z

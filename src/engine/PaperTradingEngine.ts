@@ -22,6 +22,7 @@ import { EngineAlerts } from './EngineAlerts.js';
 import { liveStartNote, logPnl, sendDailySummary, wireEngineEvents } from './engineEvents.js';
 import { captureEngineState } from './engineState.js';
 import { openState } from './openState.js';
+import { stateRetention } from '../persistence/stateRetention.js';
 import { recordRun, type RunFacts } from './recordRun.js';
 import { rehearse } from './rehearse.js';
 import { restoreState } from './restoreState.js';
@@ -111,7 +112,7 @@ export class PaperTradingEngine {
     this.#venue = o.venue;
     this.#log = o.logger.child({ component: 'engine' });
     this.#runId = o.wallClock.now().toString(36);
-    this.#store = new SnapshotStore(o.config.state.dir, o.config.state.max_backups, {
+    this.#store = new SnapshotStore(o.config.state.dir, stateRetention(o.config.state), {
       startingCash: o.venue.startingCash,
       entryCommission: (q, p) => o.venue.estimateCommission(q, p),
     });

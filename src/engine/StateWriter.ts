@@ -31,8 +31,7 @@ export class StateWriter {
     const file = this.#store.latestPath;
     const began = performance.now();
     try {
-      // Compact: a state with months of trades stays fast to write (`npm run status` is the readable view; jq pretty-prints).
-      this.#store.save(`${JSON.stringify(snapshot)}\n`, backup ? this.#clock.now() : null);
+      this.#store.save(snapshot, backup ? this.#clock.now() : null);
       this.#onSaved((performance.now() - began) / 1000, true);
     } catch (error) {
       this.#onSaved((performance.now() - began) / 1000, false);

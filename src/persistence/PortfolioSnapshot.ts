@@ -33,7 +33,7 @@ export interface StrategySnapshot {
  * plus what says where it came from. Versioned; the persistence issue extends it for restore.
  */
 export interface PortfolioSnapshot {
-  readonly version: 3;
+  readonly version: 4;
   readonly timestamp: string;
   readonly mode: 'sim' | 'alpaca';
   readonly runId: string;

@@ -6,10 +6,15 @@ import { z } from 'zod';
  * ledger, the circuit breakers, the equity curves, capital moved in or out, and where the replay
  * stood. Numbers are finite; "not known yet" is null.
  *
- * Version 3 (this one). Older files are upgraded on load (persistence/migrations): version 2 kept
- * no protective exits in flight, no capital per ledger and held orders as bare requests.
+ * Version 4 (this one) writes each ledger's closed trades and each curve's daily returns and closes
+ * to append-only logs beside the state file (StateHistory): the file counts them (`tradeCount`,
+ * `returnCount`, `closeCount`) and names how far into the logs it goes (`history`); on load they
+ * are read back (hydrateState) into the shape below, which is what is validated and restored.
+ * Older files are upgraded on load (persistence/migrations): version 3 had them inline (the same
+ * shape as below), version 2 kept no protective exits in flight, no capital per ledger and held
+ * orders as bare requests.
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 const num = z.number().finite();
 const side = z.enum(['buy', 'sell']);
 const orderType = z.enum(['market', 'limit', 'stop']);

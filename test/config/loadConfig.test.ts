@@ -35,7 +35,7 @@ describe('configuration', () => {
     expect(c.data).toEqual({ timeframe: { amount: 1, unit: 'Hour', ms: 3_600_000, label: '1Hour' }, history_days: 100, max_bar_move_pct: 0.25, silence_minutes: 3 });
     expect(c.circuit_breakers).toEqual({ max_drawdown_pct: 0.2, max_daily_loss_pct: 0.05, max_consecutive_losses: 5, max_trades_per_day: 50, action: 'block_entries', account: {} });
     expect(c.risk).toEqual({ max_position_pct: 0.25, max_order_pct: 1 });
-    expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100 });
+    expect(c.state).toEqual({ dir: 'data_cache/portfolio_states', snapshot_interval_s: 300, max_backups: 100, daily_backups_days: 31, max_archives: 10, trades_segment_mb: 4, trades_keep_days: 730 });
     expect(c.strategies_dir).toBe('strategies');
     expect(c.strategies[0]).toEqual({ ...strategy, enabled: true, params: { fast: 10, slow: 30, qty: 1 } });
   });
@@ -65,6 +65,15 @@ describe('configuration', () => {
       'cfg.json: circuit_breakers.max_drawdown_pct: must be ≤ 1 (a fraction: 0.05 = 5 %)',
     );
     expect(errorOf({ strategies: [] })).toBe('cfg.json: strategies: must list at least one strategy');
+  });
+
+  it('names the retention field that is wrong', () => {
+    expect(errorOf({ strategies: [strategy], state: { daily_backups_days: -1 } })).toBe('cfg.json: state.daily_backups_days: must be ≥ 0 (0: no daily backups)');
+    expect(errorOf({ strategies: [strategy], state: { daily_backups_days: 1.5 } })).toBe('cfg.json: state.daily_backups_days: must be a whole number');
+    expect(errorOf({ strategies: [strategy], state: { max_backups: 0 } })).toBe('cfg.json: state.max_backups: must be > 0');
+    expect(errorOf({ strategies: [strategy], state: { max_archives: 0 } })).toBe('cfg.json: state.max_archives: must be > 0');
+    expect(errorOf({ strategies: [strategy], state: { trades_segment_mb: 0 } })).toBe('cfg.json: state.trades_segment_mb: must be > 0 (MB)');
+    expect(errorOf({ strategies: [strategy], state: { trades_keep_days: 'forever' } })).toBe('cfg.json: state.trades_keep_days: Invalid input: expected number, received string');
   });
 
   it('reports every problem at once, one per line', () => {

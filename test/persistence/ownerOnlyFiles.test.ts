@@ -8,6 +8,7 @@ import { OrderJournal } from '../../src/persistence/OrderJournal.js';
 import { RunRegistry } from '../../src/persistence/RunRegistry.js';
 import { LATEST, RUNS, SnapshotStore } from '../../src/persistence/SnapshotStore.js';
 import { writeFileAtomic } from '../../src/persistence/writeFileAtomic.js';
+import { retention, savable, trade } from './savableState.js';
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'owner-only-'));
@@ -64,19 +65,20 @@ describe('files the daemon writes are 0600 and never written through a link, wha
 
   it('state files, backups and runs.json are 0600; the archive is 0700 with 0600 files, also those an older version left wide', () => {
     const dir = join(scratch(), 'state');
-    const store = new SnapshotStore(dir, 5);
-    store.save('{"old":true}\n', Date.UTC(2026, 0, 5, 15));
+    const store = new SnapshotStore(dir, retention(5));
+    store.save(savable('old', { s1: [trade('AAPL', Date.UTC(2026, 0, 5, 14), 5)] }), Date.UTC(2026, 0, 5, 15));
     new RunRegistry(join(dir, RUNS)).write(['r1'], () => '2026-01-05T15:00:00.000Z');
     expect(mode(dir)).toBe(0o700);
     expect(mode(join(dir, LATEST))).toBe(0o600);
     expect(mode(join(dir, RUNS))).toBe(0o600);
     expect(store.backups().map((f) => mode(join(dir, f)))).toEqual([0o600]);
+    expect(mode(join(dir, 'closed_trades_000001.jsonl'))).toBe(0o600);
     chmodSync(join(dir, LATEST), 0o644);
     const to = store.archive(Date.UTC(2026, 0, 6))!;
     expect(mode(join(dir, 'archive'))).toBe(0o700);
     expect(mode(to)).toBe(0o700);
     expect(readdirSync(to).map((f) => [f, mode(join(to, f))])).toEqual(readdirSync(to).map((f) => [f, 0o600]));
-    expect(readdirSync(to)).toHaveLength(3);
+    expect(readdirSync(to).sort()).toEqual(['closed_trades_000001.jsonl', LATEST, 'portfolio_state_20260105T150000000Z.json.gz', RUNS]);
   });
 
   it('the order journal: 0600 in a 0700 directory; one an older version left 0644 is tightened when read', () => {

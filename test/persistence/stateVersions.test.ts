@@ -14,6 +14,7 @@ import { reconcileWithVenue } from '../../src/engine/engineState.js';
 import { restoreState } from '../../src/engine/restoreState.js';
 import { STATE_VERSION } from '../../src/persistence/engineStateSchema.js';
 import { SnapshotStore } from '../../src/persistence/SnapshotStore.js';
+import { retention } from './savableState.js';
 import { BreakerAction } from '../../src/risk/CircuitBreaker.js';
 import { Scripted } from '../execution/coreHarness.js';
 
@@ -32,7 +33,7 @@ function load(name: string) {
   const dir = mkdtempSync(join(tmpdir(), 'state-version-'));
   copyFileSync(join(DIR, name), join(dir, 'latest_state.json'));
   const warnings: string[] = [];
-  const loaded = new SnapshotStore(dir, 100, { startingCash: STARTING_CASH, entryCommission: commission }).loadNewest((w) => warnings.push(w));
+  const loaded = new SnapshotStore(dir, retention(), { startingCash: STARTING_CASH, entryCommission: commission }).loadNewest((w) => warnings.push(w));
   return { loaded, warnings, shown: JSON.parse(readFileSync(join(DIR, name), 'utf8')) as Shown };
 }
 
@@ -40,6 +41,7 @@ describe('every state file this project has written restores', () => {
   it('has a file of each version and shape', () => {
     expect(FILES.filter((f) => f.startsWith('v1-'))).toHaveLength(3);
     expect(FILES.filter((f) => f.startsWith('v2-'))).toHaveLength(15);
+    expect(FILES.filter((f) => f.startsWith('v3-'))).toHaveLength(1);
   });
 
   it.each(FILES)('%s: upgraded to the current version and put back into a core, its books, orders and breakers as they were', (name) => {

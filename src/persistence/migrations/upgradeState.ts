@@ -10,9 +10,11 @@ export interface UpgradeContext {
 }
 
 /**
- * Any state file this project has written, brought to the current version (3) before it is
+ * Any state file this project has written, brought to the current version (4) before it is
  * validated: version 1 (no engine state: rebuilt from the books it showed), every shape version 2
- * had (normalized to its last), then version 2 to 3. A version it does not know is left as it is
+ * had (normalized to its last), version 2 to 3, then 3 to 4
+ * (the closed trades and the equity history, inline in version 3, are appended to the logs at
+ * the first save). A version it does not know is left as it is
  * (validation then names it). Throws, with the reason, when an old file cannot be trusted.
  */
 export function upgradeState(raw: unknown, context: UpgradeContext): unknown {
@@ -22,6 +24,8 @@ export function upgradeState(raw: unknown, context: UpgradeContext): unknown {
     if (context.startingCash === null) throw new Error('version 1 was written by the offline mode only');
     o = upgradeV1(o, { startingCash: context.startingCash, ...(context.entryCommission === undefined ? {} : { entryCommission: context.entryCommission }) }) as Record<string, unknown>;
   }
-  if (o['version'] === 2) return upgradeV2(normalizeV2(o, { keepIntentExits: true }) as Record<string, unknown>);
+  if (o['version'] === 2) o = upgradeV2(normalizeV2(o, { keepIntentExits: true }) as Record<string, unknown>);
+  // Version 3 held the closed trades and the equity history inline, as version 4 holds them once read back from its logs.
+  if (o['version'] === 3) return { ...o, version: 4 };
   return o;
 }

@@ -8,7 +8,7 @@ import { upgradeV1 } from '../../../src/persistence/migrations/upgradeV1.js';
 /** State files written by the daemon of each historical commit (see test/fixtures/state/README.md). */
 const DIR = fileURLToPath(new URL('../../fixtures/state/', import.meta.url));
 const FILES = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
+  .filter((f) => f.endsWith('.json') && (f.startsWith('v1-') || f.startsWith('v2-')))
   .sort();
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(DIR + name, 'utf8')) as Record<string, unknown>;
 /** `sim.starting_cash` of the configurations the fixtures were written with. */
