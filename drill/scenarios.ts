@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownerOf, strategyOf, type Check, type VenueBooks } from './checkBooks.js';
 import type { DrillRun, DrillRunOptions, StateFile } from './DrillRun.js';
 import { sleep } from './processes.js';
+import { readClosedTrades } from '../src/persistence/readClosedTrades.js';
 
 /** What a scenario measured beyond the books, which every scenario checks the same way afterwards. */
 export interface ScenarioResult {
@@ -107,6 +108,40 @@ async function nextFillWithin(d: DrillRun, ms: number): Promise<number | null> {
 const idsOf = (d: DrillRun): Set<string> => new Set(d.readConfig().strategies.map((s) => String(s['id'])));
 const brief = (o: VenueOrder): string => `${o.client_order_id} ${o.side} ${o.symbol} ${o.status} ${o.filled_qty}`;
 const check = (problems: readonly string[], ok: string): Check => ({ pass: problems.length === 0, detail: problems.length === 0 ? ok : problems.join('; ') });
+
+/**
+ * Kill -9 at seeded moments, each time with the closed-trades log as a crash in the middle of an
+ * append leaves it: a whole line the state never counted and half of the next one. The restart
+ * ignores them (one warning each) and cuts them; its books match the venue, and at the end the
+ * logs hold exactly the closed trades each strategy's performance counts, readable without warning.
+ */
+async function tornTradesLine(d: DrillRun, short: boolean, random: () => number): Promise<ScenarioResult> {
+  const stateDir = join(d.dir, 'state');
+  const tear = (): void => {
+    const segments = readdirSync(stateDir).filter((f) => /^closed_trades_\d{6}\.jsonl$/.test(f)).sort();
+    const file = join(stateDir, segments.at(-1) ?? 'closed_trades_000001.jsonl');
+    appendFileSync(file, `${JSON.stringify({ strategy: 'sma_momentum', n: 999_999, symbol: 'TSLA', direction: 'long', qty: 1, entryTime: 0, exitTime: 0, entryPrice: 1, exitPrice: 2, grossPnl: 1, commission: 0, netPnl: 1 })}\n{"strategy":"sma_mom`);
+  };
+  const result = await killAndRestore(d, Array.from({ length: short ? 2 : 6 }, () => 0.5 + random() * 3), async () => {}, tear);
+  const cut = d.log().filter((l) => typeof l['skipped'] === 'string' && /closed_trades_\d{6}\.jsonl: \d+ bytes after byte \d+ ignored/.test(l['skipped'] as string)).length;
+  return {
+    ...result,
+    own: (settled) => {
+      const warnings: string[] = [];
+      const saved = readClosedTrades(stateDir, (w) => warnings.push(w));
+      const shown = settled as unknown as { strategies: Record<string, { performance: { trades: number } }> };
+      const problems = [
+        ...(cut === result.restarts.length ? [] : [`${cut} restarts warned of lines after the state, ${result.restarts.length} restarted`]),
+        ...warnings.map((w) => `reading the logs at the end: ${w}`),
+        ...Object.entries(shown.strategies)
+          .filter(([id, x]) => (saved?.strategies[id]?.length ?? -1) !== x.performance.trades)
+          .map(([id, x]) => `${id}: ${saved?.strategies[id]?.length ?? 'no'} closed trades in the logs, performance counts ${x.performance.trades}`),
+      ];
+      const total = Object.values(saved?.strategies ?? {}).reduce((n, t) => n + t.length, 0);
+      return check(problems, `${result.restarts.length} torn logs ignored with a warning and cut; ${total} closed trades in the logs, as the performance counts them`);
+    },
+  };
+}
 
 /**
  * Kill -9 at seeded moments under partial fills only: the even kills land at their moment, the odd
@@ -431,6 +466,12 @@ export const scenarios: readonly Scenario[] = [
           writeFileSync(x.statePath, text.slice(0, Math.floor(text.length / 2)));
         },
       ),
+  },
+  {
+    name: 'kill -9 with a torn closed-trades line, --restore',
+    recoveryBoundMs: 30_000,
+    options: { speed: 240 },
+    run: tornTradesLine,
   },
   {
     name: 'Telegram down for minutes',

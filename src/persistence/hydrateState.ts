@@ -21,17 +21,27 @@ const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number
  */
 function byOwner(lines: readonly LogLine[], owner: 'strategy' | 'curve', kind: (l: Json) => string): Map<string, Map<number, Json>> {
   const out = new Map<string, Map<number, Json>>();
-  for (const { value, where } of lines) {
+  for (const { value, segment, line: number } of lines) {
     const line = obj(value);
     const id = line[owner];
-    if (!(typeof id === 'string' || (owner === 'curve' && id === null))) throw new Error(`${where}: ${owner}: expected ${owner === 'curve' ? 'a strategy id or null' : 'a strategy id'}`);
-    if (!isCount(line['n'])) throw new Error(`${where}: n: expected a whole number ≥ 0`);
+    if (!(typeof id === 'string' || (owner === 'curve' && id === null))) throw new Error(`${segment}:${number}: ${owner}: expected ${owner === 'curve' ? 'a strategy id or null' : 'a strategy id'}`);
+    if (!isCount(line['n'])) throw new Error(`${segment}:${number}: n: expected a whole number ≥ 0`);
     const key = ownerKey(kind(line), id);
     let m = out.get(key);
     if (m === undefined) out.set(key, (m = new Map()));
     m.set(line['n'], line);
   }
   return out;
+}
+
+/** A trade line without its owner and number: the trade (a line with other fields keeps them, for validation to name). */
+function tradeOf(l: Json): Json {
+  if (Object.keys(l).length !== 12) {
+    const { strategy: _s, n: _n, ...rest } = l;
+    return rest;
+  }
+  const { symbol, direction, qty, entryTime, exitTime, entryPrice, exitPrice, grossPnl, commission, netPnl } = l;
+  return { symbol, direction, qty, entryTime, exitTime, entryPrice, exitPrice, grossPnl, commission, netPnl };
 }
 
 /**
@@ -61,10 +71,7 @@ export function hydrateState(raw: Json, dir: string, warn: (warning: string) => 
       while (base > 0 && lines.has(base - 1)) base--;
       if (n.data > 0 && base === n.data) throw new Error(`${TRADES_LOG}: strategy ${id} has had ${n.data} closed trades, the newest is not in the log`);
       const kept: Json[] = [];
-      for (let i = base; i < n.data; i++) {
-        const { strategy: _s, n: _n, ...trade } = lines.get(i)!;
-        kept.push(trade);
-      }
+      for (let i = base; i < n.data; i++) kept.push(tradeOf(lines.get(i)!));
       tradeMark.set(id, { base, count: n.data });
       return [id, { ...obj(r), ledger: { ...ledger, trades: kept } }];
     }),

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logSegments, segmentName, type LogPosition } from './AppendLog.js';
 
-/** One line of a log as read (parsed, not yet trusted), and where it was. */
+/** One line of a log as read (parsed, not yet trusted), and where it was (`segment:line` names it). */
 export interface LogLine {
   readonly value: unknown;
-  readonly where: string;
+  readonly segment: string;
+  readonly line: number;
 }
 
 /**
@@ -36,14 +37,27 @@ export function readLog(dir: string, prefix: string, upTo: LogPosition, warn: (w
     const parts = text.split('\n');
     const last = parts.pop()!;
     if (last !== '') warn(`${name}: a torn last line ignored (${last.length} bytes without a newline)`);
-    parts.forEach((line, i) => {
-      try {
-        lines.push({ value: JSON.parse(line) as unknown, where: `${name}:${i + 1}` });
-      } catch {
-        throw new Error(`${name}:${i + 1} is not a JSON line (corrupted)`);
-      }
-    });
+    for (const [i, value] of parseLines(parts, name).entries()) lines.push({ value, segment: name, line: i + 1 });
   }
   for (const s of present.filter((x) => x > upTo.segment)) warn(`${segmentName(prefix, s)}: written after the state's position, ignored`);
   return lines;
+}
+
+/** The lines parsed as one JSON array (a parse per line costs several times more); line by line only to name a bad one. */
+function parseLines(parts: readonly string[], name: string): unknown[] {
+  let all: unknown[] | null;
+  try {
+    all = JSON.parse(`[${parts.join(',')}]`) as unknown[];
+  } catch {
+    all = null;
+  }
+  // A line holding two values (`{…},{…}`) parses in the array too, but not alone.
+  if (all !== null && all.length === parts.length) return all;
+  return parts.map((line, i) => {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      throw new Error(`${name}:${i + 1} is not a JSON line (corrupted)`);
+    }
+  });
 }
