@@ -84,6 +84,8 @@ const figures = {
   snapshot_write_ms: scale.snapshot_write_ms,
   snapshot_latest_only_ms: scale.snapshot_latest_only_ms,
   snapshot_first_write_ms: scale.snapshot_first_write_ms,
+  snapshot_write_cpu_ms: scale.snapshot_write_cpu_ms,
+  restore_cpu_ms: scale.restore_cpu_ms,
   restore_ms: scale.restore_ms,
   snapshot_bytes: scale.snapshot_bytes,
   snapshot_fills: scale.fills,

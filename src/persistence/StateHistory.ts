@@ -1,5 +1,6 @@
 import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
 import { AppendLog, type LogPosition } from './AppendLog.js';
+import { toColumns, type Columns } from './columns.js';
 import type { EngineState } from './engineStateSchema.js';
 
 /** The closed trades of every strategy, one JSON line each: `{"strategy", "n", …the trade}`. */
@@ -10,8 +11,8 @@ export const EQUITY_LOG = 'equity_history';
 type Ledger = EngineState['runners'][string]['ledger'];
 type Curve = NonNullable<EngineState['curves']['total']>;
 
-/** A ledger as the state file holds it: its closed trades are in the trades log, `tradeCount` says how many it has had. */
-export type StoredLedger = Omit<Ledger, 'trades'> & { readonly tradeCount: number };
+/** A ledger as the state file holds it: its closed trades are in the trades log, `tradeCount` says how many it has had; its lots as a table. */
+export type StoredLedger = Omit<Ledger, 'trades' | 'lots'> & { readonly tradeCount: number; readonly lots: Columns | Ledger['lots'] };
 /** A curve as the state file holds it: its returns and closes are in the equity log, the counts say how many. */
 export type StoredCurve = Omit<Curve, 'returns' | 'closeTimes' | 'closeValues'> & { readonly returnCount: number; readonly closeCount: number };
 export type StoredEngineState = Omit<EngineState, 'runners' | 'curves'> & {
@@ -70,7 +71,7 @@ export class StateHistory {
     this.#curveCounts.clear();
   }
 
-  /** Appends what `engine` has that the logs do not (fsynced), and returns the engine state without it. */
+  /** Appends what `engine` has that the logs do not (fsynced), and returns the engine state without it (open lots as a table). */
   write(engine: EngineState): { engine: StoredEngineState; history: HistoryPositions } {
     const tradeLines: string[] = [];
     const tradeCounts = new Map<string, { base: number; count: number }>();
@@ -82,8 +83,8 @@ export class StateHistory {
       for (let i = c.count - c.base; i < ledger.trades.length; i++) tradeLines.push(tradeLine(id, c.base + i, ledger.trades[i]!));
       const count = c.base + ledger.trades.length;
       tradeCounts.set(id, { base: c.base, count });
-      const { trades: _inLog, ...rest } = ledger;
-      runners[id] = { runner, ledger: { ...rest, tradeCount: count } };
+      const { trades: _inLog, lots, ...rest } = ledger;
+      runners[id] = { runner, ledger: { ...rest, lots: toColumns(lots), tradeCount: count } };
     }
     const equityLines: string[] = [];
     const curveCounts = new Map<string | null, { returns: number; closes: number }>();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatIssuePath } from '../config/formatIssuePath.js';
+import { fromColumns } from './columns.js';
 import { readLog, type LogLine } from './readLog.js';
 import { EQUITY_LOG, TRADES_LOG, type HistoryMark } from './StateHistory.js';
 
@@ -47,7 +48,7 @@ function tradeOf(l: Json): Json {
 /**
  * A state file of version 4 with its closed trades and equity history read back from the logs
  * beside it (up to the positions it names), in the shape the engine restores: each ledger's
- * `trades`, each curve's `returns`, `closeTimes` and `closeValues`. A ledger gets the trades the
+ * `trades` (and its `lots` from their table), each curve's `returns`, `closeTimes` and `closeValues`. A ledger gets the trades the
  * logs still hold (the oldest may have been removed by retention: its trades then start later);
  * the equity history is never removed and must be complete. Throws, with the reason, when the logs
  * do not hold what the state counts. Also returns where the logs stood, for the next save.
@@ -62,7 +63,7 @@ export function hydrateState(raw: Json, dir: string, warn: (warning: string) => 
   const tradeMark = new Map<string, { base: number; count: number }>();
   const runners = Object.fromEntries(
     Object.entries(obj(engine['runners'])).map(([id, r]) => {
-      const { tradeCount, ...ledger } = obj(obj(r)['ledger']);
+      const { tradeCount, lots, ...ledger } = obj(obj(r)['ledger']);
       const n = count.safeParse(tradeCount);
       if (!n.success) throw new Error(`engine.runners.${id}.ledger.tradeCount: ${n.error.issues[0]!.message}`);
       const lines = trades.get(ownerKey('trade', id)) ?? new Map<number, Json>();
@@ -73,7 +74,7 @@ export function hydrateState(raw: Json, dir: string, warn: (warning: string) => 
       const kept: Json[] = [];
       for (let i = base; i < n.data; i++) kept.push(tradeOf(lines.get(i)!));
       tradeMark.set(id, { base, count: n.data });
-      return [id, { ...obj(r), ledger: { ...ledger, trades: kept } }];
+      return [id, { ...obj(r), ledger: { ...ledger, lots: fromColumns(lots, `engine.runners.${id}.ledger.lots`), trades: kept } }];
     }),
   );
 

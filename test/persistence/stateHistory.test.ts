@@ -68,6 +68,24 @@ describe('closed trades and equity history in append-only logs', () => {
     expect(readClosedTrades(dir, () => {})).toEqual({ file: join(dir, 'latest_state.json'), savedAt: '2026-11-25T12:00:00.000Z', strategies: { s1: [a1, a2, a3], s2: [b1] } });
   });
 
+  it('open lots are written as a table (names once) and read back as they were', () => {
+    const dir = scratch();
+    const base = savable('r', { s1: [a1] });
+    const lot = (symbol: string, qty: number) => ({ symbol, mark: 101.5, direction: 'long' as const, qty, avgPrice: 100, entryTime: T, maxQty: qty, entryValue: 100 * qty, entryQty: qty, exitValue: 0, exitQty: 0, grossPnl: 0, commission: 1, pendingEntryCommission: 0 });
+    const ledger = { ...base.engine.runners['s1']!.ledger, lots: [lot('AAPL', 10), lot('MSFT', 3)] };
+    const state = { ...base, engine: { ...base.engine, runners: { s1: { ...base.engine.runners['s1']!, ledger } } } };
+    new SnapshotStore(dir, retention()).save(state, null);
+    const saved = latest(dir) as { engine: { runners: Record<string, { ledger: { lots: unknown } }> } };
+    expect(saved.engine.runners['s1']!.ledger.lots).toEqual({
+      fields: ['symbol', 'mark', 'direction', 'qty', 'avgPrice', 'entryTime', 'maxQty', 'entryValue', 'entryQty', 'exitValue', 'exitQty', 'grossPnl', 'commission', 'pendingEntryCommission'],
+      rows: [
+        ['AAPL', 101.5, 'long', 10, 100, T, 10, 1000, 10, 0, 0, 0, 1, 0],
+        ['MSFT', 101.5, 'long', 3, 100, T, 3, 300, 3, 0, 0, 0, 1, 0],
+      ],
+    });
+    expect(new SnapshotStore(dir, retention()).loadNewest(() => {})!.snapshot.engine.runners['s1']!.ledger).toEqual(ledger);
+  });
+
   it('a state of version 3 (trades inline) restores, and its first save moves them to the logs', () => {
     const dir = scratch();
     copyFileSync(fileURLToPath(new URL('../fixtures/state/v3-3263fd4-trades-inline.json', import.meta.url)), join(dir, 'latest_state.json'));
