@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ownerOf, strategyOf, type Check, type VenueBooks } from './checkBooks.js';
 import type { DrillRun, DrillRunOptions, StateFile } from './DrillRun.js';
@@ -129,9 +129,13 @@ async function tornTradesLine(d: DrillRun, short: boolean, random: () => number)
     own: (settled) => {
       const warnings: string[] = [];
       const saved = readClosedTrades(stateDir, (w) => warnings.push(w));
-      const shown = settled as unknown as { strategies: Record<string, { performance: { trades: number } }> };
+      const shown = settled as unknown as { strategies: Record<string, { performance: { trades: number } }>; history?: { trades: { segment: number; offset: number } } };
+      const at = shown.history?.trades;
+      const last = at === undefined ? null : join(stateDir, `closed_trades_${String(at.segment).padStart(6, '0')}.jsonl`);
+      const size = last !== null && existsSync(last) ? statSync(last).size : 0;
       const problems = [
         ...(cut === result.restarts.length ? [] : [`${cut} restarts warned of lines after the state, ${result.restarts.length} restarted`]),
+        ...(at === undefined ? ['the settled state names no position in the closed-trades log'] : size === at.offset ? [] : [`${last}: ${size} bytes, the settled state goes to byte ${at.offset} (a torn line not cut)`]),
         ...warnings.map((w) => `reading the logs at the end: ${w}`),
         ...Object.entries(shown.strategies)
           .filter(([id, x]) => (saved?.strategies[id]?.length ?? -1) !== x.performance.trades)

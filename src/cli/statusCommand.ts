@@ -49,7 +49,8 @@ export async function runStatusCommand(args: string[], env: NodeJS.ProcessEnv = 
   // Reads the saved state only: a strategy module being edited does not stop it.
   const { config } = await loadConfigWithStrategies(v.config, 'names');
   // Read only: the closed trades come from the logs beside the state, as far as that state goes.
-  const loaded = loadNewestState(config.state.dir, { startingCash: null }, (w) => process.stderr.write(`warning: skipped ${w}\n`));
+  // Lines after the state's position are a running daemon's next save, not a problem: not reported.
+  const loaded = loadNewestState(config.state.dir, { startingCash: null }, (w) => process.stderr.write(`warning: skipped ${w}\n`), () => {});
   if (loaded === null) throw new CliError(`no saved state in ${config.state.dir} (start the daemon first)`);
   const closed = closedTradesOf(loaded).strategies;
   // The file passed validation for restore; its human part is read as the daemon wrote it.

@@ -153,10 +153,10 @@ export class SnapshotStore {
 /**
  * The newest state of `dir` that can be restored (latest_state.json, else the backups newest first),
  * with its closed trades and equity history read back from the logs, and where the logs stood;
- * `skipped` gets one line per file that could not be used, and per log with lines after the
- * position the state names. Null when none can.
+ * `skipped` gets one line per file that could not be used, `tail` (by default `skipped` too) one
+ * per log with lines after the position the state names. Null when none can.
  */
-export function loadNewestState(dir: string, upgrade: UpgradeContext, skipped: (warning: string) => void): (LoadedSnapshot & { readonly mark: HistoryMark | null }) | null {
+export function loadNewestState(dir: string, upgrade: UpgradeContext, skipped: (warning: string) => void, tail: (warning: string) => void = skipped): (LoadedSnapshot & { readonly mark: HistoryMark | null }) | null {
   const candidates = [LATEST, ...backupNames(dir).reverse()].map((f) => join(dir, f)).filter((f) => existsSync(f));
   for (const file of candidates) {
     const warnings: string[] = [];
@@ -165,7 +165,7 @@ export function loadNewestState(dir: string, upgrade: UpgradeContext, skipped: (
       skipped(`${file}: ${result}`);
       continue;
     }
-    for (const w of warnings) skipped(`${file}: ${w}`);
+    for (const w of warnings) tail(`${file}: ${w}`);
     return { ...result, file };
   }
   return null;

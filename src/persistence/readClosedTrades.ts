@@ -15,11 +15,12 @@ export interface SavedClosedTrades {
  * state of `dir` that can be restored, with each strategy's closed trades read from the
  * append-only log beside it (`closed_trades_<n>.jsonl`, up to the position that state names; a
  * state of version 3 or earlier still has them inline). `warn` gets one line per state file that
- * could not be used and per log line ignored. Null when the directory holds no usable state.
+ * could not be used. Null when the directory holds no usable state.
  */
 export function readClosedTrades(dir: string, warn: (warning: string) => void): SavedClosedTrades | null {
   // Reading never upgrades a version-1 file (only the offline daemon, knowing its starting cash, can).
-  const found = loadNewestState(dir, { startingCash: null }, warn);
+  // Lines after the state's position are not news to a reader: a running daemon appends them just before it writes the next state.
+  const found = loadNewestState(dir, { startingCash: null }, warn, () => {});
   if (found === null) return null;
   return closedTradesOf(found);
 }

@@ -114,6 +114,10 @@ describe('closed trades and equity history in append-only logs', () => {
     // The save after it appended a whole line and died writing the next one.
     appendFileSync(file, `${JSON.stringify({ strategy: 's1', n: 1, ...a2 })}\n{"strategy":"s1","n":2,"sym`);
     const extra = statSync(file).size - offset;
+    // A reader (status, readiness) does not warn: a running daemon appends just before it writes its next state.
+    const readerWarnings: string[] = [];
+    expect(readClosedTrades(dir, (w) => readerWarnings.push(w))!.strategies).toEqual({ s1: [a1] });
+    expect(readerWarnings).toEqual([]);
     const warnings: string[] = [];
     const restarted = new SnapshotStore(dir, retention());
     const loaded = restarted.loadNewest((w) => warnings.push(w))!;
