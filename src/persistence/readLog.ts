@@ -33,31 +33,40 @@ export function readLog(dir: string, prefix: string, upTo: LogPosition, warn: (w
     const end = s === upTo.segment ? upTo.offset : bytes.length;
     if (bytes.length < end) throw new Error(`${name} has ${bytes.length} bytes, the state was saved after byte ${end}`);
     if (s === upTo.segment && bytes.length > end) warn(`${name}: ${bytes.length - end} bytes after byte ${end} ignored (written by a save whose state was not written, or a torn last line)`);
-    const text = bytes.subarray(0, end).toString('utf8');
-    const parts = text.split('\n');
-    const last = parts.pop()!;
-    if (last !== '') warn(`${name}: a torn last line ignored (${last.length} bytes without a newline)`);
-    for (const [i, value] of parseLines(parts, name).entries()) lines.push({ value, segment: name, line: i + 1 });
+    const text = bytes.toString('utf8', 0, end);
+    const whole = text.lastIndexOf('\n') + 1;
+    if (whole < text.length) warn(`${name}: a torn last line ignored (${text.length - whole} bytes without a newline)`);
+    for (const [i, value] of parseLines(text.slice(0, whole), name).entries()) lines.push({ value, segment: name, line: i + 1 });
   }
   for (const s of present.filter((x) => x > upTo.segment)) warn(`${segmentName(prefix, s)}: written after the state's position, ignored`);
   return lines;
 }
 
-/** The lines parsed as one JSON array (a parse per line costs several times more); line by line only to name a bad one. */
-function parseLines(parts: readonly string[], name: string): unknown[] {
+/**
+ * Whole lines (`text` ends with a newline, or is empty) parsed as one JSON array: a parse per line,
+ * or splitting first, costs several times more at tens of thousands of lines. Line by line only to
+ * name a bad one.
+ */
+function parseLines(text: string, name: string): unknown[] {
+  if (text === '') return [];
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
   let all: unknown[] | null;
   try {
-    all = JSON.parse(`[${parts.join(',')}]`) as unknown[];
+    all = JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`) as unknown[];
   } catch {
     all = null;
   }
   // A line holding two values (`{…},{…}`) parses in the array too, but not alone.
-  if (all !== null && all.length === parts.length) return all;
-  return parts.map((line, i) => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      throw new Error(`${name}:${i + 1} is not a JSON line (corrupted)`);
-    }
-  });
+  if (all !== null && all.length === count) return all;
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new Error(`${name}:${i + 1} is not a JSON line (corrupted)`);
+      }
+    });
 }
