@@ -4,13 +4,14 @@ import { nyDateOf } from '../market-data/zonedTime.js';
 import { readOutboxStatus, type OutboxStatus } from '../notify/Outbox.js';
 import type { EngineState } from '../persistence/engineStateSchema.js';
 import { RunRegistry } from '../persistence/RunRegistry.js';
-import { RUNS, SnapshotStore } from '../persistence/SnapshotStore.js';
+import { loadNewestState, RUNS } from '../persistence/SnapshotStore.js';
 import { EquityCurve, type CurveData } from '../portfolio/EquityCurve.js';
 import type { PaperBreakerTrip, PaperDay, PaperRecord, StrategyPaperRecord } from './PaperRecord.js';
 
 /**
  * Where the paper record lies today, and the one place that knows these files' shapes:
- * - the newest readable state file of the state directory (validated as for a restore): each
+ * - the newest readable state file of the state directory (validated as for a restore, its closed
+ *   trades and equity history read back from the append-only logs beside it): each
  *   strategy's equity curve (daily closes and returns net of capital moves, worst drawdown,
  *   exposure), ledger (closed trades, open lots, capital), status and current breaker trip;
  * - `runs.json` beside it: every run, with each strategy's fingerprint since version 2;
@@ -21,13 +22,14 @@ import type { PaperBreakerTrip, PaperDay, PaperRecord, StrategyPaperRecord } fro
 export interface PaperRecordFiles {
   readonly stateDir: string;
   readonly logDir: string;
-  readonly maxBackups: number;
 }
 
 /** The paper record of a state directory; null when it holds no state file that can be read. */
 export function readPaperRecord(f: PaperRecordFiles): PaperRecord | null {
   const warnings: string[] = [];
-  const loaded = new SnapshotStore(f.stateDir, f.maxBackups).loadNewest((w) => warnings.push(`skipped ${w}`));
+  // The closed trades and daily closes are read back from the logs beside the state (docs/state.md);
+  // lines past the state's position are a running daemon's next save, not a problem.
+  const loaded = loadNewestState(f.stateDir, { startingCash: null }, (w) => warnings.push(`skipped ${w}`), () => {});
   if (loaded === null) return null;
   const snapshot = loaded.snapshot;
   const runs = new RunRegistry(join(f.stateDir, RUNS)).records((m) => warnings.push(m));

@@ -17,7 +17,7 @@ export async function readinessOf(
   o: { readonly env: DaemonEnv; readonly strategyIds?: readonly string[]; readonly now: number; readonly logger: Logger; readonly measureFills?: boolean; readonly strategies?: StrategyCatalog },
 ): Promise<ReadinessReport> {
   const recordDir = paperRecordDir(config);
-  const record = readPaperRecord({ stateDir: recordDir, logDir: config.logging.dir, maxBackups: config.state.max_backups });
+  const record = readPaperRecord({ stateDir: recordDir, logDir: config.logging.dir });
   return buildReadinessReport({
     config,
     ...(o.strategyIds === undefined ? {} : { strategyIds: o.strategyIds }),

@@ -54,7 +54,7 @@ describe('the live checklist on paper records made by the offline daemon', () =>
     expect(f.change).toBeNull();
     expect(item(s, 1).measured).toBe(`90 trading days (${good.dates[WARM]} → ${good.dates[WARM + 89]}), return +19.45 %`);
     // The Sharpe evidence is the one of the record's daily returns, recomputed here from the state file.
-    const record = readPaperRecord({ stateDir: join(good.dir, 'state'), logDir: join(good.dir, 'logs'), maxBackups: 100 })!;
+    const record = readPaperRecord({ stateDir: join(good.dir, 'state'), logDir: join(good.dir, 'logs') })!;
     const days = record.strategies.get('trend')!.days;
     expect(days.map((d) => d.date)).toEqual(good.dates.slice(WARM));
     const e = sharpeEvidence(days.map((d) => d.return))!;
@@ -247,7 +247,7 @@ describe('the live checklist on paper records made by the offline daemon', () =>
     await paperTrade(live, { wallStart: Date.now() - HOUR, restore: false, live: { started: ['trend'], held: ['other'], override: 'small account, watched by hand' }, log });
     const started = log.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith('🚀 Daemon started'))!;
     expect(started.msg).toMatch(/\n⚠️ Live readiness OVERRIDDEN: small account, watched by hand\nHeld back \(not ready for live\): other$/);
-    const runs = readPaperRecord({ stateDir: readConfig(live).state.dir, logDir: join(m.dir, 'nowhere'), maxBackups: 100 })!.runs;
+    const runs = readPaperRecord({ stateDir: readConfig(live).state.dir, logDir: join(m.dir, 'nowhere') })!.runs;
     expect(runs.map((r) => r.live)).toEqual([{ started: ['trend'], held: ['other'], override: 'small account, watched by hand' }]);
     // The state file keeps it too, and npm run status says it.
     const state = JSON.parse(readFileSync(join(readConfig(live).state.dir, 'latest_state.json'), 'utf8')) as { live?: unknown };
