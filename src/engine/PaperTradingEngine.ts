@@ -88,6 +88,8 @@ export class PaperTradingEngine {
   #commands: ControlCommands | null = null;
   readonly #timers: TimerHandle[] = [];
   #saveSoon: TimerHandle | null = null;
+  /** A breaker tripped or resumed since the last backup: the next save writes one. */
+  #backupNext = false;
   #accountSoon: TimerHandle | null = null;
   #lastBarTime: number | null = null;
   /** The New York date of the last session whose close was handled (P&L line, daily summary, daily rules re-armed). */
@@ -183,7 +185,10 @@ export class PaperTradingEngine {
       breakerLog: this.#o.breakerLog,
       notifier: () => this.#notifier,
       telegramOnAllTrades: config.notifications.telegram_on_all_trades,
-      onChange: () => this.#markDirty(),
+      onChange: (what) => {
+        if (what === 'breaker') this.#backupNext = true;
+        this.#markDirty();
+      },
       onFill: (id) => this.#fills.set(id, (this.#fills.get(id) ?? 0) + 1),
     });
     venue.attach({ core, notify: (a) => this.#notifier?.notify(a), running: () => this.#state === 'running', changed: () => this.#markDirty() });
@@ -454,15 +459,16 @@ export class PaperTradingEngine {
     }, 2_000);
     this.#saveSoon ??= this.#o.wallClock.setTimeout(() => {
       this.#saveSoon = null;
-      if (this.#dirty && this.#ready) this.#snapshot('change', false);
+      if (this.#dirty && this.#ready) this.#snapshot(this.#backupNext ? 'breaker' : 'change', this.#backupNext);
     }, 0);
   }
 
-  /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (start, interval, stop). */
+  /** Saves the state: `latest_state.json` always, a gzipped backup when `backup` (start, interval, a breaker's change, stop). */
   #snapshot(why: string, backup: boolean): void {
     if (this.#core === null) return;
     if (this.#writer.save(this.#build(), why, backup)) {
       this.#dirty = false;
+      if (backup) this.#backupNext = false;
       this.#venue.saved();
     } else this.#dirty = true;
   }

@@ -14,16 +14,19 @@ export interface EngineEventSinks {
   readonly breakerLog: Logger | undefined;
   readonly notifier: () => Notifier | null;
   readonly telegramOnAllTrades: boolean;
-  /** Something worth saving happened (a fill, a breaker change). */
-  readonly onChange: () => void;
+  /**
+   * Something worth saving happened: a fill, or a breaker tripped or resumed (`breaker`: that save
+   * writes a backup too, so a latest file lost later never takes a trip back with it).
+   */
+  readonly onChange: (what?: 'breaker') => void;
   readonly onFill: (strategyId: string) => void;
 }
 
 /** What the daemon does with the core's events, in either mode: trade and breaker logs, alerts, the state's dirty flag. */
 export function wireEngineEvents(core: TradingCore, o: EngineEventSinks): void {
   const tradeLog = o.logger.child({ component: 'trades' });
-  core.bus.on('breaker.tripped', o.onChange);
-  core.bus.on('breaker.resumed', o.onChange);
+  core.bus.on('breaker.tripped', () => o.onChange('breaker'));
+  core.bus.on('breaker.resumed', () => o.onChange('breaker'));
   core.bus.on('fill.booked', (e) => {
     o.onChange();
     o.onFill(e.strategyId);
