@@ -91,4 +91,6 @@ export interface BacktestResult {
   readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
   /** How each input file stamps its bars (the command line's files; absent when bars were given directly). */
   readonly barTime?: readonly BacktestBarTime[];
+  /** The total's daily returns, the first against the starting equity (only when asked for: `dailyReturns`). */
+  readonly dailyReturns?: readonly number[];
 }

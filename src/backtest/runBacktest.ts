@@ -55,6 +55,8 @@ export interface BacktestOptions {
    * they mark the venue's prices, no order is decided on them, no equity is recorded.
    */
   readonly warmUp?: readonly Bar[];
+  /** Also report the daily returns the metrics are computed from (`dailyReturns`; the optimizer's statistics). */
+  readonly dailyReturns?: boolean;
 }
 
 
@@ -212,6 +214,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     breakerEvents,
     equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
     ...(o.labelling === undefined ? {} : { barTime: o.labelling.map(barTimeOf) }),
+    ...(o.dailyReturns === true ? { dailyReturns: portfolio.curve().summary().returns } : {}),
   };
 }
 
