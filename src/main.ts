@@ -12,6 +12,8 @@ type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   start: async () => (await import('./cli/startCommand.js')).runStartCommand,
   backtest: async () => (await import('./cli/backtestCommand.js')).runBacktestCommand,
+  optimize: async () => (await import('./cli/optimizeCommand.js')).runOptimizeCommand,
+  worker: async () => (await import('./cli/workerCommand.js')).runWorkerCommand,
   check: async () => (await import('./cli/checkCommand.js')).runCheckCommand,
   ctl: async () => (await import('./cli/ctlCommand.js')).runCtlCommand,
   status: async () => (await import('./cli/statusCommand.js')).runStatusCommand,

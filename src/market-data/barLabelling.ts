@@ -145,6 +145,11 @@ export class BarStamps {
     return stamp ?? time - m.shift;
   }
 
+  /** Every symbol's map, in the order added (to hand them to another thread or machine; `add` them back). */
+  entries(): Array<[string, BarStampMap]> {
+    return [...this.#bySymbol];
+  }
+
   /** True when every stamp is the daemon's time (end-labelled files, dates alone). */
   get identity(): boolean {
     for (const m of this.#bySymbol.values()) if (m.shift !== 0 || (m.stamps !== null && m.stamps.size > 0)) return false;

@@ -5,6 +5,8 @@ import { formatHelp, type CommandSpec } from '../../src/cli/CommandSpec.js';
 import { commandSpecs, type CommandName } from '../../src/cli/commandSpecs.js';
 import { runCtlCommand } from '../../src/cli/ctlCommand.js';
 import { runEmulatorCommand } from '../../src/cli/emulatorCommand.js';
+import { runOptimizeCommand } from '../../src/cli/optimizeCommand.js';
+import { runWorkerCommand } from '../../src/cli/workerCommand.js';
 import { HelpRequested } from '../../src/cli/HelpRequested.js';
 import { runNewStrategyCommand } from '../../src/cli/newStrategyCommand.js';
 import { parseArgs, parseArgsWithPositionals } from '../../src/cli/parseArgs.js';
@@ -16,6 +18,8 @@ import { CliError } from '../../src/core/errors.js';
 const commands: Record<CommandName, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
   start: runStartCommand,
   backtest: runBacktestCommand,
+  optimize: runOptimizeCommand,
+  worker: runWorkerCommand,
   check: runCheckCommand,
   ctl: runCtlCommand,
   status: runStatusCommand,

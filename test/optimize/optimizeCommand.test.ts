@@ -1,0 +1,135 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BacktestResult } from '../../src/backtest/BacktestResult.js';
+import { runBacktestCommand } from '../../src/cli/backtestCommand.js';
+import { runOptimizeCommand } from '../../src/cli/optimizeCommand.js';
+import { CliError } from '../../src/core/errors.js';
+import { fillsDigest } from '../../src/optimize/runCombination.js';
+import type { OptimizeResult } from '../../src/optimize/OptimizeResult.js';
+
+/**
+ * The optimizer against `npm run backtest`: every combination of a sweep (run on worker threads)
+ * has the fills, final value and metrics of a backtest of the config with only that strategy
+ * enabled, with those parameters.
+ */
+const CONFIG = 'config/paper-trading.json';
+const dir = mkdtempSync(join(tmpdir(), 'optimize-'));
+
+/** The config with only `id` enabled, its params overridden. */
+function soloConfig(id: string, params: Record<string, unknown>, name: string): string {
+  const c = JSON.parse(readFileSync(CONFIG, 'utf8')) as { strategies: Array<{ id: string; enabled: boolean; params: Record<string, unknown> }> };
+  for (const s of c.strategies) {
+    s.enabled = s.id === id;
+    if (s.id === id) s.params = { ...s.params, ...params };
+  }
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(c));
+  return file;
+}
+
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return await run();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+async function backtest(config: string, extra: string[] = []): Promise<BacktestResult> {
+  const out = join(dir, `bt-${Math.random().toString(36).slice(2)}.json`);
+  await quietly(() => runBacktestCommand(['--config', config, '--out', out, ...extra]));
+  return JSON.parse(readFileSync(out, 'utf8')) as BacktestResult;
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run optimize: the backtest engine, combination by combination', () => {
+  let sweep: OptimizeResult;
+  beforeAll(async () => {
+    const out = join(dir, 'sweep.json');
+    await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--workers', '2', '--out', out]));
+    sweep = JSON.parse(readFileSync(out, 'utf8')) as OptimizeResult;
+  }, 60_000);
+
+  it('runs every combination, ranks them by the metric, best first', () => {
+    expect(sweep.combinations).toBe(6);
+    expect(sweep.ranking!.map((r) => r.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sweep.ranking!.map((r) => r.grid)).toContainEqual({ fast: 10, slow: 60 });
+    const values = sweep.ranking!.map((r) => r.value ?? Number.NEGATIVE_INFINITY);
+    expect([...values].sort((a, b) => b - a)).toEqual(values);
+    expect(sweep.best).toEqual(sweep.ranking![0]);
+    expect(sweep.ranOn).toBe('2 worker threads');
+  });
+
+  it("gives the best combination exactly the fills of npm run backtest with its parameters", async () => {
+    const bt = await backtest(soloConfig('sma_fast_index', sweep.best!.grid, 'best.json'));
+    expect(bt.fills.length).toBeGreaterThan(0);
+    expect(sweep.bestFills).toEqual(bt.fills);
+    expect(sweep.best!.finalValue).toBe(bt.finalValue);
+    expect(sweep.best!.metrics).toEqual(bt.metrics);
+  });
+
+  it('gives every combination, run on a worker thread, the fills, final value and metrics of the backtest', async () => {
+    for (const r of sweep.ranking!) {
+      const bt = await backtest(soloConfig('sma_fast_index', r.grid, `c${r.index}.json`));
+      expect(r.fillsDigest).toBe(fillsDigest(bt.fills));
+      expect(r.fills).toBe(bt.fills.length);
+      expect(r.finalValue).toBe(bt.finalValue);
+      expect(r.metrics).toEqual(bt.metrics);
+    }
+  });
+
+  it('walk-forward: each test window is the backtest of those days with the parameters chosen before them', async () => {
+    const out = join(dir, 'wf.json');
+    await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--walk-forward', '2/1', '--workers', '2', '--out', out]));
+    const wf = JSON.parse(readFileSync(out, 'utf8')) as OptimizeResult;
+    // Five trading days (2019-02-11 … 15): train on 2, test on the next 1, three folds.
+    expect(wf.ranking).toBeUndefined();
+    expect(wf.walkForward!.folds.map((f) => [f.test.from!.slice(0, 10), f.test.to!.slice(0, 10), f.train.days, f.test.days])).toEqual([
+      ['2019-02-13', '2019-02-13', 2, 1],
+      ['2019-02-14', '2019-02-14', 2, 1],
+      ['2019-02-15', '2019-02-15', 2, 1],
+    ]);
+    for (const f of wf.walkForward!.folds) {
+      // The choice is the best of the training days' sweep …
+      const train = join(dir, `train${f.fold}.json`);
+      const day = (iso: string | null): string => iso!.slice(0, 10);
+      await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--from', day(f.train.from), '--to', day(f.train.to), '--workers', '1', '--out', train]));
+      expect(f.chosen).toEqual((JSON.parse(readFileSync(train, 'utf8')) as OptimizeResult).best!.grid);
+      // … and its test day is the backtest of that day alone.
+      const bt = await backtest(soloConfig('sma_fast_index', f.chosen, `wf${f.fold}.json`), ['--from', day(f.test.from), '--to', day(f.test.to)]);
+      expect(f.fillsDigest).toBe(fillsDigest(bt.fills));
+      expect(f.metrics).toEqual(bt.metrics);
+    }
+    expect(wf.walkForward!.stitched.days).toBe(3);
+    expect(wf.walkForward!.stitched.fills).toBe(wf.walkForward!.folds.reduce((a, f) => a + f.fills, 0));
+  }, 60_000);
+
+  it('refuses what it cannot run, naming the flag', async () => {
+    const fails = async (args: string[]): Promise<string> => {
+      try {
+        await quietly(() => runOptimizeCommand(args));
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a failure');
+    };
+    expect(await fails(['--strategy', 'nope', '--grid', '{"fast":[5]}'])).toBe(
+      `--strategy: ${CONFIG} has no strategy "nope" (its strategies: sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf)`,
+    );
+    expect(await fails(['--strategy', 'sma_fast_index'])).toBe(`--grid is required, e.g. '{"fast":[5,10,20],"slow":[30,60]}'`);
+    expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--metric', 'luck'])).toBe(
+      '--metric: must be one of sharpe, sortino, return, cagr, drawdown, profit_factor, expectancy, win_rate, got "luck"',
+    );
+    expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--walk-forward', '60/20'])).toBe(
+      '--walk-forward 60/20: the data has 5 trading days; it needs at least 80 (one training and one test window)',
+    );
+    expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--workers', '0'])).toBe('--workers: invalid value "0"');
+  });
+});
