@@ -31,6 +31,8 @@ export async function runWorkerCommand(args: string[]): Promise<number> {
   const say = (line: string): void => void process.stderr.write(`worker: ${line}\n`);
 
   const redis = new Redis(v.queue, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  // A failed connect rejects connect() below; the client's own error event would only repeat it.
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (error) {
@@ -67,8 +69,9 @@ export async function runWorkerCommand(args: string[]): Promise<number> {
     const s = sweepFor(sweep);
     s.active++;
     try {
+      const pool = await s.pool;
       say(`started ${job.id} (combination ${backtest.index}, attempt ${job.attemptsStarted})`);
-      const result = await (await s.pool).submit(backtest);
+      const result = await pool.submit(backtest);
       say(`finished ${job.id}`);
       return result;
     } finally {

@@ -41,6 +41,8 @@ export class QueueExecutor implements SweepExecutor {
   static async open(url: string, tape: SharedTape, setup: SweepSetup): Promise<QueueExecutor> {
     const where = checkRedisUrl(url);
     const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+    // A failed connect rejects connect() below; the client's own error event would only repeat it.
+    redis.on('error', () => undefined);
     try {
       await redis.connect();
     } catch (error) {
