@@ -52,7 +52,7 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
   let sweep: OptimizeResult;
   beforeAll(async () => {
     const out = join(dir, 'sweep.json');
-    await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--workers', '2', '--out', out]));
+    await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--workers', '2', '--out', out, '--report', dir]));
     sweep = JSON.parse(readFileSync(out, 'utf8')) as OptimizeResult;
   }, 60_000);
 
@@ -64,6 +64,18 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
     expect([...values].sort((a, b) => b - a)).toEqual(values);
     expect(sweep.best).toEqual(sweep.ranking![0]);
     expect(sweep.ranOn).toBe('2 worker threads');
+  });
+
+  it('writes a self-contained HTML report: the heatmap as inline SVG with the best cell outlined, the stability, the ranking', () => {
+    const html = readFileSync(join(dir, 'optimize.html'), 'utf8');
+    // Nothing fetched: the only URL is the SVG namespace.
+    expect(html.match(/https?:\/\/[^"\s]*/g)).toEqual(['http://www.w3.org/2000/svg']);
+    expect(html.match(/<rect /g)).toHaveLength(6);
+    const best = sweep.best!;
+    expect(html).toContain(`<title>fast ${best.grid.fast}, slow ${best.grid.slow}: ${best.value!.toFixed(4)}</title>`);
+    expect(html.match(/stroke="#000" stroke-width="3"><title>([^<]*)</)![1]).toBe(`fast ${best.grid.fast}, slow ${best.grid.slow}: ${best.value!.toFixed(4)}`);
+    expect(html).toContain(`The ${sweep.stability!.neighbours} combinations one grid step or less from the best`);
+    expect(html).toContain(`Deflated Sharpe ratio <b>${sweep.deflatedSharpe!.probability!.toFixed(4)}</b>`);
   });
 
   it("gives the best combination exactly the fills of npm run backtest with its parameters", async () => {
