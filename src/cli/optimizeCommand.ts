@@ -38,6 +38,7 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
   const metric = v.metric;
   if (!Object.hasOwn(objectives, metric)) throw new CliError(`--metric: must be one of ${Object.keys(objectives).join(', ')}, got "${metric}"`);
   const objective = objectives[metric as ObjectiveName];
+  if (v.queue !== undefined && v.workers !== undefined) throw new CliError('--workers counts local threads; with --queue each `npm run worker` has its own --workers');
   const workers = numberFlag(v.workers, 'workers', availableParallelism(), (n) => Number.isInteger(n) && n >= 1 && n <= 1024);
   const walk = v['walk-forward'] === undefined ? undefined : parseWalkForward(v['walk-forward']);
   const from = date('from', v.from);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { CliError } from '../core/errors.js';
+import { connectRedis } from '../optimize/queue/connectRedis.js';
 import { checkRedisUrl, QUEUE_NAME, sweepKey, type QueueJobData } from '../optimize/queue/queueNames.js';
 import { decodeSweep } from '../optimize/queue/sweepCodec.js';
 import type { CombinationResult } from '../optimize/runCombination.js';
@@ -30,15 +30,7 @@ export async function runWorkerCommand(args: string[]): Promise<number> {
   const lockMs = numberFlag(v['lock-ms'], 'lock-ms', 30_000, (n) => Number.isInteger(n) && n >= 200);
   const say = (line: string): void => void process.stderr.write(`worker: ${line}\n`);
 
-  const redis = new Redis(v.queue, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
-  // A failed connect rejects connect() below; the client's own error event would only repeat it.
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new CliError(`--queue: cannot reach Redis at ${where} (${error instanceof Error ? error.message : String(error)}); is redis-server running there?`);
-  }
+  const redis = await connectRedis(v.queue, where);
   const sweeps = new Map<string, LoadedSweep>();
   const load = async (sweep: string): Promise<WorkerPool> => {
     const bytes = await redis.getBuffer(sweepKey(sweep));

@@ -143,5 +143,9 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
       '--walk-forward 60/20: the data has 5 trading days; it needs at least 80 (one training and one test window)',
     );
     expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--workers', '0'])).toBe('--workers: invalid value "0"');
+    expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--workers', '2', '--queue', 'redis://127.0.0.1:6379'])).toBe(
+      '--workers counts local threads; with --queue each `npm run worker` has its own --workers',
+    );
+    expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--queue', 'http://x'])).toBe('--queue: must be a redis://HOST:PORT address, got "http://x"');
   });
 });

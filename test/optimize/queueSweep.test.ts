@@ -128,6 +128,8 @@ describe('npm run optimize -- --queue: the sweep on workers behind Redis (BullMQ
 
   it.skipIf(SKIP !== '')('says so when Redis is not there', async () => {
     const port = await freePort();
-    await expect(optimizeQuietly(['--queue', `redis://127.0.0.1:${port}`])).rejects.toThrow(`--queue: cannot reach Redis at redis://127.0.0.1:${port} (`);
+    await expect(optimizeQuietly(['--queue', `redis://127.0.0.1:${port}`])).rejects.toThrow(
+      `--queue: cannot reach Redis at redis://127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); is redis-server running there?`,
+    );
   });
 });

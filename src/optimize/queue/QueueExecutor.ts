@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
-import { CliError } from '../../core/errors.js';
+import type { Redis } from 'ioredis';
 import type { CombinationResult } from '../runCombination.js';
 import type { SharedTape } from '../SharedTape.js';
 import type { SweepExecutor } from '../SweepExecutor.js';
 import type { SweepJob, SweepSetup } from '../SweepSetup.js';
+import { connectRedis } from './connectRedis.js';
 import { encodeSweep } from './sweepCodec.js';
 import { checkRedisUrl, QUEUE_NAME, sweepKey, type QueueJobData } from './queueNames.js';
 
@@ -40,15 +40,7 @@ export class QueueExecutor implements SweepExecutor {
 
   static async open(url: string, tape: SharedTape, setup: SweepSetup): Promise<QueueExecutor> {
     const where = checkRedisUrl(url);
-    const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
-    // A failed connect rejects connect() below; the client's own error event would only repeat it.
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-    } catch (error) {
-      redis.disconnect();
-      throw new CliError(`--queue: cannot reach Redis at ${where} (${error instanceof Error ? error.message : String(error)}); is redis-server running there?`);
-    }
+    const redis = await connectRedis(url, where);
     const sweep = randomUUID();
     await redis.set(sweepKey(sweep), encodeSweep(tape, setup), 'EX', SWEEP_TTL_S);
     const queue = new Queue(QUEUE_NAME, { connection: connectionOf(url) });
