@@ -62,7 +62,7 @@ function problemOf(d: DocCommand): string | null {
 
 /**
  * Which commands the test runs, and why the others are checked statically only. Run: every
- * `--help`, every backtest (the docs' backtests use the shipped data and take about a second), and
+ * `--help`, every backtest and sweep (the docs' use the shipped data and take a few seconds), and
  * `check` (offline: the environment has no keys and the scratch folder no .env).
  */
 const notRun: Readonly<Record<string, string>> = {
@@ -71,6 +71,7 @@ const notRun: Readonly<Record<string, string>> = {
   readiness: 'judges the paper record a daemon saved (months of it to say anything)',
   ctl: 'talks to a running daemon',
   emulator: 'a server that runs until stopped',
+  worker: 'takes backtests from a Redis queue until stopped',
   bench: 'about a minute of measurements on a loaded machine',
   drill: 'minutes of fault scenarios',
   test: 'the test suite itself',
@@ -84,7 +85,7 @@ const notRun: Readonly<Record<string, string>> = {
 function runs(c: ParsedCommand): boolean {
   if (c.args.includes('--help') || c.args.includes('-h')) return c.via === 'node' || mainCommandOf(scripts[c.script!]!) !== null;
   const command = c.via === 'node' ? c.script : mainCommandOf(scripts[c.script!]!);
-  return command === 'backtest' || command === 'check';
+  return command === 'backtest' || command === 'check' || command === 'optimize';
 }
 
 describe('the check', () => {
