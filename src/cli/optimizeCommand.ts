@@ -18,6 +18,7 @@ import { parseWalkForward } from '../optimize/walkForwardWindows.js';
 import { WorkerPool } from '../optimize/WorkerPool.js';
 import { fromConfig } from './backtestRun.js';
 import { commandSpecs } from './commandSpecs.js';
+import { onStopSignal } from './onStopSignal.js';
 import { numberFlag, parseArgs } from './parseArgs.js';
 
 const date = (name: string, d: string | undefined): string | null => {
@@ -68,6 +69,7 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
     const q = await QueueExecutor.open(v.queue, tape, setup);
     executor = q;
     ranOn = q.describe();
+    process.stderr.write(`optimize: the backtests wait in ${q.where} for workers: npm run worker -- --queue ${q.where}\n`);
   } else {
     const size = Math.min(workers, grid.combinations.length);
     executor = new WorkerPool(tape, setup, size);
@@ -75,6 +77,11 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
   }
   let progress: Progress | null = null;
   const startedAt = performance.now();
+  // Stopped half way, a sweep over a queue takes its waiting jobs and its bars back out of Redis.
+  const offSignal = onStopSignal((signal) => {
+    process.stderr.write(`\noptimize: stopped (${signal})\n`);
+    void executor.close().finally(() => process.exit(130));
+  });
   try {
     const result = await optimize({
       setup,
@@ -102,6 +109,7 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
       process.stdout.write(`wrote ${file}\n`);
     }
   } finally {
+    offSignal();
     await executor.close();
   }
   return 0;

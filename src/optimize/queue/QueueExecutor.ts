@@ -29,6 +29,8 @@ export class QueueExecutor implements SweepExecutor {
   readonly #sweep: string;
   readonly #where: string;
   #runs = 0;
+  /** Jobs of the run under way not finished yet (removed from the queue if the sweep is abandoned). */
+  #pending: ReadonlyMap<string, number> = new Map();
 
   private constructor(redis: Redis, queue: Queue, events: QueueEvents, sweep: string, where: string) {
     this.#redis = redis;
@@ -49,6 +51,11 @@ export class QueueExecutor implements SweepExecutor {
     return new QueueExecutor(redis, queue, events, sweep, where);
   }
 
+  /** The queue's address, without a password. */
+  get where(): string {
+    return this.#where;
+  }
+
   describe(): string {
     return `the workers of ${this.#where}`;
   }
@@ -57,6 +64,7 @@ export class QueueExecutor implements SweepExecutor {
     const run = ++this.#runs;
     const idOf = (pos: number): string => `${this.#sweep}-${run}-${pos}`;
     const position = new Map(jobs.map((_, pos) => [idOf(pos), pos]));
+    this.#pending = position;
     const results = new Array<CombinationResult>(jobs.length);
     let done = 0;
     let settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -114,7 +122,9 @@ export class QueueExecutor implements SweepExecutor {
     }
   }
 
+  /** Ends the sweep: its jobs still waiting leave the queue (running ones finish unheard), its bars leave Redis. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.#pending.keys()].map((id) => this.#queue.remove(id)));
     await this.#redis.del(sweepKey(this.#sweep)).catch(() => 0);
     await Promise.allSettled([this.#events.close(), this.#queue.close()]);
     this.#redis.disconnect();
