@@ -15,9 +15,9 @@ describe('help on the command line', () => {
       expect(listed).toEqual(Object.values(commandSpecs).map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`));
     }
     const none = await runCli([], dir);
-    expect([none.code, none.stdout, none.stderr]).toEqual([2, '', 'error: give a command: one of start, backtest, check, ctl, status, readiness, emulator, new-strategy (--help lists them)\n']);
+    expect([none.code, none.stdout, none.stderr]).toEqual([2, '', 'error: give a command: one of start, backtest, optimize, worker, check, ctl, status, readiness, emulator, new-strategy (--help lists them)\n']);
     const unknown = await runCli(['statsu'], dir);
-    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "statsu": one of start, backtest, check, ctl, status, readiness, emulator, new-strategy (--help lists them)\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'error: unknown command "statsu": one of start, backtest, optimize, worker, check, ctl, status, readiness, emulator, new-strategy (--help lists them)\n']);
   });
 
   it("a command's --help is its spec's help on stdout, exit 0, even where its required flags are missing", async () => {
