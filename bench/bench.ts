@@ -59,7 +59,7 @@ const shipped = fresh<Awaited<ReturnType<typeof defaultWarmUpBench>>>('./liveBen
 // Memory and the state file at scale.
 const scale = fresh<Record<string, number>>('./scaleBench.ts', '5');
 // The optimizer's sweep on worker threads: 1 thread, then every core.
-const opt = fresh<Record<string, number>>('./optimizeBench.ts', '100000', '3');
+const opt = fresh<Record<string, number>>('./optimizeBench.ts', '100000', '5');
 
 const figures = {
   node: process.version,

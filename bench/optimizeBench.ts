@@ -9,7 +9,7 @@ import { syntheticBars } from './syntheticBars.js';
 /**
  * `optimize_strategy_bars_per_second`: a sweep of sma_cross over synthetic minute bars on the
  * optimizer's worker threads, with 1 thread and with every core: combinations × bars / seconds,
- * the best of several sweeps after a warm-up sweep (threads started and compiled before timing).
+ * the best of several sweeps each, taken in turns after a warm-up sweep.
  * Prints one JSON line (run in a process of its own by bench.ts).
  */
 const BARS = Number(process.argv[2] ?? 100_000);
@@ -31,25 +31,27 @@ const setup: SweepSetup = {
 // 8 combinations: as many per thread with 1 or 2 threads, so neither waits on a straggler.
 const jobs: SweepJob[] = [5, 10, 15, 20].flatMap((fast) => [30, 60].map((slow) => ({ fast, slow, qty: 10 }))).map((params, index) => ({ index, params, lo: 0, hi: BARS }));
 
-async function measure(threads: number): Promise<number> {
-  const pool = new WorkerPool(shared, setup, threads);
-  try {
-    await pool.run(jobs.slice(0, threads * 2), () => {});
-    let best = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      await pool.run(jobs, () => {});
-      best = Math.max(best, (jobs.length * BARS) / ((performance.now() - t0) / 1000));
-    }
-    return Math.round(best);
-  } finally {
-    await pool.close();
-  }
+/** combinations × bars / seconds of one sweep on the pool. */
+async function sweep(pool: WorkerPool): Promise<number> {
+  const t0 = performance.now();
+  await pool.run(jobs, () => {});
+  return (jobs.length * BARS) / ((performance.now() - t0) / 1000);
 }
 
 const cores = availableParallelism();
-const one = await measure(1);
-const all = await measure(cores);
+const pools = [new WorkerPool(shared, setup, 1), new WorkerPool(shared, setup, cores)];
+// Warm-up (threads started, code compiled and optimised), then sweeps taken in turns, 1 thread then
+// every core, so a change in the machine's load weighs on both alike.
+for (const pool of pools) await pool.run(jobs.slice(0, pool.size * 2), () => {});
+let one = 0;
+let all = 0;
+for (let i = 0; i < RUNS; i++) {
+  one = Math.max(one, await sweep(pools[0]!));
+  all = Math.max(all, await sweep(pools[1]!));
+}
+await Promise.all(pools.map((p) => p.close()));
+one = Math.round(one);
+all = Math.round(all);
 process.stdout.write(
   `${JSON.stringify({ optimize_strategy_bars_per_second_1_worker: one, optimize_strategy_bars_per_second_all_cores: all, optimize_cores: cores, optimize_speedup: Math.round((all / one) * 100) / 100 })}\n`,
 );
