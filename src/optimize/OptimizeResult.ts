@@ -1,7 +1,7 @@
 import type { BacktestFill } from '../backtest/BacktestResult.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import type { Heatmap, Stability } from './gridLandscape.js';
-import type { ReturnMoments } from './returnMoments.js';
+import type { ReturnShape } from './runCombination.js';
 
 /** One combination in the ranking. */
 export interface RankedCombination {
@@ -29,7 +29,7 @@ export interface DeflatedSharpeReport {
   readonly benchmarkDaily: number;
   readonly benchmarkAnnualized: number;
   readonly sharpeDaily: number | null;
-  readonly returns: ReturnMoments;
+  readonly returns: ReturnShape;
   /** Probability that the best combination's true Sharpe ratio beats SR₀; null when undefined. */
   readonly probability: number | null;
 }

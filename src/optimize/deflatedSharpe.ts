@@ -1,4 +1,5 @@
-import { normalCdf, normalQuantile } from './normalDistribution.js';
+import { normalCdf } from '../portfolio/probabilisticSharpe.js';
+import { normalQuantile } from './normalQuantile.js';
 
 /** The Euler–Mascheroni constant. */
 const EULER_GAMMA = 0.5772156649015329;

@@ -4,11 +4,20 @@ import { costModels } from '../broker/sim/costModels.js';
 import { runBacktest } from '../backtest/runBacktest.js';
 import type { BacktestFill, BacktestResult } from '../backtest/BacktestResult.js';
 import { BarStamps } from '../market-data/barLabelling.js';
-import type { Metrics } from '../portfolio/metrics.js';
+import { TRADING_DAYS_PER_YEAR, type Metrics } from '../portfolio/metrics.js';
+import { sharpeEvidence } from '../portfolio/probabilisticSharpe.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { returnMoments, type ReturnMoments } from './returnMoments.js';
 import { tapeView, type SharedTape } from './SharedTape.js';
 import type { SweepJob, SweepSetup } from './SweepSetup.js';
+
+/** The shape of the daily returns, as the deflated Sharpe ratio needs it. */
+export interface ReturnShape {
+  readonly count: number;
+  /** Skewness (population moments; 0 for normal returns). */
+  readonly skewness: number;
+  /** Kurtosis, not the excess: 3 for normal returns. */
+  readonly kurtosis: number;
+}
 
 /** What a sweep keeps of one combination's backtest (plain data: it comes back from threads and machines). */
 export interface CombinationResult {
@@ -24,7 +33,7 @@ export interface CombinationResult {
   /** SHA-256 of the fills as `npm run backtest -- --out` writes them: equal digests, equal fills. */
   readonly fillsDigest: string;
   readonly metrics: Metrics;
-  readonly returns: ReturnMoments;
+  readonly returns: ReturnShape;
   /** The daily returns the metrics come from (walk-forward stitches them). */
   readonly dailyReturns: readonly number[];
 }
@@ -71,7 +80,13 @@ export function runCombination(tape: SharedTape, setup: SweepSetup, job: SweepJo
     rejections: r.rejections,
     fillsDigest: fillsDigest(r.fills),
     metrics: r.metrics,
-    returns: returnMoments(daily),
+    returns: shapeOf(daily, setup.riskFreeRate),
     dailyReturns: daily,
   };
+}
+
+/** Skewness and kurtosis of the daily returns; a series too short or without variation has the normal's shape. */
+function shapeOf(daily: readonly number[], riskFreeRate: number): ReturnShape {
+  const e = sharpeEvidence(daily, (1 + riskFreeRate) ** (1 / TRADING_DAYS_PER_YEAR) - 1);
+  return e === null ? { count: daily.length, skewness: 0, kurtosis: 3 } : { count: e.n, skewness: e.skewness, kurtosis: e.kurtosis };
 }

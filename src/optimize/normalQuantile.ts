@@ -1,40 +1,4 @@
-/**
- * The standard normal distribution to double precision: erf from its Taylor series near zero,
- * erfc from its continued fraction in the tails (no table, no approximation of a few digits).
- */
-const SQRT2 = Math.SQRT2;
-const SQRT_PI = Math.sqrt(Math.PI);
-
-/** erf(z) = 2/√π Σ (−1)ⁿ z^(2n+1) / (n! (2n+1)), for |z| < 3. */
-function erfSeries(z: number): number {
-  let term = z;
-  let sum = z;
-  for (let n = 1; n < 200; n++) {
-    term *= (-z * z) / n;
-    const add = term / (2 * n + 1);
-    sum += add;
-    if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-  }
-  return (2 / SQRT_PI) * sum;
-}
-
-/** erfc(z) = e^(−z²)/√π · 1/(z + ½/(z + 1/(z + (3/2)/(z + …)))), for z ≥ 3 (evaluated from the back). */
-function erfcFraction(z: number): number {
-  let f = z;
-  for (let k = 80; k >= 1; k--) f = z + k / 2 / f;
-  return Math.exp(-z * z) / SQRT_PI / f;
-}
-
-function erfc(z: number): number {
-  if (z >= 3) return erfcFraction(z);
-  if (z <= -3) return 2 - erfcFraction(-z);
-  return 1 - erfSeries(z);
-}
-
-/** Φ(x): the probability that a standard normal variable is at most x. */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / SQRT2);
-}
+import { normalCdf } from '../portfolio/probabilisticSharpe.js';
 
 const density = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 
