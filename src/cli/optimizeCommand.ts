@@ -50,7 +50,10 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
   const run = await fromConfig(v.config, v['data-dir'], { from, to, barTime: undefined, calendar: new StaticNyseCalendar() }, v.strategy);
   run.checkCash?.(run.cash);
   const spec = run.strategies[0]!;
-  const grid = parseGrid(v.grid, spec.type, builtInStrategies[spec.type]!.params, spec.params as Record<string, unknown>);
+  // The worker threads (and other machines) build strategies from the built-in types only.
+  const factory = builtInStrategies[spec.type];
+  if (factory === undefined) throw new CliError(`--strategy: ${v.strategy} is of type ${spec.type}, a module of your strategies folder; the optimizer runs the built-in types only (backtest it with npm run backtest)`);
+  const grid = parseGrid(v.grid, spec.type, factory.params, spec.params as Record<string, unknown>);
   const c = run.costs;
   const setup: SweepSetup = {
     strategy: spec,
