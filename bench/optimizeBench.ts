@@ -26,6 +26,7 @@ const setup: SweepSetup = {
   maxPositionPct: 0.25,
   riskFreeRate: 0,
   breakers: null,
+  module: null,
   stamps: [],
 };
 // 8 combinations: as many per thread with 1 or 2 threads, so neither waits on a straggler.

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CliError } from '../core/errors.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
-import { builtInStrategies } from '../strategies/builtInStrategies.js';
+import { StrategyOrigin } from '../strategies/StrategyCatalog.js';
 import { formatOptimizeSummary } from '../optimize/formatOptimizeSummary.js';
 import { objectives, type ObjectiveName } from '../optimize/objectives.js';
 import { optimize } from '../optimize/optimize.js';
@@ -50,10 +50,11 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
   const run = await fromConfig(v.config, v['data-dir'], { from, to, barTime: undefined, calendar: new StaticNyseCalendar() }, v.strategy);
   run.checkCash?.(run.cash);
   const spec = run.strategies[0]!;
-  // The worker threads (and other machines) build strategies from the built-in types only.
-  const factory = builtInStrategies[spec.type];
-  if (factory === undefined) throw new CliError(`--strategy: ${v.strategy} is of type ${spec.type}, a module of your strategies folder; the optimizer runs the built-in types only (backtest it with npm run backtest)`);
-  const grid = parseGrid(v.grid, spec.type, factory.params, spec.params as Record<string, unknown>);
+  // A type of your own is loaded again where the backtests run (threads, other machines): by its
+  // file, checked against the code this sweep starts with.
+  const type = run.catalog.get(spec.type)!;
+  const module = type.origin === StrategyOrigin.User ? { file: resolve(type.file), sha256: type.sourceHash() } : null;
+  const grid = parseGrid(v.grid, spec.type, type.params, spec.params as Record<string, unknown>);
   const c = run.costs;
   const setup: SweepSetup = {
     strategy: spec,
@@ -62,6 +63,7 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
     maxPositionPct: run.maxPositionPct,
     riskFreeRate,
     breakers: run.breakers === undefined ? null : { strategies: [...run.breakers.strategies], account: run.breakers.account },
+    module,
     stamps: plainStamps(run.bars.stamps.entries()),
   };
   const tape = shareTape(run.bars.tape);
@@ -93,6 +95,7 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
       objective,
       executor,
       ranOn,
+      ...(module === null ? {} : { createStrategy: (s) => type.create(s.params, s.symbols) }),
       ...(walk === undefined ? {} : { walkForward: walk }),
       stopwatch: () => performance.now(),
       progress: (done, total) => {

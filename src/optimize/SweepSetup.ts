@@ -16,6 +16,8 @@ export interface SweepSetup {
   readonly riskFreeRate: number;
   readonly breakers: { readonly strategies: ReadonlyArray<readonly [string, BreakerLimits]>; readonly account: BreakerLimits } | null;
   /** Each file's way back from the daemon's time to its stamps (fill times as `npm run backtest` prints them). */
+  /** A strategy of your own (strategies_dir): its module's absolute path and sha256, loaded where the backtests run; null for a built-in type. */
+  readonly module: { readonly file: string; readonly sha256: string } | null;
   readonly stamps: ReadonlyArray<{ readonly symbol: string; readonly shift: number; readonly stamps: ReadonlyArray<readonly [number, number]> | null }>;
 }
 

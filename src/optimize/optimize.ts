@@ -7,6 +7,7 @@ import type { Grid } from './parseGrid.js';
 import { backtestCombination, type CombinationResult } from './runCombination.js';
 import type { SharedTape } from './SharedTape.js';
 import type { SweepExecutor } from './SweepExecutor.js';
+import type { CreateStrategy } from './sweepStrategy.js';
 import type { SweepJob, SweepSetup } from './SweepSetup.js';
 import { walkForwardFolds } from './walkForwardWindows.js';
 
@@ -23,6 +24,8 @@ export interface OptimizeInput {
   readonly walkForward?: { readonly train: number; readonly test: number };
   /** A monotonic clock in ms (elapsed time only). */
   readonly stopwatch: () => number;
+  /** Builds a strategy of your own (the best combination's fills are backtested once more here). */
+  readonly createStrategy?: CreateStrategy;
 }
 
 /** Runs every combination of the grid (or a walk-forward of it) on the executor and ranks the results. */
@@ -58,7 +61,7 @@ export async function optimize(i: OptimizeInput): Promise<OptimizeResult> {
     ranking,
     best,
     // The engine once more for the best one's fills (the sweep keeps only their digest).
-    bestFills: backtestCombination(t, i.setup, jobs[best.index]!).fills,
+    bestFills: backtestCombination(t, i.setup, jobs[best.index]!, i.createStrategy).fills,
     deflatedSharpe: deflated(results, bestResult),
     heatmap: heatmap(i.grid, scored, i.objective.higherIsBetter),
     stability: stability(i.grid, scored, bestScored),

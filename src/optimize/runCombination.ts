@@ -8,6 +8,7 @@ import { TRADING_DAYS_PER_YEAR, type Metrics } from '../portfolio/metrics.js';
 import { sharpeEvidence } from '../portfolio/probabilisticSharpe.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { tapeView, type SharedTape } from './SharedTape.js';
+import type { CreateStrategy } from './sweepStrategy.js';
 import type { SweepJob, SweepSetup } from './SweepSetup.js';
 
 /** The shape of the daily returns, as the deflated Sharpe ratio needs it. */
@@ -45,7 +46,7 @@ export const fillsDigest = (fills: readonly BacktestFill[]): string => createHas
  * Runs one combination through `runBacktest`, the engine of `npm run backtest`, with the settings a
  * backtest of the config with only this strategy (and these parameters) would use.
  */
-export function backtestCombination(tape: SharedTape, setup: SweepSetup, job: SweepJob): BacktestResult {
+export function backtestCombination(tape: SharedTape, setup: SweepSetup, job: SweepJob, createStrategy?: CreateStrategy): BacktestResult {
   const stamps = new BarStamps();
   for (const s of setup.stamps) stamps.add(s.symbol, { shift: s.shift, stamps: s.stamps === null ? null : new Map(s.stamps) });
   return runBacktest({
@@ -61,12 +62,13 @@ export function backtestCombination(tape: SharedTape, setup: SweepSetup, job: Sw
     logger: pino({ level: 'silent' }),
     stopwatch: () => 0,
     dailyReturns: true,
+    ...(createStrategy === undefined ? {} : { createStrategy }),
   });
 }
 
 /** One combination's result as a sweep keeps it. */
-export function runCombination(tape: SharedTape, setup: SweepSetup, job: SweepJob): CombinationResult {
-  const r = backtestCombination(tape, setup, job);
+export function runCombination(tape: SharedTape, setup: SweepSetup, job: SweepJob, createStrategy?: CreateStrategy): CombinationResult {
+  const r = backtestCombination(tape, setup, job, createStrategy);
   const daily = r.dailyReturns ?? [];
   return {
     index: job.index,

@@ -8,6 +8,7 @@ import { runOptimizeCommand } from '../../src/cli/optimizeCommand.js';
 import { CliError } from '../../src/core/errors.js';
 import { fillsDigest } from '../../src/optimize/runCombination.js';
 import type { OptimizeResult } from '../../src/optimize/OptimizeResult.js';
+import { MY_CROSS, strategiesFolder } from '../strategies/userStrategyFiles.js';
 
 /**
  * The optimizer against `npm run backtest`: every combination of a sweep (run on worker threads)
@@ -148,4 +149,28 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
     );
     expect(await fails(['--strategy', 'sma_fast_index', '--grid', '{"fast":[5]}', '--queue', 'http://x'])).toBe('--queue: must be a redis://HOST:PORT address, got "http://x"');
   });
+});
+
+describe('npm run optimize with a strategy of your own', () => {
+  it('sweeps a module of strategies_dir on worker threads: every combination as the built-in it copies', async () => {
+    const folder = strategiesFolder({ 'my_cross.ts': MY_CROSS });
+    const c = JSON.parse(readFileSync(CONFIG, 'utf8')) as { strategies_dir?: string; strategies: Array<{ id: string; type: string }> };
+    c.strategies_dir = folder;
+    const builtIn = join(dir, 'builtin.json');
+    writeFileSync(builtIn, JSON.stringify(c));
+    c.strategies.find((s) => s.id === 'sma_fast_index')!.type = 'my_cross';
+    const mine = join(dir, 'mine.json');
+    writeFileSync(mine, JSON.stringify(c));
+    const sweep = async (config: string): Promise<OptimizeResult> => {
+      const out = join(dir, `sweep-${Math.random().toString(36).slice(2)}.json`);
+      await quietly(() => runOptimizeCommand(['--config', config, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10],"slow":[30,60]}', '--workers', '2', '--out', out]));
+      return JSON.parse(readFileSync(out, 'utf8')) as OptimizeResult;
+    };
+    const [a, b] = [await sweep(builtIn), await sweep(mine)];
+    const digests = (r: OptimizeResult) => r.ranking!.map((x) => [JSON.stringify(x.grid), x.fillsDigest, x.finalValue]).sort();
+    expect(b.strategy.type).toBe('my_cross');
+    expect(digests(b)).toEqual(digests(a));
+    expect(b.ranking!.every((x) => x.fills > 0)).toBe(true);
+    expect(b.bestFills).toEqual(a.bestFills);
+  }, 90_000);
 });
