@@ -29,8 +29,10 @@ const setup: SweepSetup = {
   module: null,
   stamps: [],
 };
-// 8 combinations: as many per thread with 1 or 2 threads, so neither waits on a straggler.
-const jobs: SweepJob[] = [5, 10, 15, 20].flatMap((fast) => [30, 60].map((slow) => ({ fast, slow, qty: 10 }))).map((params, index) => ({ index, params, lo: 0, hi: BARS }));
+// 24 combinations, a small grid of the kind a sweep runs (6 × 4): as many per thread with 1, 2, 3,
+// 4 or 6 threads. With only a few per thread, a sweep measures mostly its last combination, when one
+// thread still runs while the others have nothing left.
+const jobs: SweepJob[] = [5, 10, 15, 20, 25, 30].flatMap((fast) => [40, 60, 90, 120].map((slow) => ({ fast, slow, qty: 10 }))).map((params, index) => ({ index, params, lo: 0, hi: BARS }));
 
 /** combinations × bars / seconds of one sweep on the pool. */
 async function sweep(pool: WorkerPool): Promise<number> {

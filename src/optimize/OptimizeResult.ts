@@ -10,8 +10,12 @@ export interface RankedCombination {
   readonly index: number;
   /** Its grid values (the strategy's other parameters are the config's). */
   readonly grid: Readonly<Record<string, unknown>>;
-  /** The objective's value (null: undefined for this run). */
+  /** The objective's value (null: too small a sample for it, or undefined for this run). */
   readonly value: number | null;
+  /** Why there is no value (`5 of 20 trading days`, `4 of 10 closed trades`, `no variation`); null when there is one. */
+  readonly na: string | null;
+  /** A Sharpe or Sortino ratio computed mostly on idle days (in the market less than half of the time). */
+  readonly flat: boolean;
   readonly finalValue: number;
   readonly fills: number;
   readonly trades: number;
@@ -32,6 +36,8 @@ export interface DeflatedSharpeReport {
   readonly returns: ReturnShape;
   /** Probability that the best combination's true Sharpe ratio beats SR₀; null when undefined. */
   readonly probability: number | null;
+  /** Why there is no probability (the best run's Sharpe ratio is n/a: `5 of 20 trading days`, `no variation`). */
+  readonly na: string | null;
 }
 
 /** One fold of a walk-forward: chosen on the training window, judged on the test window. */
@@ -42,8 +48,10 @@ export interface WalkForwardFoldResult {
   readonly chosen: Readonly<Record<string, unknown>>;
   /** The objective's value of the choice on its training window. */
   readonly inSample: number | null;
+  readonly inSampleNa: string | null;
   /** The objective's value on the test window. */
   readonly outOfSample: number | null;
+  readonly outOfSampleNa: string | null;
   readonly finalValue: number;
   readonly fills: number;
   readonly trades: number;
@@ -55,8 +63,9 @@ export interface WalkForwardFoldResult {
 export interface StitchedResult {
   readonly days: number;
   readonly totalReturn: number;
-  /** Annualized (252 days) from the stitched daily returns; null without variation. */
+  /** Annualized (252 days) from the stitched daily returns; null from fewer than 20 days or without variation. */
   readonly sharpe: number | null;
+  readonly sharpeNa: string | null;
   readonly maxDrawdown: number;
   readonly fills: number;
   readonly trades: number;

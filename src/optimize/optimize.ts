@@ -1,7 +1,9 @@
 import { TRADING_DAYS_PER_YEAR } from '../portfolio/metrics.js';
 import { deflatedSharpe } from './deflatedSharpe.js';
 import { heatmap, stability, type Scored } from './gridLandscape.js';
-import { rank, type Objective } from './objectives.js';
+import { CliError } from '../core/errors.js';
+import { tooFewDays } from '../portfolio/sampleRules.js';
+import { checkSample, rank, score, type Objective } from './objectives.js';
 import type { DeflatedSharpeReport, OptimizeResult, RankedCombination, StitchedResult, WalkForwardFoldResult } from './OptimizeResult.js';
 import type { Grid } from './parseGrid.js';
 import { backtestCombination, type CombinationResult } from './runCombination.js';
@@ -9,7 +11,7 @@ import type { SharedTape } from './SharedTape.js';
 import type { SweepExecutor } from './SweepExecutor.js';
 import type { CreateStrategy } from './sweepStrategy.js';
 import type { SweepJob, SweepSetup } from './SweepSetup.js';
-import { walkForwardFolds } from './walkForwardWindows.js';
+import { dayStarts, walkForwardFolds } from './walkForwardWindows.js';
 
 export interface OptimizeInput {
   readonly setup: SweepSetup;
@@ -42,9 +44,13 @@ export async function optimize(i: OptimizeInput): Promise<OptimizeResult> {
     ranOn: i.ranOn,
   };
   if (i.walkForward !== undefined) {
+    const refused = checkSample(i.objective, i.walkForward.train, `each training window of --walk-forward ${i.walkForward.train}/${i.walkForward.test} has`);
+    if (refused !== null) throw new CliError(refused);
     const wf = await walkForward(i, i.walkForward.train, i.walkForward.test);
     return { ...head, from: wf.from, to: wf.to, backtests: wf.backtests, elapsedMs: i.stopwatch() - started, walkForward: wf.result };
   }
+  const refused = checkSample(i.objective, dayStarts(t.time, t.length).length - 1, 'the data has');
+  if (refused !== null) throw new CliError(refused);
   const jobs: SweepJob[] = i.grid.combinations.map((c, index) => ({ index, params: c.params, lo: 0, hi: t.length }));
   const results = await i.executor.run(jobs, (done) => i.progress(done, jobs.length));
   const ranking = rank(results, i.objective).map((r, k) => ranked(r, k + 1, i));
@@ -62,18 +68,21 @@ export async function optimize(i: OptimizeInput): Promise<OptimizeResult> {
     best,
     // The engine once more for the best one's fills (the sweep keeps only their digest).
     bestFills: backtestCombination(t, i.setup, jobs[best.index]!, i.createStrategy).fills,
-    deflatedSharpe: deflated(results, bestResult),
+    deflatedSharpe: best.value === null ? { ...deflated(results, bestResult), probability: null, sharpeDaily: null, na: `no combination has a ${i.objective.name}` } : deflated(results, bestResult),
     heatmap: heatmap(i.grid, scored, i.objective.higherIsBetter),
     stability: stability(i.grid, scored, bestScored),
   };
 }
 
 function ranked(r: CombinationResult, position: number, i: OptimizeInput): RankedCombination {
+  const s = score(i.objective, r.metrics);
   return {
     rank: position,
     index: r.index,
     grid: i.grid.combinations[r.index]!.grid,
-    value: i.objective.value(r.metrics),
+    value: s.value,
+    na: s.na,
+    flat: s.flat,
     finalValue: r.finalValue,
     fills: r.fills,
     trades: r.trades,
@@ -87,19 +96,21 @@ const ANNUAL = Math.sqrt(TRADING_DAYS_PER_YEAR);
 
 /**
  * The deflated Sharpe ratio of the chosen combination for the number of combinations tried, from
- * the daily Sharpe ratios (the annualized ones / √252) of every combination that has one.
+ * the daily Sharpe ratios (the annualized ones / √252) of every combination that has one; n/a, like
+ * any Sharpe ratio, from fewer than 20 trading days.
  */
 function deflated(results: readonly CombinationResult[], best: CombinationResult): DeflatedSharpeReport {
+  const na = tooFewDays(best.metrics);
   const daily = results.map((r) => r.metrics.sharpe).filter((s): s is number => s !== null).map((s) => s / ANNUAL);
   const mean = daily.reduce((a, b) => a + b, 0) / Math.max(1, daily.length);
   const variance = daily.length < 2 ? 0 : daily.reduce((a, s) => a + (s - mean) ** 2, 0) / (daily.length - 1);
-  const sharpeDaily = best.metrics.sharpe === null ? null : best.metrics.sharpe / ANNUAL;
+  const sharpeDaily = best.metrics.sharpe === null || na !== null ? null : best.metrics.sharpe / ANNUAL;
   const trials = results.length;
   const d =
     sharpeDaily === null
       ? { benchmark: deflatedSharpe({ sharpe: 0, periods: 0, skewness: 0, kurtosis: 3, trials, variance }).benchmark, probability: null }
       : deflatedSharpe({ sharpe: sharpeDaily, periods: best.returns.count, skewness: best.returns.skewness, kurtosis: best.returns.kurtosis, trials, variance });
-  return { trials, variance, benchmarkDaily: d.benchmark, benchmarkAnnualized: d.benchmark * ANNUAL, sharpeDaily, returns: best.returns, probability: d.probability };
+  return { trials, variance, benchmarkDaily: d.benchmark, benchmarkAnnualized: d.benchmark * ANNUAL, sharpeDaily, returns: best.returns, probability: d.probability, na: na ?? (best.metrics.sharpe === null ? 'no variation' : null) };
 }
 
 /**
@@ -124,8 +135,10 @@ async function walkForward(i: OptimizeInput, train: number, test: number): Promi
       train: { from: c.from, to: c.to, days: f.train.days, bars: f.train.hi - f.train.lo },
       test: { from: r.from, to: r.to, days: f.test.days, bars: f.test.hi - f.test.lo },
       chosen: i.grid.combinations[c.index]!.grid,
-      inSample: i.objective.value(c.metrics),
-      outOfSample: i.objective.value(r.metrics),
+      inSample: score(i.objective, c.metrics).value,
+      inSampleNa: score(i.objective, c.metrics).na,
+      outOfSample: score(i.objective, r.metrics).value,
+      outOfSampleNa: score(i.objective, r.metrics).na,
       finalValue: r.finalValue,
       fills: r.fills,
       trades: r.trades,
@@ -141,7 +154,10 @@ async function walkForward(i: OptimizeInput, train: number, test: number): Promi
   };
 }
 
-/** The out-of-sample record: daily returns compounded, Sharpe as the metrics compute it (sample σ, 252 days). */
+/**
+ * The out-of-sample record: daily returns compounded, Sharpe as the metrics compute it (sample σ,
+ * 252 days), n/a from fewer than 20 days like every Sharpe ratio.
+ */
 export function stitch(tested: readonly CombinationResult[], riskFreeRate: number): StitchedResult {
   const r = tested.flatMap((t) => t.dailyReturns);
   const rf = (1 + riskFreeRate) ** (1 / TRADING_DAYS_PER_YEAR) - 1;
@@ -156,10 +172,12 @@ export function stitch(tested: readonly CombinationResult[], riskFreeRate: numbe
   const excess = r.map((x) => x - rf);
   const mean = excess.reduce((a, b) => a + b, 0) / Math.max(1, excess.length);
   const sd = excess.length < 2 ? 0 : Math.sqrt(excess.reduce((a, x) => a + (x - mean) ** 2, 0) / (excess.length - 1));
+  const na = tooFewDays({ tradingDays: r.length }) ?? (sd > 0 ? null : 'no variation');
   return {
     days: r.length,
     totalReturn: equity - 1,
-    sharpe: sd > 0 ? (mean / sd) * ANNUAL : null,
+    sharpe: na === null ? (mean / sd) * ANNUAL : null,
+    sharpeNa: na,
     maxDrawdown,
     fills: tested.reduce((a, t) => a + t.fills, 0),
     trades: tested.reduce((a, t) => a + t.trades, 0),

@@ -1,4 +1,6 @@
 import type { Heatmap } from './gridLandscape.js';
+import { sharpeCell } from './formatOptimizeSummary.js';
+import { formatScore } from './objectives.js';
 import type { OptimizeResult } from './OptimizeResult.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -59,9 +61,15 @@ export function renderOptimizeReport(r: OptimizeResult, top = 50): string {
   if (r.best !== undefined && r.ranking !== undefined) {
     const d = r.deflatedSharpe!;
     body.push('<h2>Best combination</h2>');
-    body.push(`<p><b>${cell(r.best.grid)}</b>: ${esc(r.metric)} ${num(r.best.value, 4)}, return ${pct(r.best.metrics.totalReturn)}, Sharpe ${num(r.best.metrics.sharpe)}, max drawdown ${pct(r.best.metrics.maxDrawdown.depth)}, ${r.best.trades} trades.</p>`);
     body.push(
-      `<p class="box">Deflated Sharpe ratio <b>${d.probability === null ? 'n/a' : d.probability.toFixed(4)}</b>: the probability that the best combination's true Sharpe ratio beats ${num(d.benchmarkAnnualized)} (annualized), the best Sharpe ratio ${d.trials} tries of a strategy with no edge would be expected to show, given how much the tries' Sharpe ratios vary (${d.returns.count} daily returns, skewness ${num(d.returns.skewness)}, kurtosis ${num(d.returns.kurtosis)}). Below 0.95 the best result is not distinguishable from the luck of trying many.</p>`,
+      r.best.value === null
+        ? `<p><b>None</b>: no combination has a ${esc(r.metric)} (${esc(r.best.na ?? '')}; docs/metrics.md); the ranking below is the grid's order.</p>`
+        : `<p><b>${cell(r.best.grid)}</b>: ${esc(r.metric)} ${esc(formatScore(r.best))}, return ${pct(r.best.metrics.totalReturn)}, Sharpe ${esc(sharpeCell(r.best.metrics))}, max drawdown ${pct(r.best.metrics.maxDrawdown.depth)}, ${r.best.trades} trades.</p>`,
+    );
+    body.push(
+      d.probability === null
+        ? `<p class="box">Deflated Sharpe ratio <b>n/a</b> (${esc(d.na ?? 'undefined')}).</p>`
+        : `<p class="box">Deflated Sharpe ratio <b>${d.probability.toFixed(4)}</b>: the probability that the best combination's true Sharpe ratio beats ${num(d.benchmarkAnnualized)} (annualized), the best Sharpe ratio ${d.trials} tries of a strategy with no edge would be expected to show, given how much the tries' Sharpe ratios vary (${d.returns.count} daily returns, skewness ${num(d.returns.skewness)}, kurtosis ${num(d.returns.kurtosis)}). Below 0.95 the best result is not distinguishable from the luck of trying many.</p>`,
     );
     body.push('<h2>Heatmap</h2>');
     if (r.heatmap === null || r.heatmap === undefined) body.push('<p>Fewer than two parameters vary: no heatmap.</p>');
@@ -78,7 +86,7 @@ export function renderOptimizeReport(r: OptimizeResult, top = 50): string {
     );
     body.push('<h2>Ranking</h2><table><tr><th>rank</th>' + r.grid.keys.map((k) => `<th>${esc(k)}</th>`).join('') + `<th>${esc(r.metric)}</th><th>return</th><th>Sharpe</th><th>max DD</th><th>trades</th><th>final value</th></tr>`);
     for (const c of r.ranking.slice(0, top)) {
-      body.push(`<tr><td>${c.rank}</td>${r.grid.keys.map((k) => `<td>${cell(c.grid[k])}</td>`).join('')}<td>${num(c.value, 4)}</td><td>${pct(c.metrics.totalReturn)}</td><td>${num(c.metrics.sharpe)}</td><td>${pct(c.metrics.maxDrawdown.depth)}</td><td>${c.trades}</td><td>${c.finalValue.toFixed(2)}</td></tr>`);
+      body.push(`<tr><td>${c.rank}</td>${r.grid.keys.map((k) => `<td>${cell(c.grid[k])}</td>`).join('')}<td>${esc(formatScore(c))}</td><td>${pct(c.metrics.totalReturn)}</td><td>${esc(sharpeCell(c.metrics))}</td><td>${pct(c.metrics.maxDrawdown.depth)}</td><td>${c.trades}</td><td>${c.finalValue.toFixed(2)}</td></tr>`);
     }
     body.push('</table>');
     if (r.ranking.length > top) body.push(`<p>… ${r.ranking.length - top} more in the JSON (--out).</p>`);
@@ -86,10 +94,10 @@ export function renderOptimizeReport(r: OptimizeResult, top = 50): string {
   if (r.walkForward !== undefined) {
     const w = r.walkForward;
     const s = w.stitched;
-    body.push(`<h2>Walk-forward: out of sample only</h2><p>Chosen on ${w.train} trading days, tested on the next ${w.test}, rolled on by ${w.test}. Stitched: ${s.days} days, return <b>${pct(s.totalReturn)}</b>, Sharpe <b>${num(s.sharpe)}</b>, max drawdown ${pct(s.maxDrawdown)}, ${s.trades} trades.</p>`);
+    body.push(`<h2>Walk-forward: out of sample only</h2><p>Chosen on ${w.train} trading days, tested on the next ${w.test}, rolled on by ${w.test}. Stitched: ${s.days} days, return <b>${pct(s.totalReturn)}</b>, Sharpe <b>${s.sharpe === null ? `n/a (${esc(s.sharpeNa ?? '')})` : num(s.sharpe)}</b>, max drawdown ${pct(s.maxDrawdown)}, ${s.trades} trades.</p>`);
     body.push('<table><tr><th>fold</th><th>test from</th><th>test to</th><th>chosen</th><th>in-sample</th><th>out-of-sample</th><th>return</th><th>trades</th></tr>');
     for (const f of w.folds) {
-      body.push(`<tr><td>${f.fold}</td><td>${esc(f.test.from ?? '')}</td><td>${esc(f.test.to ?? '')}</td><td>${cell(f.chosen)}</td><td>${num(f.inSample, 4)}</td><td>${num(f.outOfSample, 4)}</td><td>${pct(f.metrics.totalReturn)}</td><td>${f.trades}</td></tr>`);
+      body.push(`<tr><td>${f.fold}</td><td>${esc(f.test.from ?? '')}</td><td>${esc(f.test.to ?? '')}</td><td>${cell(f.chosen)}</td><td>${esc(formatScore({ value: f.inSample, na: f.inSampleNa, flat: false }))}</td><td>${esc(formatScore({ value: f.outOfSample, na: f.outOfSampleNa, flat: false }))}</td><td>${pct(f.metrics.totalReturn)}</td><td>${f.trades}</td></tr>`);
     }
     body.push('</table>');
   }

@@ -22,13 +22,8 @@ export function parseWalkForward(text: string): { readonly train: number; readon
   return { train, test };
 }
 
-/**
- * The folds of a walk-forward over bars in time order: fold k trains on the `train` trading days
- * from day k·test and tests on the `test` days right after, so the test windows follow each other
- * without overlap and every test day is out of sample. Days that do not fill a last test window are
- * left out.
- */
-export function walkForwardFolds(time: Float64Array, length: number, train: number, test: number): WalkForwardFold[] {
+/** Where each New York day of bars in time order begins, and `length` after the last. */
+export function dayStarts(time: Float64Array, length: number): number[] {
   const starts: number[] = [];
   let last = Number.NaN;
   for (let i = 0; i < length; i++) {
@@ -37,6 +32,17 @@ export function walkForwardFolds(time: Float64Array, length: number, train: numb
     last = d;
   }
   starts.push(length);
+  return starts;
+}
+
+/**
+ * The folds of a walk-forward over bars in time order: fold k trains on the `train` trading days
+ * from day k·test and tests on the `test` days right after, so the test windows follow each other
+ * without overlap and every test day is out of sample. Days that do not fill a last test window are
+ * left out.
+ */
+export function walkForwardFolds(time: Float64Array, length: number, train: number, test: number): WalkForwardFold[] {
+  const starts = dayStarts(time, length);
   const days = starts.length - 1;
   if (days < train + test) {
     throw new CliError(`--walk-forward ${train}/${test}: the data has ${days} trading days; it needs at least ${train + test} (one training and one test window)`);

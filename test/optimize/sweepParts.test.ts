@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/core/errors.js';
 import { BarTape } from '../../src/market-data/BarTape.js';
 import { heatmap, stability, type Scored } from '../../src/optimize/gridLandscape.js';
-import { objectives, rank } from '../../src/optimize/objectives.js';
+import { formatScore, objectives, rank, score } from '../../src/optimize/objectives.js';
 import { stitch } from '../../src/optimize/optimize.js';
 import { parseGrid } from '../../src/optimize/parseGrid.js';
 import { Progress } from '../../src/optimize/Progress.js';
@@ -59,12 +59,22 @@ describe('parseGrid', () => {
   });
 });
 
-const metricsWith = (sharpe: number | null): Metrics => ({ sharpe }) as unknown as Metrics;
+const metricsWith = (sharpe: number | null, tradingDays = 20): Metrics => ({ sharpe, tradingDays, exposure: 1 }) as unknown as Metrics;
 
 describe('ranking, heatmap and the stability of the best region', () => {
   it('ranks best first, undefined values last, ties in grid order; drawdown lowest first', () => {
     const items = [0.5, null, 1.5, 0.5].map((s, index) => ({ index, metrics: metricsWith(s) }));
     expect(rank(items, objectives.sharpe).map((r) => r.index)).toEqual([2, 0, 3, 1]);
+    // A Sharpe ratio from 19 days ranks with the undefined ones, whatever its value.
+    const short = [0.5, 9, 1.5].map((s, index) => ({ index, metrics: metricsWith(s, index === 1 ? 19 : 20) }));
+    expect(rank(short, objectives.sharpe).map((r) => r.index)).toEqual([2, 0, 1]);
+    expect(score(objectives.sharpe, short[1]!.metrics)).toEqual({ value: null, na: '19 of 20 trading days', flat: false });
+    expect(formatScore(score(objectives.sharpe, short[1]!.metrics))).toBe('n/a (19 of 20 trading days)');
+    // Mostly idle: ranked by its value, flagged.
+    const idle = { sharpe: 1.25, tradingDays: 40, exposure: 0.1 } as unknown as Metrics;
+    expect(formatScore(score(objectives.sharpe, idle))).toBe('1.2500*');
+    // Not a ratio: no sample rule (a return is a return after one day).
+    expect(score(objectives.return, { totalReturn: 0.01, tradingDays: 1 } as unknown as Metrics)).toEqual({ value: 0.01, na: null, flat: false });
     const dd = [0.3, 0.1, 0.2].map((depth, index) => ({ index, metrics: { maxDrawdown: { depth } } as unknown as Metrics }));
     expect(rank(dd, objectives.drawdown).map((r) => r.index)).toEqual([1, 2, 0]);
   });
@@ -118,15 +128,29 @@ describe('walk-forward windows', () => {
     );
   });
 
-  it('stitches the test windows: returns compounded, drawdown over the chain, Sharpe from every day', () => {
-    const r = (dailyReturns: number[], fills: number, trades: number): CombinationResult => ({ dailyReturns, fills, trades }) as unknown as CombinationResult;
-    // 1.1 · 0.95 · 1.02 − 1 = 0.0659; peak 1.1 then 1.045: drawdown 0.05; mean 0.02333…, σ 0.075056 → 0.0233/0.0751 · √252 = 4.93508
+  const r = (dailyReturns: number[], fills: number, trades: number): CombinationResult => ({ dailyReturns, fills, trades }) as unknown as CombinationResult;
+
+  it('stitches the test windows: returns compounded, drawdown over the chain, no Sharpe ratio from 3 days', () => {
+    // 1.1 · 0.95 · 1.02 − 1 = 0.0659; peak 1.1 then 1.045: drawdown 0.05; three days make no Sharpe ratio.
     const s = stitch([r([0.1, -0.05], 4, 2), r([0.02], 2, 1)], 0);
     expect(s.days).toBe(3);
     expect(s.totalReturn).toBeCloseTo(0.0659, 14);
     expect(s.maxDrawdown).toBeCloseTo(0.05, 14);
-    expect(s.sharpe).toBeCloseTo(4.9350815176447504, 12);
+    expect(s.sharpe).toBeNull();
+    expect(s.sharpeNa).toBe('3 of 20 trading days');
     expect([s.fills, s.trades]).toEqual([6, 3]);
+  });
+
+  it('stitches 20 days into a Sharpe ratio from every day', () => {
+    // 0.1, −0.05, 0.02 then 17 flat days: mean 0.07/20 = 0.0035, sample σ 0.025808 → 0.0035/0.025808 · √252 = 2.15285
+    const s = stitch([r([0.1, -0.05], 4, 2), r([0.02, ...Array<number>(7).fill(0)], 2, 1), r(Array<number>(10).fill(0), 0, 0)], 0);
+    expect(s.days).toBe(20);
+    expect(s.totalReturn).toBeCloseTo(0.0659, 14);
+    expect(s.sharpe).toBeCloseTo(2.1528513339431603, 12);
+    expect(s.sharpeNa).toBeNull();
+  });
+  it('a flat record has no Sharpe ratio: no variation', () => {
+    expect(stitch([r(Array<number>(20).fill(0), 0, 0)], 0).sharpeNa).toBe('no variation');
   });
 });
 
