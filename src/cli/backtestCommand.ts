@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { costModels, type CostSettings } from '../broker/sim/costModels.js';
 import { runBacktest } from '../backtest/runBacktest.js';
 import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
+import { splitWarmUp } from '../backtest/splitWarmUp.js';
 import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
 import { CliError } from '../core/errors.js';
 import { BAR_TIMES, type BarTime } from '../market-data/barLabelling.js';
@@ -41,9 +42,13 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   if (barTime !== undefined && !(BAR_TIMES as readonly string[]).includes(barTime)) {
     throw new CliError(`--bar-time: must be start (bars stamped at their start, as Alpaca does), end (at their end) or auto (told from each file), got "${barTime}"`);
   }
-  const load: LoadSettings = { from, to, barTime: barTime as BarTime | undefined, calendar: new StaticNyseCalendar() };
+  const warmDays = numberFlag(v['warm-up-days'], 'warm-up-days', 0, (n) => Number.isInteger(n) && n >= 1);
+  if (warmDays > 0 && from === null) throw new CliError('--warm-up-days counts trading days before --from: give --from too');
+  // With a warm-up, the days before --from are loaded too, then cut off as the warm-up.
+  const load: LoadSettings = { from: warmDays > 0 ? null : from, to, barTime: barTime as BarTime | undefined, calendar: new StaticNyseCalendar() };
   const calendar = load.calendar;
   const run = v.config !== undefined ? await fromConfig(v.config, v['data-dir'], load) : await fromFiles(v, load);
+  const warmUp = warmDays > 0 ? splitWarmUp(run.bars.tape, from!, warmDays) : null;
   const flag = (name: string, fallback: number, check: (n: number) => boolean): number => numberFlag(v[name as keyof typeof v] as string | undefined, name, fallback, check);
   const costs: CostSettings = {
     slippage_bps: flag('slippage-bps', run.costs.slippage_bps, (n) => n >= 0 && n <= 1000),
@@ -62,6 +67,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   const result = runBacktest({
     strategies: run.strategies.map((s) => (run.strategies.length === 1 && v.config === undefined ? { ...s, capital: cash } : s)),
     bars: run.bars.tape,
+    ...(warmUp === null ? {} : { warmUp: warmUp.bars }),
     ...(stamps.identity ? {} : { stampOf: (time: number, symbol?: string) => stamps.stampOf(time, symbol) }),
     labelling: run.bars.labelling,
     startingCash: cash,
@@ -74,6 +80,7 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     stopwatch: () => performance.now(),
     createStrategy: (spec) => run.catalog.create(spec),
   });
+  if (warmUp !== null) process.stdout.write(`warm-up: ${warmUp.days} trading days before ${from} (${warmUp.from} … ${warmUp.to}, ${warmUp.bars.length.toLocaleString('en-US')} bars): indicators only, no orders\n`);
   process.stdout.write(formatBacktestSummary(result));
   if (v.out !== undefined) {
     writeFileSync(v.out, `${JSON.stringify(result, null, 2)}\n`);

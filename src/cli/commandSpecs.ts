@@ -44,6 +44,7 @@ export const commandSpecs = {
       'data-dir': { type: 'string', value: 'DIR', help: "with --config: the folder of SYMBOL_<timeframe>.csv files (default: the config's sim.data_dir)" },
       from: { type: 'string', value: 'YYYY-MM-DD', help: 'keep the New York dates from this one (inclusive)' },
       to: { type: 'string', value: 'YYYY-MM-DD', help: 'keep the New York dates up to this one (inclusive)' },
+      'warm-up-days': { type: 'string', value: 'N', help: 'with --from: the N trading days before it warm the indicators up (no orders, no equity), as the daemon warms up on history' },
       cash: { type: 'string', value: 'N', help: "starting cash (default: 100000; with --config, the config's sim.starting_cash)" },
       tz: { type: 'string', value: 'ZONE', help: 'the time zone of CSV times without an offset (default: America/New_York)' },
       out: { type: 'string', value: 'FILE', help: 'also write the result as JSON' },

@@ -28,6 +28,11 @@ export interface SweepJob {
   readonly params: Readonly<Record<string, unknown>>;
   readonly lo: number;
   readonly hi: number;
+  /**
+   * The first bar of a warm-up before `lo` (bars `warm` … `lo − 1` warm the indicators up, no order
+   * is decided on them, as the daemon's warm-up on history); none when absent.
+   */
+  readonly warm?: number;
 }
 
 /** The stamp maps as plain pairs. */

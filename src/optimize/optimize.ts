@@ -11,7 +11,8 @@ import type { SharedTape } from './SharedTape.js';
 import type { SweepExecutor } from './SweepExecutor.js';
 import type { CreateStrategy } from './sweepStrategy.js';
 import type { SweepJob, SweepSetup } from './SweepSetup.js';
-import { dayStarts, walkForwardFolds } from './walkForwardWindows.js';
+import { dayStarts } from '../market-data/dayStarts.js';
+import { walkForwardFolds } from './walkForwardWindows.js';
 
 export interface OptimizeInput {
   readonly setup: SweepSetup;
@@ -116,7 +117,7 @@ function deflated(results: readonly CombinationResult[], best: CombinationResult
 /**
  * Optimises on each training window (every combination), runs the choice on the test window after
  * it, and stitches the test windows' daily returns into one out-of-sample record. Each test run
- * starts flat with the starting cash, its indicators warming up inside the window.
+ * starts flat with the starting cash, its indicators warmed up on the training window.
  */
 async function walkForward(i: OptimizeInput, train: number, test: number): Promise<{ from: string | null; to: string | null; backtests: number; result: NonNullable<OptimizeResult['walkForward']> }> {
   const folds = walkForwardFolds(i.tape.time, i.tape.length, train, test);
@@ -125,7 +126,9 @@ async function walkForward(i: OptimizeInput, train: number, test: number): Promi
   const trainJobs: SweepJob[] = folds.flatMap((f) => i.grid.combinations.map((c, index) => ({ index, params: c.params, lo: f.train.lo, hi: f.train.hi })));
   const trained = await i.executor.run(trainJobs, (done) => i.progress(done, total));
   const chosen = folds.map((_, k) => rank(trained.slice(k * n, (k + 1) * n), i.objective)[0]!);
-  const testJobs: SweepJob[] = folds.map((f, k) => ({ index: chosen[k]!.index, params: chosen[k]!.params, lo: f.test.lo, hi: f.test.hi }));
+  // Each test window starts flat with the starting cash, its indicators warmed up on the training
+  // window's bars, as the daemon warms up on history before it trades.
+  const testJobs: SweepJob[] = folds.map((f, k) => ({ index: chosen[k]!.index, params: chosen[k]!.params, lo: f.test.lo, hi: f.test.hi, warm: f.train.lo }));
   const tested = await i.executor.run(testJobs, (done) => i.progress(trainJobs.length + done, total));
   const results: WalkForwardFoldResult[] = folds.map((f, k) => {
     const c = chosen[k]!;

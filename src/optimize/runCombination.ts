@@ -52,6 +52,7 @@ export function backtestCombination(tape: SharedTape, setup: SweepSetup, job: Sw
   return runBacktest({
     strategies: [{ ...setup.strategy, params: job.params }],
     bars: tapeView(tape, job.lo, job.hi),
+    ...(job.warm === undefined || job.warm >= job.lo ? {} : { warmUp: tapeView(tape, job.warm, job.lo).toBars() }),
     ...(stamps.identity ? {} : { stampOf: (time: number, symbol?: string) => stamps.stampOf(time, symbol) }),
     startingCash: setup.startingCash,
     ...costModels(setup.costs),

@@ -1,5 +1,5 @@
 import { CliError } from '../core/errors.js';
-import { nyDayNumber } from '../market-data/zonedTime.js';
+import { dayStarts } from '../market-data/dayStarts.js';
 
 /** Bars `lo` … `hi − 1` of a tape, a whole number of New York trading days. */
 export interface BarWindow {
@@ -20,19 +20,6 @@ export function parseWalkForward(text: string): { readonly train: number; readon
   const test = m === null ? 0 : Number(m[2]);
   if (train < 1 || test < 1) throw new CliError(`--walk-forward: must be TRAIN/TEST in trading days, both at least 1, e.g. 60/20; got "${text}"`);
   return { train, test };
-}
-
-/** Where each New York day of bars in time order begins, and `length` after the last. */
-export function dayStarts(time: Float64Array, length: number): number[] {
-  const starts: number[] = [];
-  let last = Number.NaN;
-  for (let i = 0; i < length; i++) {
-    const d = nyDayNumber(time[i]!);
-    if (d !== last) starts.push(i);
-    last = d;
-  }
-  starts.push(length);
-  return starts;
 }
 
 /**

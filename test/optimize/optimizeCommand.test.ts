@@ -99,7 +99,7 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
     }
   });
 
-  it('walk-forward: each test window is the backtest of those days with the parameters chosen before them', async () => {
+  it('walk-forward: each test window is the backtest of those days with the parameters chosen before them, warmed up on the days they were chosen on', async () => {
     const out = join(dir, 'wf.json');
     await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--walk-forward', '2/1', '--metric', 'return', '--workers', '2', '--out', out]));
     const wf = JSON.parse(readFileSync(out, 'utf8')) as OptimizeResult;
@@ -116,8 +116,8 @@ describe('npm run optimize: the backtest engine, combination by combination', ()
       const day = (iso: string | null): string => iso!.slice(0, 10);
       await quietly(() => runOptimizeCommand(['--config', CONFIG, '--strategy', 'sma_fast_index', '--grid', '{"fast":[5,10,20],"slow":[30,60]}', '--from', day(f.train.from), '--to', day(f.train.to), '--metric', 'return', '--workers', '1', '--out', train]));
       expect(f.chosen).toEqual((JSON.parse(readFileSync(train, 'utf8')) as OptimizeResult).best!.grid);
-      // … and its test day is the backtest of that day alone.
-      const bt = await backtest(soloConfig('sma_fast_index', f.chosen, `wf${f.fold}.json`), ['--from', day(f.test.from), '--to', day(f.test.to)]);
+      // … and its test day is the backtest of that day, its indicators warmed up on the training days.
+      const bt = await backtest(soloConfig('sma_fast_index', f.chosen, `wf${f.fold}.json`), ['--from', day(f.test.from), '--to', day(f.test.to), '--warm-up-days', String(f.train.days)]);
       expect(f.fillsDigest).toBe(fillsDigest(bt.fills));
       expect(f.metrics).toEqual(bt.metrics);
     }
