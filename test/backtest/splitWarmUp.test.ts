@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitWarmUp } from '../../src/backtest/splitWarmUp.js';
 import { CliError } from '../../src/core/errors.js';
 import { BarTape } from '../../src/market-data/BarTape.js';
+import { messageOf } from '../core/messageOf.js';
 
 /** Two symbols, two bars each on five New York days (2019-02-11 … 15), in time then symbol order. */
 function week(skip = ''): BarTape {
@@ -20,15 +21,7 @@ function week(skip = ''): BarTape {
   return tape;
 }
 
-const failure = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-};
+const failure = (run: () => unknown): string => messageOf(run, CliError);
 
 describe('--warm-up-days: the trading days before --from as a warm-up', () => {
   it('cuts the N days of bars right before the date off as the warm-up; the tape keeps the rest', () => {

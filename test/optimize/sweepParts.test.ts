@@ -13,17 +13,10 @@ import type { SweepSetup } from '../../src/optimize/SweepSetup.js';
 import { parseWalkForward, walkForwardFolds } from '../../src/optimize/walkForwardWindows.js';
 import { movingAverageCrossoverParams } from '../../src/strategies/MovingAverageCrossover.js';
 import type { Metrics } from '../../src/portfolio/metrics.js';
+import { messageOf } from '../core/messageOf.js';
 
 const base = { fast: 10, slow: 30, fraction: 0.2 };
-const cliError = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a CliError');
-};
+const cliError = (run: () => unknown): string => messageOf(run, CliError);
 
 describe('parseGrid', () => {
   it('spans every combination, the last parameter fastest, over the config parameters', () => {
