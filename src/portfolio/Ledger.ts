@@ -318,16 +318,25 @@ export class Ledger {
     this.#trades.push(...d.trades);
   }
 
+  /** Calls `f` with each open position and its mark (null when it has none yet), in no set order. */
+  forEachPosition(f: (symbol: string, qty: number, avgPrice: number, mark: number | null) => void): void {
+    const lots = this.#lotList;
+    const slots = this.#lotSlots;
+    const marks = this.#markAt;
+    for (let i = 0; i < lots.length; i++) {
+      const slot = slots[i]!;
+      const lot = lots[i]!;
+      f(this.#slots.symbolAt(slot), lot.qty, lot.avgPrice, slot < marks.length ? marks[slot]! : null);
+    }
+  }
+
+  /** The books as the state file shows them: positions in symbol order, each with its mark and unrealised P&L. */
   toState(): LedgerState {
-    return {
-      startingCash: this.startingCash,
-      cash: this.#cash,
-      realizedPnl: this.#realized,
-      commissions: this.#commissions,
-      positions: this.positions().map((p) => {
-        const mark = this.markPrice(p.symbol) ?? null;
-        return { ...p, marketPrice: mark, unrealizedPnl: mark === null ? 0 : p.qty * (mark - p.avgPrice) };
-      }),
-    };
+    const positions: Array<LedgerState['positions'][number]> = [];
+    this.forEachPosition((symbol, qty, avgPrice, mark) => {
+      positions.push({ symbol, qty, avgPrice, marketPrice: mark, unrealizedPnl: mark === null ? 0 : qty * (mark - avgPrice) });
+    });
+    positions.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return { startingCash: this.startingCash, cash: this.#cash, realizedPnl: this.#realized, commissions: this.#commissions, positions };
   }
 }

@@ -53,13 +53,13 @@ export class Portfolio {
   positions(): Record<string, AccountPosition> {
     const sum = new Map<string, { qty: number; cost: number; mark: number | null }>();
     for (const l of this.#ledgers.values()) {
-      for (const p of l.positions()) {
-        const s = sum.get(p.symbol) ?? { qty: 0, cost: 0, mark: null };
-        s.qty += p.qty;
-        s.cost += p.qty * p.avgPrice;
-        s.mark = l.markPrice(p.symbol) ?? s.mark;
-        sum.set(p.symbol, s);
-      }
+      l.forEachPosition((symbol, qty, avgPrice, mark) => {
+        let s = sum.get(symbol);
+        if (s === undefined) sum.set(symbol, (s = { qty: 0, cost: 0, mark: null }));
+        s.qty += qty;
+        s.cost += qty * avgPrice;
+        s.mark = mark ?? s.mark;
+      });
     }
     const out: Record<string, AccountPosition> = {};
     for (const symbol of [...sum.keys()].sort()) {
