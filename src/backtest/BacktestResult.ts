@@ -39,8 +39,8 @@ export interface StrategyBacktest {
   readonly ratios: Readonly<Record<Ratio, HonestRatio>>;
   /** The seed targets' verdict: judged from a minimum sample, missed when the breaker tripped. */
   readonly targets: TargetsVerdict;
-  /** This strategy's equity (from its capital); at most 1,025 points, thinned as the total's. */
-  readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
+  /** This strategy's equity (from its capital); at most 1,025 points, thinned as the total's (only when asked for: `strategyEquity`). */
+  readonly equity?: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
 }
 
 /** A circuit breaker that tripped or resumed during the run. */

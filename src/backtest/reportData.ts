@@ -60,7 +60,7 @@ export function reportData(r: BacktestResult, prices: readonly PriceSeries[]): R
     startingCash: r.startingCash,
     strategies,
     account: rising(r.equity.map((p) => [seconds(p.time), p.equity + unallocated])),
-    strategyEquity: r.strategies.length < 2 ? [] : r.strategies.map((s) => ({ id: s.id, points: rising(s.equity.map((p) => [seconds(p.time), s.capital > 0 ? p.equity / s.capital - 1 : 0])) })),
+    strategyEquity: r.strategies.length < 2 ? [] : r.strategies.map((s) => ({ id: s.id, points: rising((s.equity ?? []).map((p) => [seconds(p.time), s.capital > 0 ? p.equity / s.capital - 1 : 0])) })),
     drawdown: rising(drawdown),
     prices: prices.map((p) => {
       const fills = r.fills.filter((f) => f.symbol === p.symbol);

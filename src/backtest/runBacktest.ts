@@ -60,6 +60,8 @@ export interface BacktestOptions {
   readonly warmUp?: readonly Bar[];
   /** Also report the daily returns the metrics are computed from (`dailyReturns`; the optimizer's statistics). */
   readonly dailyReturns?: boolean;
+  /** Also report each strategy's thinned equity curve (`strategies[].equity`; the command line's JSON and HTML report). */
+  readonly strategyEquity?: boolean;
 }
 
 
@@ -214,7 +216,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
       metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: booked.countOf(i), ...riskFree(o) }), stampOf),
-      equity: samples(portfolio.curve(r.id)),
+      ...(o.strategyEquity === true ? { equity: samples(portfolio.curve(r.id)) } : {}),
     }, breakerEvents)),
     breakerEvents,
     equity: samples(portfolio.curve()),

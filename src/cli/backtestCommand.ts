@@ -74,6 +74,8 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
     stopwatch: () => performance.now(),
     createStrategy: (spec) => run.catalog.create(spec),
+    // In the JSON whether or not a report is asked for: the same input gives the same file.
+    strategyEquity: true,
   });
   process.stdout.write(formatBacktestSummary(result));
   if (v.out !== undefined) {

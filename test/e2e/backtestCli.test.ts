@@ -61,7 +61,7 @@ describe('npm run backtest', () => {
 
     const result = JSON.parse(read('a.json')) as {
       strategy: string;
-      strategies: Array<{ id: string; capital: number; fills: number; metrics: { trades: number; sharpe: number | null } }>;
+      strategies: Array<{ id: string; capital: number; fills: number; finalValue: number; metrics: { trades: number; sharpe: number | null }; equity: Array<{ time: string; equity: number }> }>;
       fills: Array<{ strategy: string }>;
       metrics: { trades: number; fills: number };
       equity: Array<{ time: string; equity: number }>;
@@ -81,6 +81,12 @@ describe('npm run backtest', () => {
     expect(result.equity.length).toBeGreaterThan(100);
     // The last equity point is the strategies' final equity; the account adds the unallocated $10,000.
     expect(result.equity.at(-1)!.equity + 10_000).toBeCloseTo(result.finalValue, 6);
+    // Each strategy's own curve (for the report's per-strategy pane) starts at its capital and ends at its final value.
+    for (const s of result.strategies) {
+      expect(s.equity.length).toBe(result.equity.length);
+      expect(s.equity[0]!.equity).toBe(s.capital);
+      expect(s.equity.at(-1)!.equity).toBeCloseTo(s.finalValue, 6);
+    }
 
     // The report: the charting library inline with its licence, the data as JSON; nothing that would fetch.
     const html = read('report/backtest.html');
