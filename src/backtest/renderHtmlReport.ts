@@ -10,6 +10,8 @@ import { REPORT_PAGE_SCRIPT } from './reportPageScript.js';
 
 /** The trade list shows at most this many trades (the JSON of `--out` has them all). */
 export const MAX_TRADE_ROWS = 2_000;
+/** The trips listed one by one (the table counts every one). */
+const MAX_TRIP_LINES = 200;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
@@ -44,7 +46,7 @@ export function renderHtmlReport(r: BacktestResult, o: HtmlReportOptions = {}): 
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0 auto; padding: 16px 24px; max-width: 1400px; color: #1b1f24; box-sizing: border-box; }
 h1 { font-size: 20px; margin: 0 0 6px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; margin: 18px 0 4px; }
 table { border-collapse: collapse; font-size: 13px; } th, td { padding: 3px 8px; border-bottom: 1px solid #d0d7de; text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child, .trips :nth-child(2), .refusals :nth-child(2) { text-align: left; }
 td.pos { color: #1a7f37; } td.neg { color: #cf222e; }
 .chart { width: 100%; border: 1px solid #d0d7de; }
 .muted { color: #57606a; } .hover { color: #57606a; font-size: 12px; min-height: 18px; }
@@ -277,7 +279,8 @@ function ruleTables(r: BacktestResult): string {
   const tripTable = countTable('trips', ['Breaker', 'Rule', 'Trips'], trips.map((t) => [t.scope, t.rule, t.count]), 'No circuit breaker tripped.');
   const refusalTable = countTable('refusals', ['Strategy', 'Rule', 'Orders'], refusals.map((t) => [t.strategy, t.rule, t.count]), 'No order was refused or rejected.');
   const events = r.breakerEvents.filter((e) => e.kind === 'tripped');
-  const list = events.length === 0 ? '' : `<ul class="trip-list">${events.slice(0, 200).map((e) => `<li>${esc(formatEt(Date.parse(e.time)))} ${esc(e.scope)}: ${esc(e.text)}</li>`).join('')}</ul>`;
+  const more = events.length > MAX_TRIP_LINES ? `<p class="muted">The first ${MAX_TRIP_LINES} of ${events.length.toLocaleString('en-US')} trips; the JSON (<code>--out</code>) lists every one.</p>` : '';
+  const list = events.length === 0 ? '' : `<ul class="trip-list">${events.slice(0, MAX_TRIP_LINES).map((e) => `<li>${esc(formatEt(Date.parse(e.time)))} ${esc(e.scope)}: ${esc(e.text)}</li>`).join('')}</ul>${more}`;
   return `<h3>Breaker trips by rule</h3>
 ${tripTable}
 ${list}
