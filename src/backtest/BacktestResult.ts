@@ -2,6 +2,7 @@ import type { ClosedTrade } from '../portfolio/ClosedTrade.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import type { HonestRatio, Ratio } from '../portfolio/sampleRules.js';
 import type { TargetsVerdict } from '../portfolio/validationTargets.js';
+import type { MonthlyReturn } from './monthlyReturns.js';
 
 /** One fill as the backtest contract reports it (times ISO-8601 UTC). */
 export interface BacktestFill {
@@ -38,6 +39,8 @@ export interface StrategyBacktest {
   readonly ratios: Readonly<Record<Ratio, HonestRatio>>;
   /** The seed targets' verdict: judged from a minimum sample, missed when the breaker tripped. */
   readonly targets: TargetsVerdict;
+  /** This strategy's equity (from its capital); at most 1,025 points, thinned as the total's (only when asked for: `strategyEquity`). */
+  readonly equity?: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
 }
 
 /** A circuit breaker that tripped or resumed during the run. */
@@ -89,6 +92,8 @@ export interface BacktestResult {
   readonly breakerEvents: readonly BacktestBreakerEvent[];
   /** The strategies' total equity; at most 1,025 points (evenly thinned, the last one always kept). */
   readonly equity: ReadonlyArray<{ readonly time: string; readonly equity: number }>;
+  /** The total's return in each New York calendar month (over the strategies' capital, as `metrics`), exact over every bar. */
+  readonly monthly: readonly MonthlyReturn[];
   /** How each input file stamps its bars (the command line's files; absent when bars were given directly). */
   readonly barTime?: readonly BacktestBarTime[];
   /** The total's daily returns, the first against the starting equity (only when asked for: `dailyReturns`). */

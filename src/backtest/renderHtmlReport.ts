@@ -1,141 +1,189 @@
 import type { BacktestResult } from './BacktestResult.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import { honestRatio, sampleNotes, type Ratio } from '../portfolio/sampleRules.js';
-import { nyDateOf } from '../market-data/zonedTime.js';
+import { formatMoney, formatPrice } from '../core/formatMoney.js';
+import { formatEt } from '../market-data/formatEt.js';
+import { chartLibrary, type ChartLibrary } from './chartLibrary.js';
+import type { PriceSeries } from './priceSeries.js';
+import { reportData, ruleCounts, type ReportData } from './reportData.js';
+import { REPORT_PAGE_SCRIPT } from './reportPageScript.js';
 
-const W = 1000;
-const H = 260;
-const PAD = { left: 70, right: 10, top: 10, bottom: 24 };
-/** At most this many dates under a chart. */
-const MAX_DATE_LABELS = 8;
+/** The trade list shows at most this many trades (the JSON of `--out` has them all). */
+export const MAX_TRADE_ROWS = 2_000;
+/** The trips listed one by one (the table counts every one). */
+const MAX_TRIP_LINES = 200;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
-const usd = (x: number | null): string => (x === null ? 'n/a' : `${x < 0 ? '−' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+const usd = (x: number | null): string => (x === null ? 'n/a' : formatMoney(x));
+const et = (iso: string | null): string => (iso === null ? 'n/a' : formatEt(Date.parse(iso)));
+
+export interface HtmlReportOptions {
+  /** Each symbol's prices for its chart (thinned: priceSeries); none: no price charts. */
+  readonly prices?: readonly PriceSeries[];
+  /** The charting library inlined (default: the installed lightweight-charts). */
+  readonly library?: ChartLibrary;
+}
 
 /**
- * A self-contained HTML page (inline SVG and CSS, no script, nothing fetched) with the equity curve
- * and its trade markers, the drawdown curve and the metrics table. Points are spaced by bar, not by
- * clock time, so nights and weekends do not stretch the curves.
+ * One self-contained HTML file that works offline and fetches nothing: the charting library, its
+ * licence, the data (JSON) and the page's script are inline. Tables are plain HTML (readable
+ * without script); the charts (zoom, pan, crosshair) are drawn by lightweight-charts. Every time
+ * is shown in New York time.
  */
-export function renderHtmlReport(r: BacktestResult): string {
-  const times = r.equity.map((p) => Date.parse(p.time));
-  const equity = r.equity.map((p) => p.equity);
-  let peak = r.metrics.startingEquity;
-  const drawdown = equity.map((e) => {
-    peak = Math.max(peak, e);
-    return peak > 0 ? -(peak - e) / peak : 0;
-  });
-  const indexOf = (iso: string): number => {
-    const t = Date.parse(iso);
-    let lo = 0;
-    let hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const markers = r.fills.map((f) => ({ i: indexOf(f.fillTime), side: f.side, label: `${f.side} ${f.qty} ${f.symbol} @ ${f.price} (${f.fillTime}, ${f.strategy})` }));
+export function renderHtmlReport(r: BacktestResult, o: HtmlReportOptions = {}): string {
+  const library = o.library ?? chartLibrary();
+  const data = reportData(r, o.prices ?? []);
   const title = r.strategy === 'portfolio' ? `Portfolio backtest (${r.strategies.length} strategies)` : `Backtest: ${r.strategy} ${JSON.stringify(r.params)}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; }
-h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 13px; } th, td { padding: 4px 8px; border-bottom: 1px solid #d0d7de; text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; }
-svg { background: #fafbfc; border: 1px solid #d0d7de; }
-.muted { color: #57606a; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0 auto; padding: 16px 24px; max-width: 1400px; color: #1b1f24; box-sizing: border-box; }
+h1 { font-size: 20px; margin: 0 0 6px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; margin: 18px 0 4px; }
+table { border-collapse: collapse; font-size: 13px; } th, td { padding: 3px 8px; border-bottom: 1px solid #d0d7de; text-align: right; white-space: nowrap; }
+th:first-child, td:first-child, .trips :nth-child(2), .refusals :nth-child(2) { text-align: left; }
+td.pos { color: #1a7f37; } td.neg { color: #cf222e; }
+.chart { width: 100%; border: 1px solid #d0d7de; }
+.muted { color: #57606a; } .hover { color: #57606a; font-size: 12px; min-height: 18px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; margin: 4px 0; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -2px; margin-right: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 2px 16px; margin: 8px 0; }
+.wide { max-width: 100%; overflow-x: auto; }
 </style>
 </head>
 <body>
+<header>
 <h1>${esc(title)}</h1>
-<p class="muted">${esc(r.from ?? '')} → ${esc(r.to ?? '')} · ${r.bars.toLocaleString('en-US')} bars · starting cash ${usd(r.startingCash)} · final value ${usd(r.finalValue)} · costs: slippage ${esc(r.costs.slippage)}, commission ${esc(r.costs.commission)} · ${r.fills.length} fills, ${r.rejections} refused or rejected orders</p>
-<h2>Equity (strategies' capital) with fills: ▲ buy, ▼ sell</h2>
-${chart(equity, times, (v) => usd(v), markers, '#0969da')}
-<h2>Drawdown</h2>
-${chart(drawdown, times, (v) => pct(v), [], '#cf222e')}
-<p class="muted">${esc(drawdownLine(r.metrics))}</p>
+${summary(r)}
+</header>
+<section id="metrics">
 <h2>Metrics</h2>
-<div class="scroll">${metricsTable(r)}</div>
+${metricsTable(r)}
 <p class="muted">Daily returns over New York trading days, annualized with 252 days; risk-free rate ${pct(r.metrics.riskFreeRate)}. Sharpe = mean excess daily return / sample σ × √252; Sortino uses the downside deviation.</p>
 ${notes(r)}
+</section>
+<section id="equity">
+<h2>Equity</h2>
+${legend(data, data.strategyEquity.length > 0)}
+<div class="chart" id="chart-equity"></div>
+<p class="muted">Top: the account (the strategies' equity${r.startingCash > capitalOf(r) ? ` plus the ${usd(r.startingCash - capitalOf(r))} not allocated to any` : ''}), from the starting cash ${usd(r.startingCash)} (dashed line).${data.strategyEquity.length > 0 ? ' Below: each strategy\'s return on its own capital.' : ''} ${esc(thinningNote(r))} Scroll to zoom, drag to pan; times are New York time.</p>
+</section>
+<section id="drawdown">
+<h2>Drawdown</h2>
+<div class="chart" id="chart-drawdown"></div>
+<p class="muted">${esc(drawdownLine(r.metrics))}</p>
+</section>
+<section id="prices">
+<h2>Prices and fills</h2>
+${priceSections(data)}
+</section>
+<section id="monthly">
+<h2>Monthly returns</h2>
+${monthlyTable(r)}
+</section>
+<section id="trades">
+<h2>Trades</h2>
+${tradesTable(r)}
+</section>
+<section id="breakers">
+<h2>Circuit-breaker trips and refused orders</h2>
+${ruleTables(r)}
+</section>
+<section id="targets">
 <h2>Targets before real money</h2>
 <ul>
 ${r.strategies.map((s) => `<li>${esc(s.id)}: ${esc(s.targets.text)}</li>`).join('\n')}
 </ul>
 <p class="muted">A backtest is not the live checklist: <code>npm run readiness</code> judges the paper record.</p>
+</section>
+<footer class="muted"><p>Charts: TradingView Lightweight Charts™ ${esc(library.version)} (Apache License 2.0, licence text in this file), inlined: this page loads nothing.</p></footer>
+<!--
+${library.name} ${library.version}, embedded below unchanged. Its licence:
+
+${library.licence.replace(/--/g, '- -')}
+-->
+<script>
+${inlineScript(library.script)}
+</script>
+<script type="application/json" id="report-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
+<script>
+${inlineScript(REPORT_PAGE_SCRIPT)}
+</script>
 </body>
 </html>
 `;
+}
+
+/** Script text as it may stand inside <script>: nothing in it can end the element early. */
+function inlineScript(code: string): string {
+  if (/<\/script|<!--/i.test(code)) throw new Error('a script to inline contains </script or <!--');
+  return code;
+}
+
+const capitalOf = (r: BacktestResult): number => r.strategies.reduce((a, s) => a + s.capital, 0);
+
+function summary(r: BacktestResult): string {
+  const rows: Array<[string, string]> = [
+    ['Period', `${et(r.from)} → ${et(r.to)}`],
+    ['Bars', r.bars.toLocaleString('en-US')],
+    ['Starting cash', usd(r.startingCash)],
+    ['Final value', `${usd(r.finalValue)} (${r.finalValue >= r.startingCash ? '+' : '−'}${usd(Math.abs(r.finalValue - r.startingCash))})`],
+    ['Strategies\' capital', usd(capitalOf(r))],
+    ['Costs', `slippage ${r.costs.slippage}; commission ${r.costs.commission}`],
+    ['Fills', r.fills.length.toLocaleString('en-US')],
+    ['Trades', r.trades.length.toLocaleString('en-US')],
+    ['Refused or rejected orders', r.rejections.toLocaleString('en-US')],
+    ['Breaker trips', String(r.breakerEvents.filter((e) => e.kind === 'tripped').length)],
+  ];
+  return `<div class="summary">${rows.map(([k, v]) => `<div><span class="muted">${esc(k)}:</span> ${esc(v)}</div>`).join('')}</div>`;
+}
+
+function thinningNote(r: BacktestResult): string {
+  return r.equity.length >= 1025 ? `The curves are thinned to ${r.equity.length.toLocaleString('en-US')} evenly spread points (the metrics are exact over every bar).` : '';
+}
+
+function legend(data: ReportData, withStrategies: boolean): string {
+  const items = [`<span><span class="swatch" style="background:#1b1f24"></span>account</span>`];
+  if (withStrategies) items.push(...data.strategies.map((s) => `<span><span class="swatch" style="background:${s.colour}"></span>${esc(s.id)}</span>`));
+  return `<div class="legend">${items.join('')}</div>`;
+}
+
+function priceSections(data: ReportData): string {
+  if (data.prices.length === 0) return '<p class="muted">No price data was given to the report.</p>';
+  return data.prices
+    .map((p, k) => {
+      const by = new Set(p.markers.map((m) => m.strategy));
+      const colours = data.strategies.filter((s) => by.has(s.id));
+      const shown = p.candles.length < p.bars ? ` ${p.bars.toLocaleString('en-US')} bars shown as ${p.candles.length.toLocaleString('en-US')} candles (neighbouring bars merged; each bar with a fill kept as it was).` : '';
+      const capped = p.markers.length < p.fills ? ` Markers for the first ${p.markers.length.toLocaleString('en-US')} of ${p.fills.toLocaleString('en-US')} fills.` : '';
+      return `<h3>${esc(p.symbol)}</h3>
+<div class="legend">${colours.map((s) => `<span><span class="swatch" style="background:${s.colour}"></span>${esc(s.id)}</span>`).join('')}<span>▲ buy at its price · ▼ sell at its price</span></div>
+<div class="chart" id="chart-price-${k}"></div>
+<div class="hover" id="hover-price-${k}">Point at a marker to see its fills.</div>
+<p class="muted">${p.fills.toLocaleString('en-US')} fills.${shown}${capped}</p>`;
+    })
+    .join('\n');
 }
 
 /** The worst drawdown in words, from the exact metrics (the charts use thinned points). */
 function drawdownLine(m: Metrics): string {
   const d = m.maxDrawdown;
   if (d.peakTime === null || d.troughTime === null) return 'No drawdown.';
-  const iso = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
-  const recovered = d.recoveryTime === null ? 'not recovered by the end' : `recovered ${iso(d.recoveryTime)} UTC`;
-  return `Max drawdown ${pct(d.depth)}: peak ${iso(d.peakTime)} UTC, trough ${iso(d.troughTime)} UTC, ${recovered}.`;
+  const recovered = d.recoveryTime === null ? 'not recovered by the end' : `recovered ${formatEt(d.recoveryTime)}`;
+  return `Max drawdown ${pct(d.depth)}: peak ${formatEt(d.peakTime)}, trough ${formatEt(d.troughTime)}, ${recovered}.`;
 }
 
-/** Index and New York date of the first point of each day, thinned to at most MAX_DATE_LABELS. */
-function dateLabels(times: readonly number[]): Array<{ i: number; date: string }> {
-  const days: Array<{ i: number; date: string }> = [];
-  let last = '';
-  times.forEach((t, i) => {
-    const date = nyDateOf(t);
-    if (date !== last) days.push({ i, date });
-    last = date;
-  });
-  const step = Math.ceil(days.length / MAX_DATE_LABELS);
-  return days.filter((_, k) => k % step === 0);
-}
-
-function chart(values: readonly number[], times: readonly number[], label: (v: number) => string, markers: ReadonlyArray<{ i: number; side: string; label: string }>, colour: string): string {
-  if (values.length === 0) return '<p>No data.</p>';
-  let min = Math.min(...values);
-  let max = Math.max(...values);
-  if (min === max) {
-    min -= 1;
-    max += 1;
-  }
-  const x = (i: number): number => PAD.left + (values.length === 1 ? 0 : (i / (values.length - 1)) * (W - PAD.left - PAD.right));
-  const y = (v: number): number => PAD.top + ((max - v) / (max - min)) * (H - PAD.top - PAD.bottom);
-  const path = values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
-  const ticks = [max, (max + min) / 2, min]
-    .map((v) => `<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#57606a">${esc(label(v))}</text>`)
-    .join('');
-  const marks = markers
-    .map((m) => {
-      const cx = x(m.i);
-      const cy = y(values[m.i]!);
-      const shape = m.side === 'buy' ? `M${cx - 4},${cy + 9}L${cx + 4},${cy + 9}L${cx},${cy + 2}Z` : `M${cx - 4},${cy - 9}L${cx + 4},${cy - 9}L${cx},${cy - 2}Z`;
-      return `<path d="${shape}" fill="${m.side === 'buy' ? '#1a7f37' : '#cf222e'}"><title>${esc(m.label)}</title></path>`;
-    })
-    .join('');
-  const dates = dateLabels(times)
-    .map((d) => `<line x1="${x(d.i).toFixed(1)}" y1="${PAD.top}" x2="${x(d.i).toFixed(1)}" y2="${H - PAD.bottom}" stroke="#eaeef2"/><text x="${x(d.i).toFixed(1)}" y="${H - 8}" font-size="11" fill="#57606a">${esc(d.date)}</text>`)
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">
-<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#d0d7de"/>${dates}${ticks}
-<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"/>${marks}
-</svg>`;
-}
-
-/** The rows of the metrics table, the total last when there are several strategies. */
-const tableRows = (r: BacktestResult): Array<readonly [string, Metrics]> => [...r.strategies.map((s) => [s.id, s.metrics] as const), ...(r.strategies.length > 1 ? [['total', r.metrics] as const] : [])];
+/** The columns of the metrics table, the total last when there are several strategies. */
+const tableColumns = (r: BacktestResult): Array<readonly [string, Metrics]> => [...r.strategies.map((s) => [s.id, s.metrics] as const), ...(r.strategies.length > 1 ? [['total', r.metrics] as const] : [])];
 
 /** Why cells say n/a and which ratios are flagged (the same notes as the terminal summary). */
 function notes(r: BacktestResult): string {
-  const lines = sampleNotes(tableRows(r));
+  const lines = sampleNotes(tableColumns(r));
   return lines.length === 0 ? '' : `<p class="muted">${lines.map((l) => esc(l.trim())).join('<br>')}</p>`;
 }
 
@@ -147,12 +195,13 @@ const ratio =
     return h.value === null ? `<span title="${esc(h.na ?? '')}">n/a</span>` : `${esc(format(h.value))}${h.flat ? '*' : ''}`;
   };
 
+/** One row per figure, one column per strategy (and the total): narrow enough for 1,200 px with ten strategies. */
 function metricsTable(r: BacktestResult): string {
   const plain =
     (f: (m: Metrics) => string) =>
     (m: Metrics): string =>
       esc(f(m));
-  const cols: ReadonlyArray<[string, (m: Metrics) => string]> = [
+  const rows: ReadonlyArray<[string, (m: Metrics) => string]> = [
     ['Return', plain((m) => pct(m.totalReturn))],
     ['CAGR', ratio('cagr', pct)],
     ['Volatility', ratio('annualizedVolatility', pct)],
@@ -168,8 +217,81 @@ function metricsTable(r: BacktestResult): string {
     ['Trades/day', plain((m) => num(m.tradesPerDay))],
     ['Exposure', plain((m) => pct(m.exposure))],
   ];
-  return `<table>
-<tr><th>Strategy</th>${cols.map(([c]) => `<th>${c}</th>`).join('')}</tr>
-${tableRows(r).map(([id, m]) => `<tr><td>${esc(id)}</td>${cols.map(([, f]) => `<td>${f(m)}</td>`).join('')}</tr>`).join('\n')}
-</table>`;
+  const cols = tableColumns(r);
+  return `<div class="wide"><table class="metrics">
+<thead><tr><th></th>${cols.map(([id]) => `<th>${esc(id)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.map(([name, f]) => `<tr><th>${name}</th>${cols.map(([, m]) => `<td>${f(m)}</td>`).join('')}</tr>`).join('\n')}
+</tbody>
+</table></div>`;
+}
+
+const signed = (x: number): string => (x > 0 ? 'pos' : x < 0 ? 'neg' : '');
+
+/** Year × month, each month's return in % (New York months), and the year's compounded. */
+function monthlyTable(r: BacktestResult): string {
+  if (r.monthly.length === 0) return '<p class="muted">No equity recorded.</p>';
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const years = new Map<string, Array<number | null>>();
+  for (const m of r.monthly) {
+    const [y, mm] = m.month.split('-') as [string, string];
+    const row = years.get(y) ?? new Array<number | null>(12).fill(null);
+    row[Number(mm) - 1] = m.return;
+    years.set(y, row);
+  }
+  const cell = (x: number | null): string => (x === null ? '<td></td>' : `<td class="${signed(x)}">${pct(x)}</td>`);
+  const body = [...years]
+    .map(([y, row]) => {
+      const year = row.reduce<number>((a, x) => a * (1 + (x ?? 0)), 1) - 1;
+      return `<tr><th>${y}</th>${row.map(cell).join('')}${cell(year)}</tr>`;
+    })
+    .join('\n');
+  return `<table class="monthly">
+<thead><tr><th></th>${MONTHS.map((m) => `<th>${m}</th>`).join('')}<th>Year</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+<p class="muted">Returns on the strategies' capital together (as the metrics): each month's last equity against the month before's.</p>`;
+}
+
+function tradesTable(r: BacktestResult): string {
+  if (r.trades.length === 0) return '<p class="muted">No closed trades.</p>';
+  const shown = r.trades.slice(0, MAX_TRADE_ROWS);
+  const rows = shown
+    .map(
+      (t) =>
+        `<tr><td>${esc(t.strategy)}</td><td>${esc(t.symbol)}</td><td>${esc(t.direction)}</td><td>${esc(et(t.entryTime))}</td><td>${esc(et(t.exitTime))}</td><td>${t.qty.toLocaleString('en-US')}</td><td>${esc(formatPrice(t.entryPrice))}</td><td>${esc(formatPrice(t.exitPrice))}</td><td>${esc(usd(t.commission))}</td><td class="${signed(t.netPnl)}">${esc(usd(t.netPnl))}</td></tr>`,
+    )
+    .join('\n');
+  const note = shown.length < r.trades.length ? `<p class="muted">The first ${shown.length.toLocaleString('en-US')} of ${r.trades.length.toLocaleString('en-US')} trades; the JSON (<code>--out</code>) lists every one.</p>` : '';
+  return `<div class="wide"><table class="trades">
+<thead><tr><th>Strategy</th><th>Symbol</th><th>Side</th><th>Entry (ET)</th><th>Exit (ET)</th><th>Qty</th><th>Entry price</th><th>Exit price</th><th>Commission</th><th>Net P&amp;L</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table></div>
+${note}`;
+}
+
+function ruleTables(r: BacktestResult): string {
+  const { trips, refusals } = ruleCounts(r);
+  const tripTable = countTable('trips', ['Breaker', 'Rule', 'Trips'], trips.map((t) => [t.scope, t.rule, t.count]), 'No circuit breaker tripped.');
+  const refusalTable = countTable('refusals', ['Strategy', 'Rule', 'Orders'], refusals.map((t) => [t.strategy, t.rule, t.count]), 'No order was refused or rejected.');
+  const events = r.breakerEvents.filter((e) => e.kind === 'tripped');
+  const more = events.length > MAX_TRIP_LINES ? `<p class="muted">The first ${MAX_TRIP_LINES} of ${events.length.toLocaleString('en-US')} trips; the JSON (<code>--out</code>) lists every one.</p>` : '';
+  const list = events.length === 0 ? '' : `<ul class="trip-list">${events.slice(0, MAX_TRIP_LINES).map((e) => `<li>${esc(formatEt(Date.parse(e.time)))} ${esc(e.scope)}: ${esc(e.text)}</li>`).join('')}</ul>${more}`;
+  return `<h3>Breaker trips by rule</h3>
+${tripTable}
+${list}
+<h3>Orders refused (RiskGate) or rejected (broker), by rule</h3>
+${refusalTable}`;
+}
+
+/** A table of counts: two names and a count per row, or a line saying there is none. */
+function countTable(cls: string, head: readonly [string, string, string], rows: ReadonlyArray<readonly [string, string, number]>, none: string): string {
+  if (rows.length === 0) return `<p class="muted">${none}</p>`;
+  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${rows.map(([a, b, n]) => `<tr><td>${esc(a)}</td><td>${esc(b)}</td><td>${n}</td></tr>`).join('\n')}
+</tbody></table>`;
 }

@@ -17,6 +17,9 @@ import type { BreakerLimits } from '../risk/CircuitBreaker.js';
 import { BarTape } from '../market-data/BarTape.js';
 import type { Labelling } from '../market-data/barLabelling.js';
 import { BookedFills } from './BookedFills.js';
+import { monthlyReturns } from './monthlyReturns.js';
+import type { EquityCurve } from '../portfolio/EquityCurve.js';
+import type { EquityPoint } from '../portfolio/EquityPoint.js';
 import type { BacktestBarTime, BacktestBreakerEvent, BacktestFill, BacktestResult, BacktestTrade, StrategyBacktest } from './BacktestResult.js';
 
 export interface BacktestOptions {
@@ -57,6 +60,8 @@ export interface BacktestOptions {
   readonly warmUp?: readonly Bar[];
   /** Also report the daily returns the metrics are computed from (`dailyReturns`; the optimizer's statistics). */
   readonly dailyReturns?: boolean;
+  /** Also report each strategy's thinned equity curve (`strategies[].equity`; the command line's JSON and HTML report). */
+  readonly strategyEquity?: boolean;
 }
 
 
@@ -181,6 +186,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const allFills = fills.length;
   const single = o.strategies.length === 1 ? o.strategies[0]! : null;
   const allTrades = runners.flatMap((r) => r.ledger.closedTrades);
+  const samples = (curve: EquityCurve): BacktestResult['equity'] => curve.samples().map((p) => ({ time: iso(p.time), equity: p.equity }));
   const totalMetrics = stamped(computeMetrics(portfolio.curve(), allTrades, { fills: allFills, ...riskFree(o) }), stampOf);
   return {
     strategy: single?.type ?? 'portfolio',
@@ -210,9 +216,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
       denials: r.denials,
       // One strategy's curve and trades are the total's: computed once.
       metrics: runners.length === 1 ? totalMetrics : stamped(computeMetrics(portfolio.curve(r.id), r.ledger.closedTrades, { fills: booked.countOf(i), ...riskFree(o) }), stampOf),
+      ...(o.strategyEquity === true ? { equity: samples(portfolio.curve(r.id)) } : {}),
     }, breakerEvents)),
     breakerEvents,
-    equity: portfolio.curve().samples().map((p) => ({ time: iso(p.time), equity: p.equity })),
+    equity: samples(portfolio.curve()),
+    monthly: monthlyReturns(dailyCloses(portfolio.curve()), capital),
     ...(o.labelling === undefined ? {} : { barTime: o.labelling.map(barTimeOf) }),
     ...(o.dailyReturns === true ? { dailyReturns: portfolio.curve().summary().returns } : {}),
   };
@@ -222,6 +230,13 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
 function strategyResult(s: Omit<StrategyBacktest, 'ratios' | 'targets'>, events: readonly BacktestBreakerEvent[]): StrategyBacktest {
   const trips = events.filter((e) => e.kind === 'tripped' && e.scope === s.id);
   return { ...s, ratios: honestRatios(s.metrics), targets: judgeTargets(s.metrics, trips) };
+}
+
+/** The last point of every New York day of a curve, the last day's included. */
+function dailyCloses(curve: EquityCurve): EquityPoint[] {
+  const h = curve.history();
+  const last = h.today.at(-1);
+  return last === undefined ? h.dailyCloses : [...h.dailyCloses, last];
 }
 
 /** The drawdown's times as the files stamp them. */

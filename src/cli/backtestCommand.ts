@@ -7,6 +7,7 @@ import { runBacktest } from '../backtest/runBacktest.js';
 import { formatBacktestSummary } from '../backtest/formatBacktestSummary.js';
 import { splitWarmUp } from '../backtest/splitWarmUp.js';
 import { renderHtmlReport } from '../backtest/renderHtmlReport.js';
+import { priceSeries } from '../backtest/priceSeries.js';
 import { CliError } from '../core/errors.js';
 import { BAR_TIMES, type BarTime } from '../market-data/barLabelling.js';
 import { symbolFromFileName } from '../market-data/loadCsvBars.js';
@@ -79,6 +80,8 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
     logger: pino({ level: v.verbose === true ? 'debug' : 'warn', base: { component: 'backtest' } }, pino.destination(2)),
     stopwatch: () => performance.now(),
     createStrategy: (spec) => run.catalog.create(spec),
+    // In the JSON whether or not a report is asked for: the same input gives the same file.
+    strategyEquity: true,
   });
   if (warmUp !== null) process.stdout.write(`warm-up: ${warmUp.days} trading days before ${from} (${warmUp.from} … ${warmUp.to}, ${warmUp.bars.length.toLocaleString('en-US')} bars): indicators only, no orders\n`);
   process.stdout.write(formatBacktestSummary(result));
@@ -89,7 +92,11 @@ export async function runBacktestCommand(args: string[]): Promise<number> {
   if (v.report !== undefined) {
     mkdirSync(v.report, { recursive: true });
     const file = join(v.report, 'backtest.html');
-    writeFileSync(file, renderHtmlReport(result));
+    // Each symbol's chart: at most about 1,500 candles (a long run's bars merged), a fill's bar kept as it was.
+    const fillTimes = new Map<string, Set<number>>();
+    for (const f of result.fills) fillTimes.set(f.symbol, (fillTimes.get(f.symbol) ?? new Set()).add(Date.parse(f.fillTime)));
+    const prices = priceSeries(run.bars.tape, (time, symbol) => stamps.stampOf(time, symbol), fillTimes, 1_500);
+    writeFileSync(file, renderHtmlReport(result, { prices }));
     process.stdout.write(`wrote ${file}\n`);
   }
   return 0;

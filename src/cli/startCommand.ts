@@ -127,6 +127,8 @@ export async function runStartCommand(args: string[], processEnv: NodeJS.Process
     ...(gate === null ? {} : { live: { started: gate.started, held: gate.held, override: gate.override } }),
     dashboard,
     weeklyEdition: weeklyEdition(runConfig, { env, calendar: new StaticNyseCalendar(), wallClock, logger: root.child({ component: 'readiness' }) }),
+    // The dashboard's verdicts: the checklist from the saved record, without the fill comparison's backtest.
+    readiness: () => readinessOf(runConfig, { env, now: wallClock.now(), logger: root.child({ component: 'readiness' }), measureFills: false, strategies }),
   });
   let exitCode = 0;
   const timers: { duration: TimerHandle | null } = { duration: null };

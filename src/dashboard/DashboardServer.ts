@@ -6,6 +6,8 @@ import type { Alert } from '../notify/Notifier.js';
 import { dashboardAssets } from './assets/dashboardAssets.js';
 import { DashboardJournal } from './DashboardJournal.js';
 import { DashboardMetrics } from './DashboardMetrics.js';
+import { DashboardReadiness } from './DashboardReadiness.js';
+import type { ReadinessReport } from '../readiness/buildReadinessReport.js';
 import { isLoopback, type DashboardSettings } from './dashboardSettings.js';
 import type { DashboardSource } from './DashboardSource.js';
 import { dashboardView } from './dashboardView.js';
@@ -42,6 +44,8 @@ export interface DashboardServerOptions {
   /** Wall-clock time: push throttling, heartbeats, alert times. */
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Judges the live checklist from the saved record (no fill comparison); omitted: no readiness panel. */
+  readonly readiness?: () => Promise<ReadinessReport>;
 }
 
 /**
@@ -57,6 +61,7 @@ export class DashboardServer {
   readonly #log: Logger;
   readonly journal: DashboardJournal;
   readonly metrics: DashboardMetrics;
+  readonly readiness: DashboardReadiness | null;
   readonly #server: Server;
   readonly #streams = new Set<ServerResponse>();
   #push: TimerHandle | null = null;
@@ -70,6 +75,7 @@ export class DashboardServer {
     this.journal = new DashboardJournal(o.source.bus, o.clock);
     this.journal.onChange(() => this.#schedulePush());
     this.metrics = new DashboardMetrics(o.source, this.journal);
+    this.readiness = o.readiness === undefined ? null : new DashboardReadiness({ judge: o.readiness, clock: o.clock, logger: this.#log, onChange: () => this.#schedulePush() });
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         this.#log.warn({ err: error, path: req.url }, 'dashboard request failed');
@@ -102,6 +108,7 @@ export class DashboardServer {
     this.#url = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/`;
     this.#heartbeat = this.#o.clock.setInterval(() => this.#write(': keep-alive\n\n'), HEARTBEAT_MS);
     this.#refresh = this.#o.clock.setInterval(() => this.#schedulePush(), REFRESH_MS);
+    this.readiness?.start();
     this.#log.info({ url: this.#url, commands: this.#o.settings.token !== null }, `dashboard on ${this.#url} (${this.#o.settings.token === null ? 'read-only: no DASHBOARD_TOKEN' : 'pause/resume with DASHBOARD_TOKEN'}); /healthz, /metrics`);
     return this.#url;
   }
@@ -119,6 +126,7 @@ export class DashboardServer {
     this.#heartbeat = null;
     this.#refresh?.cancel();
     this.#refresh = null;
+    this.readiness?.stop();
     this.journal.close();
     for (const res of this.#streams) res.end();
     this.#streams.clear();
@@ -167,7 +175,7 @@ export class DashboardServer {
   }
 
   #view() {
-    return dashboardView(this.#o.source, this.journal, this.#o.settings.token !== null);
+    return dashboardView(this.#o.source, this.journal, this.#o.settings.token !== null, this.readiness?.view() ?? null);
   }
 
   #openStream(res: ServerResponse): void {

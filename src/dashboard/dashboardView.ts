@@ -4,6 +4,7 @@ import { strategyStatus } from '../risk/strategyStatus.js';
 import type { DashboardJournal, RecentAlert, RecentFill } from './DashboardJournal.js';
 import type { DashboardSource } from './DashboardSource.js';
 import { healthVerdict, type HealthVerdict } from './healthVerdict.js';
+import type { ReadinessView } from './readinessVerdicts.js';
 
 /** Points per curve sent to the page: enough for a chart a screen wide. */
 export const CURVE_POINTS = 400;
@@ -60,6 +61,8 @@ export interface DashboardView {
   readonly curves: { readonly total: ReadonlyArray<readonly [number, number]>; readonly strategies: Readonly<Record<string, ReadonlyArray<readonly [number, number]>>> };
   readonly fills: readonly RecentFill[];
   readonly alerts: readonly RecentAlert[];
+  /** Each strategy's live-checklist verdict from the saved record (refreshed every 5 minutes); null when the daemon does not judge it. */
+  readonly readiness: ReadinessView | null;
   readonly feed: {
     readonly state: string;
     readonly problem: string | null;
@@ -91,7 +94,7 @@ function breakerCard(b: BreakerStatus | null): BreakerCard | null {
 }
 
 /** The page's data now: the saved-state view of the books (as `npm run status` shows it), the curves, the journal, the feed. */
-export function dashboardView(source: DashboardSource, journal: DashboardJournal, commands: boolean): DashboardView {
+export function dashboardView(source: DashboardSource, journal: DashboardJournal, commands: boolean, readiness: ReadinessView | null = null): DashboardView {
   const s = source.snapshot();
   const h = source.health();
   const strategies: StrategyCard[] =
@@ -142,6 +145,7 @@ export function dashboardView(source: DashboardSource, journal: DashboardJournal
     curves: { total: thin(curves.total, CURVE_POINTS), strategies: Object.fromEntries(Object.entries(curves.strategies).map(([id, c]) => [id, thin(c, CURVE_POINTS)])) },
     fills: journal.fills(),
     alerts: journal.alerts(),
+    readiness,
     feed: {
       state: h.feed,
       problem: h.feedProblem,

@@ -9,6 +9,7 @@ import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { commandViews } from '../notify/commandViews.js';
 import { AlertPriority, type Alert, type Notifier } from '../notify/Notifier.js';
 import { DashboardServer } from '../dashboard/DashboardServer.js';
+import type { ReadinessReport } from '../readiness/buildReadinessReport.js';
 import type { DashboardSettings } from '../dashboard/dashboardSettings.js';
 import { DaemonPhase, type DashboardSource } from '../dashboard/DashboardSource.js';
 import { ensureOwnedDirectory } from '../persistence/ensureOwnedDirectory.js';
@@ -59,6 +60,8 @@ export interface EngineOptions {
   readonly live?: RunFacts['live'];
   /** The weekly edition of the daily summary of `date` (the readiness checklist), or null on the other days. */
   readonly weeklyEdition?: (date: string) => Promise<string | null> | null;
+  /** The live checklist from the saved record, for the dashboard's verdicts (judged every few minutes, off the order path). */
+  readonly readiness?: () => Promise<ReadinessReport>;
   /** The local dashboard, /healthz and /metrics (dashboardSettings: host, port, token); null or omitted: none. */
   readonly dashboard?: DashboardSettings | null;
   /** The strategy types the configuration names (built-ins and the user's modules); default: the built-ins only. */
@@ -296,7 +299,8 @@ export class PaperTradingEngine {
   async #startDashboard(core: TradingCore): Promise<void> {
     const settings = this.#o.dashboard ?? null;
     if (settings === null) return;
-    const dashboard = new DashboardServer({ settings, source: this.#dashboardSource(core), clock: this.#o.wallClock, logger: this.#o.logger });
+    const readiness = this.#o.readiness;
+    const dashboard = new DashboardServer({ settings, source: this.#dashboardSource(core), clock: this.#o.wallClock, logger: this.#o.logger, ...(readiness === undefined ? {} : { readiness }) });
     try {
       await dashboard.start();
       this.#dashboard = dashboard;

@@ -97,6 +97,16 @@ describe.skipIf(chromium === null)('the dashboard in a real browser (headless Ch
     expect(later).toBeGreaterThan(first);
     const shown = await page.$$eval('#fills-body tr', (trs) => trs.length);
     expect(shown).toBe(Math.min(50, later));
+    // The live checklist's verdict per strategy (judged by the daemon from its saved record): a week of
+    // simulation is not ready, and a configuration without a live section has no live plan (item 5).
+    await page.waitForFunction(() => document.querySelectorAll('#readiness-body tr').length === 5, { timeout: 30_000 });
+    const verdicts = await page.$$eval('#readiness-body tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(verdicts.map((v) => v[0])).toEqual(['sma_fast_index', 'sma_slow_tech', 'sma_momentum', 'rsi_banks', 'rsi_fast_etf']);
+    for (const v of verdicts) {
+      expect(v[1]).toBe('not yet');
+      expect(v[2]).toContain('5. live plan');
+    }
+    expect(await page.$eval('#readiness-state', (e) => e.textContent)).toMatch(/judged \d\d\/\d\d\/\d{4}, \d\d:\d\d ET \(every 5 minutes\)/);
     // One equity chart for the total and one per strategy, each with a drawn line.
     expect(await page.$$eval('#curve-total svg polyline, #curves svg polyline', (l) => l.length)).toBe(6);
     await page.screenshot({ path: join(SHOTS, 'dashboard-1200.png'), fullPage: true });

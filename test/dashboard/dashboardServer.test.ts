@@ -8,6 +8,8 @@ import type { DashboardView } from '../../src/dashboard/dashboardView.js';
 import { PaperTradingEngine } from '../../src/engine/PaperTradingEngine.js';
 import { SimVenue } from '../../src/engine/venues/SimVenue.js';
 import { strategyParamSchemas } from '../../src/strategies/builtInStrategies.js';
+import { readinessOf } from '../../src/readiness/readinessOf.js';
+import type { ReadinessReport } from '../../src/readiness/buildReadinessReport.js';
 import { scratchDir, writeConfig } from '../e2e/cli.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -73,10 +75,19 @@ describe('the dashboard server of a running daemon (offline)', () => {
     engine = null;
   });
 
-  const start = async (token: string | null): Promise<{ base: string; lines: Line[] }> => {
+  const start = async (token: string | null, readiness?: (config: DaemonConfig, lines: Line[], logger: Logger) => () => Promise<ReadinessReport>): Promise<{ base: string; lines: Line[] }> => {
     const { config, lines, logger } = setup();
     const wallClock = new LiveClock();
-    engine = new PaperTradingEngine({ config, venue: new SimVenue({ config, wallClock, logger }), logger, wallClock, restore: false, telegram: null, dashboard: { host: '127.0.0.1', port: 0, token } });
+    engine = new PaperTradingEngine({
+      config,
+      venue: new SimVenue({ config, wallClock, logger }),
+      logger,
+      wallClock,
+      restore: false,
+      telegram: null,
+      dashboard: { host: '127.0.0.1', port: 0, token },
+      ...(readiness === undefined ? {} : { readiness: readiness(config, lines, logger) }),
+    });
     await engine.start();
     const base = engine.dashboardUrl;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -96,6 +107,8 @@ describe('the dashboard server of a running daemon (offline)', () => {
     expect(state.strategies.map((s) => s.id)).toEqual(ids);
     expect(state.mode).toBe('sim');
     expect(state.commands).toBe(true);
+    // This daemon was given no readiness judge: no panel.
+    expect(state.readiness).toBeNull();
     // Each strategy's fills as the trade log has them.
     const trades = lines.filter((l) => l['component'] === 'trades');
     expect(trades.length).toBeGreaterThan(0);
@@ -180,6 +193,33 @@ describe('the dashboard server of a running daemon (offline)', () => {
     expect(off.status).toBe(403);
     expect(JSON.parse(off.body)).toEqual({ ok: false, message: 'commands are off: the daemon was started without DASHBOARD_TOKEN (read-only)' });
     expect((JSON.parse((await call(`${base}api/state`)).body) as DashboardView).commands).toBe(false);
+  }, 120_000);
+
+  it('shows each strategy’s live-readiness verdict, judged by the readiness code from the saved record', async () => {
+    // The judgement waits for the replay's end, so the record judged is the whole sample week.
+    const { base } = await start(null, (config, lines, logger) => async () => {
+      await until('the replay’s end', () => lines.some((l) => String(l['msg']).includes('replay finished')));
+      return readinessOf(config, { env: { alpaca: null, telegram: null }, now: Date.now(), logger, measureFills: false });
+    });
+    const state = async (): Promise<DashboardView> => JSON.parse((await call(`${base}api/state`)).body) as DashboardView;
+    let view = (await state()).readiness;
+    for (let i = 0; i < 600 && view?.state === 'pending'; i++) {
+      await sleep(50);
+      view = (await state()).readiness;
+    }
+    expect(view).toMatchObject({ state: 'judged', found: true });
+    // Five days of paper trading: not three months (1) and too few days for a Sharpe (2); the drawdown
+    // is small (3) and the code unchanged (4); no live section, so no live plan (5). Item 6 is
+    // npm run readiness's (it backtests the period).
+    const verdicts = view!.state === 'judged' ? view!.strategies : [];
+    expect(verdicts).toEqual(
+      ['sma_fast_index', 'sma_slow_tech', 'sma_momentum', 'rsi_banks', 'rsi_fast_etf'].map((id) => ({
+        id,
+        ready: false,
+        failing: ['1. 3 months of profitable paper trading', '2. Sharpe > 2.0, an edge not luck', '5. live plan'],
+        unchecked: '6. paper fills vs backtest (npm run readiness)',
+      })),
+    );
   }, 120_000);
 
   it('streams the state as Server-Sent Events and closes the stream at the stop', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chartLibrary } from '../../src/backtest/chartLibrary.js';
 import { root, runCli, scratchDir, writeConfig } from './cli.js';
 
 interface Reference {
@@ -60,11 +61,14 @@ describe('npm run backtest', () => {
 
     const result = JSON.parse(read('a.json')) as {
       strategy: string;
-      strategies: Array<{ id: string; capital: number; fills: number; metrics: { trades: number; sharpe: number | null } }>;
+      strategies: Array<{ id: string; capital: number; fills: number; finalValue: number; metrics: { trades: number; sharpe: number | null }; equity: Array<{ time: string; equity: number }> }>;
       fills: Array<{ strategy: string }>;
       metrics: { trades: number; fills: number };
       equity: Array<{ time: string; equity: number }>;
       finalValue: number;
+      breakerEvents: Array<{ kind: string }>;
+      rejections: number;
+      monthly: Array<{ month: string; return: number; endEquity: number }>;
     };
     expect(result.strategy).toBe('portfolio');
     expect(result.strategies.map((s) => s.id)).toEqual(ids);
@@ -77,11 +81,33 @@ describe('npm run backtest', () => {
     expect(result.equity.length).toBeGreaterThan(100);
     // The last equity point is the strategies' final equity; the account adds the unallocated $10,000.
     expect(result.equity.at(-1)!.equity + 10_000).toBeCloseTo(result.finalValue, 6);
+    // Each strategy's own curve (for the report's per-strategy pane) starts at its capital and ends at its final value.
+    for (const s of result.strategies) {
+      expect(s.equity.length).toBe(result.equity.length);
+      expect(s.equity[0]!.equity).toBe(s.capital);
+      expect(s.equity.at(-1)!.equity).toBeCloseTo(s.finalValue, 6);
+    }
 
+    // The report: the charting library inline with its licence, the data as JSON; nothing that would fetch.
     const html = read('report/backtest.html');
-    expect(html).toContain('<svg');
-    expect(html).not.toMatch(/<script|<link|src=|url\(/i);
-    expect(html).toContain('sma_momentum');
+    const library = chartLibrary();
+    expect(library.version).toBe('5.2.1');
+    expect(html).toContain(`<script>\n${library.script}\n</script>`);
+    expect(html).toContain(library.licence);
+    expect(html).toContain('TradingView Lightweight Charts™ v5.2.1');
+    const own = html.replace(library.script, '').replace(library.licence, '');
+    expect(own).not.toMatch(/<link|src=|url\(|https?:\/\/|@import/i);
+    expect(own.match(/<script[^>]*>/g)).toEqual(['<script>', '<script type="application/json" id="report-data">', '<script>']);
+    expect(own).toContain('sma_momentum');
+    // Trips and refusals by rule add up to the run's own counts.
+    const counts = (table: string): number[] => [...(own.match(new RegExp(`<table class="${table}">[\\s\\S]*?</table>`))?.[0] ?? '').matchAll(/<td>(\d+)<\/td><\/tr>/g)].map((m) => Number(m[1]));
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    expect(sum(counts('trips'))).toBe(result.breakerEvents.filter((e) => e.kind === 'tripped').length);
+    expect(sum(counts('refusals'))).toBe(result.rejections);
+    expect(result.rejections).toBeGreaterThan(0);
+    // One month (February 2019): its return is the total's over the week.
+    expect(result.monthly).toEqual([{ month: '2019-02', return: result.equity.at(-1)!.equity / 90_000 - 1, endEquity: result.equity.at(-1)!.equity }]);
+    expect(own).toContain(`<tr><th>2019</th><td></td><td class="${result.monthly[0]!.return > 0 ? 'pos' : 'neg'}">${(result.monthly[0]!.return * 100).toFixed(2)}%</td>`);
   });
 
   it('reads a start-labelled file (every stamp a minute earlier) as such, says so, and reports the file’s own stamps', async () => {

@@ -61,6 +61,16 @@ export const dashboardPage = `<!doctype html>
     </table>
     </div>
   </section>
+  <section class="card wide" id="readiness-card">
+    <h2>Live readiness</h2>
+    <p id="readiness-state" class="muted">—</p>
+    <div class="scroll">
+    <table id="readiness">
+      <thead><tr><th>Strategy</th><th>Verdict</th><th>Failing items</th></tr></thead>
+      <tbody id="readiness-body"></tbody>
+    </table>
+    </div>
+  </section>
   <section class="card wide">
     <h2>Equity</h2>
     <div id="curve-total" class="chart big"></div>

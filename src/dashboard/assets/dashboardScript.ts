@@ -133,6 +133,23 @@ export const dashboardScript = String.raw`'use strict';
     setText('fill-count', String(v.strategies.reduce(function (a, s) { return a + s.fills; }, 0)) + ' booked', 'muted');
   }
 
+  // The live checklist's verdict per strategy (docs/readiness.md), judged by the daemon from its saved record every 5 minutes.
+  function renderReadiness(r) {
+    var card = $('readiness-card');
+    card.hidden = r === null;
+    if (r === null) return;
+    var body = $('readiness-body'); clear(body);
+    if (r.state === 'pending') { setText('readiness-state', 'not judged yet (the daemon judges it shortly after the start)', 'muted'); return; }
+    if (r.state === 'unavailable') { setText('readiness-state', 'unavailable: ' + r.reason + ' (' + fmtTime(r.at) + ')', 'down'); return; }
+    setText('readiness-state', (r.found ? 'From the paper record in ' : 'No paper record yet in ') + r.recordDir + '; judged ' + fmtTime(r.at) + ' (every 5 minutes). npm run readiness shows each item in full.', 'muted');
+    r.strategies.forEach(function (s) {
+      var tr = el('tr'); tr.setAttribute('data-strategy', s.id);
+      cell(tr, s.id); cell(tr, s.ready ? 'ready' : 'not yet', s.ready ? 'up' : 'down');
+      cell(tr, s.failing.concat(s.unchecked === null ? [] : [s.unchecked]).join('; '));
+      body.appendChild(tr);
+    });
+  }
+
   function renderAlerts(v) {
     var ul = $('alerts'); clear(ul);
     if (v.alerts.length === 0) ul.appendChild(el('li', 'no alert since the start', 'muted'));
@@ -146,7 +163,7 @@ export const dashboardScript = String.raw`'use strict';
 
   function render(v) {
     last = v;
-    renderHeader(v); renderAccount(v.account); renderFeed(v.feed); renderStrategies(v); renderCurves(v); renderFills(v); renderAlerts(v);
+    renderHeader(v); renderAccount(v.account); renderFeed(v.feed); renderStrategies(v); renderCurves(v); renderFills(v); renderAlerts(v); renderReadiness(v.readiness);
     $('control-off').hidden = v.commands; $('control-on').hidden = !v.commands;
     document.body.setAttribute('data-updated', String(Date.now()));
   }
