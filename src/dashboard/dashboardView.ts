@@ -61,7 +61,7 @@ export interface DashboardView {
   readonly curves: { readonly total: ReadonlyArray<readonly [number, number]>; readonly strategies: Readonly<Record<string, ReadonlyArray<readonly [number, number]>>> };
   readonly fills: readonly RecentFill[];
   readonly alerts: readonly RecentAlert[];
-  /** Each strategy's live-checklist verdict from the saved record (refreshed every 5 minutes); null when the daemon does not judge it. */
+  /** Each strategy's live-checklist verdict from the saved record (judged at the start and after each session's close); null when the daemon does not judge it. */
   readonly readiness: ReadinessView | null;
   readonly feed: {
     readonly state: string;

@@ -60,7 +60,7 @@ export interface EngineOptions {
   readonly live?: RunFacts['live'];
   /** The weekly edition of the daily summary of `date` (the readiness checklist), or null on the other days. */
   readonly weeklyEdition?: (date: string) => Promise<string | null> | null;
-  /** The live checklist from the saved record, for the dashboard's verdicts (judged every few minutes, off the order path). */
+  /** The live checklist from the saved record, for the dashboard's verdicts (judged at the start and after each close, off the order path). */
   readonly readiness?: () => Promise<ReadinessReport>;
   /** The local dashboard, /healthz and /metrics (dashboardSettings: host, port, token); null or omitted: none. */
   readonly dashboard?: DashboardSettings | null;
@@ -437,6 +437,7 @@ export class PaperTradingEngine {
       );
     }
     core.breakers?.endDay(session.close);
+    this.#dashboard?.readiness?.sessionClosed();
   }
 
   /** Asks the venue for its account (at most 2 s); offline it is always current. */

@@ -106,7 +106,7 @@ describe.skipIf(chromium === null)('the dashboard in a real browser (headless Ch
       expect(v[1]).toBe('not yet');
       expect(v[2]).toContain('5. live plan');
     }
-    expect(await page.$eval('#readiness-state', (e) => e.textContent)).toMatch(/judged \d\d\/\d\d\/\d{4}, \d\d:\d\d ET \(every 5 minutes\)/);
+    expect(await page.$eval('#readiness-state', (e) => e.textContent)).toMatch(/judged \d\d\/\d\d\/\d{4}, \d\d:\d\d ET \(at the start and after each close\)/);
     // One equity chart for the total and one per strategy, each with a drawn line.
     expect(await page.$$eval('#curve-total svg polyline, #curves svg polyline', (l) => l.length)).toBe(6);
     await page.screenshot({ path: join(SHOTS, 'dashboard-1200.png'), fullPage: true });

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../src/core/SimClock.js';
-import { DashboardReadiness, READINESS_INTERVAL_MS } from '../../src/dashboard/DashboardReadiness.js';
+import { DashboardReadiness, READINESS_AFTER_CLOSE_MS } from '../../src/dashboard/DashboardReadiness.js';
 import { DRIFT_NOT_RUN, type ReadinessReport, type StrategyReadiness } from '../../src/readiness/buildReadinessReport.js';
 import { ITEM_NAMES, type ReadinessItem } from '../../src/readiness/ReadinessItem.js';
 
@@ -17,7 +17,7 @@ const report = (strategies: StrategyReadiness[]): ReadinessReport => ({ recordDi
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('DashboardReadiness', () => {
-  it('judges soon after the start and every five minutes; a failure is shown as unavailable with its reason', async () => {
+  it('judges soon after the start and after each session close, not in between; a failure is shown as unavailable with its reason', async () => {
     const clock = new SimClock(1_000_000);
     const answers: Array<() => ReadinessReport> = [
       () => report([strategy('alpha', [1, 2, 3, 4, 5, 6], true), strategy('beta', [3, 4, 5], false)]),
@@ -45,18 +45,30 @@ describe('DashboardReadiness', () => {
       ],
     });
     expect(changes).toBe(1);
-    clock.advanceTo(1_000_000 + READINESS_INTERVAL_MS - 1);
+    // A whole day without a close: nothing judged again.
+    clock.advanceTo(1_000_000 + 86_400_000);
     await flush();
     expect(changes).toBe(1);
-    clock.advanceTo(1_000_000 + READINESS_INTERVAL_MS);
+    // A close: judged once its save has had time to land, not before.
+    const closed = clock.now();
+    r.sessionClosed();
+    clock.advanceTo(closed + READINESS_AFTER_CLOSE_MS - 1);
     await flush();
-    expect(r.view()).toEqual({ state: 'unavailable', reason: 'state.json: unexpected end of JSON input', at: 1_000_000 + READINESS_INTERVAL_MS });
-    clock.advanceTo(1_000_000 + 2 * READINESS_INTERVAL_MS);
+    expect(changes).toBe(1);
+    clock.advanceTo(closed + READINESS_AFTER_CLOSE_MS);
+    await flush();
+    expect(r.view()).toEqual({ state: 'unavailable', reason: 'state.json: unexpected end of JSON input', at: closed + READINESS_AFTER_CLOSE_MS });
+    // Two closes in quick succession (a restart after days away): one judgement.
+    r.sessionClosed();
+    r.sessionClosed();
+    clock.advanceTo(closed + 3 * READINESS_AFTER_CLOSE_MS);
     await flush();
     // Items 1–5 pass, item 6 left to npm run readiness: not ready yet, nothing failing here.
     expect(r.view()).toMatchObject({ state: 'judged', strategies: [{ id: 'alpha', ready: false, failing: [], unchecked: '6. paper fills vs backtest (npm run readiness)' }] });
+    expect(changes).toBe(3);
     r.stop();
-    clock.advanceTo(1_000_000 + 3 * READINESS_INTERVAL_MS);
+    r.sessionClosed();
+    clock.advanceTo(closed + 10 * READINESS_AFTER_CLOSE_MS);
     await flush();
     expect(changes).toBe(3);
   });

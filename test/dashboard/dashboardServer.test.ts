@@ -222,6 +222,20 @@ describe('the dashboard server of a running daemon (offline)', () => {
     );
   }, 120_000);
 
+  it('judges the readiness again after a session closes, not in between', async () => {
+    let calls = 0;
+    const { lines } = await start(null, () => async () => {
+      calls++;
+      return { recordDir: '/state', found: true, mode: 'sim', savedAt: null, marketTime: null, warnings: [], strategies: [], ready: true };
+    });
+    // The sample week's closes after the first (which a fresh start only notes) each log the day's P&L.
+    const closes = lines.filter((l) => String(l['msg']).includes('close of')).length;
+    expect(closes).toBeGreaterThan(0);
+    await until('a judgement after a close', () => calls >= 2);
+    // At the start, then after closes: never more than one a close (closes close together make one).
+    expect(calls).toBeLessThanOrEqual(1 + closes);
+  }, 120_000);
+
   it('streams the state as Server-Sent Events and closes the stream at the stop', async () => {
     const { base } = await start(null);
     let stopped: Promise<void> | null = null;

@@ -133,7 +133,7 @@ export const dashboardScript = String.raw`'use strict';
     setText('fill-count', String(v.strategies.reduce(function (a, s) { return a + s.fills; }, 0)) + ' booked', 'muted');
   }
 
-  // The live checklist's verdict per strategy (docs/readiness.md), judged by the daemon from its saved record every 5 minutes.
+  // The live checklist's verdict per strategy (docs/readiness.md), judged by the daemon from its saved record at its start and after each session's close.
   function renderReadiness(r) {
     var card = $('readiness-card');
     card.hidden = r === null;
@@ -141,7 +141,7 @@ export const dashboardScript = String.raw`'use strict';
     var body = $('readiness-body'); clear(body);
     if (r.state === 'pending') { setText('readiness-state', 'not judged yet (the daemon judges it shortly after the start)', 'muted'); return; }
     if (r.state === 'unavailable') { setText('readiness-state', 'unavailable: ' + r.reason + ' (' + fmtTime(r.at) + ')', 'down'); return; }
-    setText('readiness-state', (r.found ? 'From the paper record in ' : 'No paper record yet in ') + r.recordDir + '; judged ' + fmtTime(r.at) + ' (every 5 minutes). npm run readiness shows each item in full.', 'muted');
+    setText('readiness-state', (r.found ? 'From the paper record in ' : 'No paper record yet in ') + r.recordDir + '; judged ' + fmtTime(r.at) + ' (at the start and after each close). npm run readiness shows each item in full.', 'muted');
     r.strategies.forEach(function (s) {
       var tr = el('tr'); tr.setAttribute('data-strategy', s.id);
       cell(tr, s.id); cell(tr, s.ready ? 'ready' : 'not yet', s.ready ? 'up' : 'down');
