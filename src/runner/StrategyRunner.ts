@@ -9,7 +9,7 @@ import { SymbolSlots } from '../core/SymbolSlots.js';
 import { Ledger } from '../portfolio/Ledger.js';
 import type { RiskGate } from '../risk/RiskGate.js';
 import type { RiskView } from '../risk/RiskView.js';
-import type { Strategy } from '../strategies/Strategy.js';
+import { Strategy } from '../strategies/Strategy.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { OpenOrders, type OpenOrder } from './OpenOrders.js';
@@ -217,8 +217,9 @@ export class StrategyRunner {
           positionAfter: this.ledger.positionQty(f.symbol),
           cashAfter: this.ledger.cash,
         });
-        const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
-        if (this.#status !== RunnerStatus.Faulted) {
+        // The base class's onFill does nothing: a strategy that keeps it is not called (nothing is built for it).
+        if (this.#status !== RunnerStatus.Faulted && this.#strategy.onFill !== Strategy.prototype.onFill) {
+          const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
           try {
             this.#strategy.onFill(seen, this.#ctx);
           } catch (error) {

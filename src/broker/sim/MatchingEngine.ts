@@ -13,6 +13,7 @@ import type { CommissionModel } from './CommissionModel.js';
 import { fillPrice } from './fillPrice.js';
 import { quoteFillPrice } from './quoteFillPrice.js';
 import type { SlippageModel } from './SlippageModel.js';
+import { removeAt, removeItem } from '../../core/removeItem.js';
 
 export interface MatchingEngineOptions {
   /** The venue's time (only `now` is read). */
@@ -295,7 +296,8 @@ export class MatchingEngine {
       if (o.type === 'stop') w.triggered = true;
       this.#execute(w, price, Math.min(o.qty - o.filledQty, Math.max(0, this.#quoteLiquidity(o))), q.time);
     }
-    list.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime.
+    if (list.length > 0) list.length = 0;
   }
 
   /** Marks the symbol at the bar's close, then matches its working orders against the bar, oldest first. */
@@ -319,7 +321,8 @@ export class MatchingEngine {
       // The stop a bar is matched against is the one set before it; its high raises the next one.
       if (w.trail !== undefined && !isTerminal(o.status)) this.#raise(w, bar.high);
     }
-    list.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime.
+    if (list.length > 0) list.length = 0;
   }
 
   account(): BrokerAccount {
@@ -537,7 +540,7 @@ export class MatchingEngine {
   /** The working orders on `symbol`, copied into a reused array: events may add or cancel orders during a walk. */
   #copyWorking(symbol: string): Working[] {
     const list = this.#scratch;
-    list.length = 0;
+    if (list.length > 0) list.length = 0;
     const mine = this.#workingBySymbol.get(symbol);
     if (mine !== undefined) for (let i = 0; i < mine.length; i++) list.push(mine[i]!);
     return list;
@@ -718,21 +721,31 @@ export class MatchingEngine {
     const i = this.#working.indexOf(w);
     this.#power = Number.NaN;
     if (i !== -1) {
-      this.#working.splice(i, 1);
+      removeAt(this.#working, i);
       const mine = this.#workingBySymbol.get(w.order.symbol)!;
-      mine.splice(mine.indexOf(w), 1);
+      removeItem(mine, w);
+    }
+    if (this.#kept === 0) {
+      // None kept (a backtest): the order is forgotten now, as the queue below would at once.
+      this.#forget(w.order.id);
+      return;
     }
     this.#finished.push(w.order.id);
     if (this.#finished.length - this.#finishedHead > this.#kept) {
-      const old = this.#orders.get(this.#finished[this.#finishedHead++]!);
-      if (old !== undefined) {
-        this.#orders.delete(old.id);
-        this.#byClientId.delete(old.clientOrderId);
-      }
+      this.#forget(this.#finished[this.#finishedHead++]!);
       if (this.#finishedHead >= Math.max(this.#kept, 1024)) {
         this.#finished = this.#finished.slice(this.#finishedHead);
         this.#finishedHead = 0;
       }
+    }
+  }
+
+  /** A finished order is no longer known by its id or client order id. */
+  #forget(orderId: string): void {
+    const old = this.#orders.get(orderId);
+    if (old !== undefined) {
+      this.#orders.delete(old.id);
+      this.#byClientId.delete(old.clientOrderId);
     }
   }
 
