@@ -74,6 +74,8 @@ export class StrategyRunner {
   readonly #lastBars: Array<Bar | undefined> = [];
   /** Per symbol: the highest price of the current New York day and of the last one before it (the order-value rule's price). */
   readonly #highs = new DailyHighs();
+  /** Whether a rule of the gate reads those highs (`maxOrderValue`): kept only then. */
+  readonly #keepsHighs: boolean;
   /** The symbol of the bar being processed and its slot: the strategy's calls about it need no lookup. */
   #symbol = '';
   #slot = -1;
@@ -99,6 +101,7 @@ export class StrategyRunner {
     this.#strategy = deps.strategy;
     this.#onBar = deps.strategy.onBar.bind(deps.strategy);
     this.#gate = deps.riskGate;
+    this.#keepsHighs = deps.riskGate.readsPriceCeiling;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#log = deps.logger;
@@ -175,7 +178,7 @@ export class StrategyRunner {
     this.#symbol = bar.symbol;
     this.#slot = slot;
     this.#lastBars[slot] = bar;
-    this.#highs.push(slot, bar.time, bar.high);
+    if (this.#keepsHighs) this.#highs.push(slot, bar.time, bar.high);
     this.#open.onPriceAt(slot);
     this.#higher.push(bar);
     if (!this.#warmingUp) this.ledger.markAt(slot, bar.close);

@@ -244,17 +244,23 @@ export class MatchingEngine {
     if (at === -1) refuse(`order ${orderId} is not open`);
     const w = this.#working[at]!;
     const sibling = w.sibling !== undefined && !isTerminal(w.sibling.order.status) ? w.sibling : undefined;
+    // Checked as if the old order were gone: off the book, and off its symbol's list.
+    const mine = this.#workingBySymbol.get(w.order.symbol)!;
+    const atMine = mine.indexOf(w);
     this.#working.splice(at, 1);
+    mine.splice(atMine, 1);
     this.#power = Number.NaN;
     try {
       // An exit of a bracket is checked as one of its pair: the pair holds its shares once.
       this.#validate(r, sibling);
     } catch (error) {
       this.#working.splice(at, 0, w);
+      mine.splice(atMine, 0, w);
       this.#power = Number.NaN;
       throw error;
     }
     this.#working.splice(at, 0, w);
+    mine.splice(atMine, 0, w);
     this.#power = Number.NaN;
     const now = this.#clock.now();
     this.#remove(w);
@@ -426,10 +432,27 @@ export class MatchingEngine {
   }
 
   #setMark(symbol: string, price: number): void {
-    this.#power = Number.NaN;
     const m = this.#marks.get(symbol);
     if (m === undefined) this.#marks.set(symbol, { price });
-    else m.price = price;
+    else {
+      const same = m.price === price;
+      m.price = price;
+      if (same) return;
+    }
+    // The buying power reads a mark only for the working market buys of its symbol: any other
+    // order's mark moving leaves it as it was (summed again, it would come out the same).
+    if (this.#readsMark(symbol)) this.#power = Number.NaN;
+  }
+
+  /** Whether a working buy of `symbol` is valued at its mark (no limit or stop price). */
+  #readsMark(symbol: string): boolean {
+    const mine = this.#workingBySymbol.get(symbol);
+    if (mine === undefined) return false;
+    for (let i = 0; i < mine.length; i++) {
+      const o = mine[i]!.order;
+      if (o.side === 'buy' && o.limitPrice === null && o.stopPrice === null) return true;
+    }
+    return false;
   }
 
   /** Opens an accepted order on the book (checked already). */
@@ -670,10 +693,13 @@ export class MatchingEngine {
   #workingQty(symbol: string, side: 'buy' | 'sell', skip?: Working): number {
     let q = 0;
     let pairs: Set<Working> | undefined;
-    for (let i = 0; i < this.#working.length; i++) {
-      const w = this.#working[i]!;
+    // The symbol's own working orders (the book's, in the same order): not the whole book.
+    const mine = this.#workingBySymbol.get(symbol);
+    if (mine === undefined) return 0;
+    for (let i = 0; i < mine.length; i++) {
+      const w = mine[i]!;
       const o = w.order;
-      if (o.symbol !== symbol || o.side !== side || w === skip) continue;
+      if (o.side !== side || w === skip) continue;
       const s = w.sibling;
       if (s === undefined || s === skip || isTerminal(s.order.status)) {
         q += o.qty - o.filledQty;
