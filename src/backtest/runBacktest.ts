@@ -79,8 +79,22 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const timeAt = (i: number): number => (tape !== null ? tape.time[i]! : list![i]!.time);
   const symbolAt = (i: number): string => (tape !== null ? tape.bar(i).symbol : list![i]!.symbol);
   const stampOf = o.stampOf;
-  // Times in the report: the files' stamps, ISO-8601 UTC.
-  const iso = stampOf === undefined ? toIso : (time: number, symbol?: string): string => toIso(stampOf(time, symbol));
+  // Times in the report: the files' stamps, ISO-8601 UTC. Fills come in time order, many at the same
+  // moment (a fill names two: its signal's and its own): the last two instants' texts are reused.
+  let lastMs = Number.NaN;
+  let lastText = '';
+  let prevMs = Number.NaN;
+  let prevText = '';
+  const text = (ms: number): string => {
+    if (ms === lastMs) return lastText;
+    if (ms === prevMs) return prevText;
+    prevMs = lastMs;
+    prevText = lastText;
+    lastMs = ms;
+    lastText = toIso(ms);
+    return lastText;
+  };
+  const iso = stampOf === undefined ? text : (time: number, symbol?: string): string => text(stampOf(time, symbol));
   const clock = new SimClock(o.warmUp?.[0]?.time ?? (count === 0 ? 0 : timeAt(0)));
   const venue = new MatchingEngine({ clock, startingCash: o.startingCash, slippage: o.slippage, commission: o.commission, finishedOrdersKept: 0 });
   const broker = new SimBroker(venue);

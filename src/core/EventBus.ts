@@ -42,7 +42,9 @@ export class EventBus<Events extends object> {
       this.#dispatch(type, payload);
       for (let i = 0; i < this.#queue.length; i += 2) this.#dispatch(this.#queue[i] as keyof Events, this.#queue[i + 1]);
     } finally {
-      if (this.#queue.length > 0) this.#queue.length = 0;
+      // Popped, not truncated by a length store (a call into the runtime on every busy bar).
+      const queue = this.#queue;
+      while (queue.length > 0) queue.pop();
       this.#dispatching = false;
     }
   }

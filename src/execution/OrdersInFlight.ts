@@ -1,4 +1,5 @@
 import type { LegKind, OrderSide } from '../core/Order.js';
+import { removeItem } from '../core/removeItem.js';
 
 /**
  * An order of the daemon that is not over yet: sent and not final, held back, or a protective exit
@@ -18,6 +19,9 @@ export interface InFlightOrder {
   /** A cancel was asked for (sent once the venue's id is known). */
   cancel: boolean;
 }
+
+/** A symbol without orders in flight (shared: the per-intent questions allocate nothing). */
+const NONE: readonly InFlightOrder[] = [];
 
 /**
  * The orders in flight, found by client order id and by symbol (the wash-trade rule and the holds
@@ -48,7 +52,7 @@ export class OrdersInFlight {
 
   /** The orders on `symbol` (the live list: copy it before changing the book while walking it). */
   onSymbol(symbol: string): readonly InFlightOrder[] {
-    return this.#bySymbol.get(symbol) ?? [];
+    return this.#bySymbol.get(symbol) ?? NONE;
   }
 
   /** Whether the entry `parent` has protective exits in the book. */
@@ -80,7 +84,7 @@ export class OrdersInFlight {
     this.#byId.delete(clientOrderId);
     if (o.parent !== null) this.#legs--;
     const list = this.#bySymbol.get(o.symbol)!;
-    list.splice(list.indexOf(o), 1);
+    removeItem(list, o);
     if (list.length === 0) this.#bySymbol.delete(o.symbol);
     return true;
   }

@@ -3,6 +3,7 @@ import type { Position } from '../core/Position.js';
 import { InvariantError } from '../core/errors.js';
 import { SymbolSlots } from '../core/SymbolSlots.js';
 import type { ClosedTrade } from './ClosedTrade.js';
+import { removeAt } from '../core/removeItem.js';
 
 export interface OpenLot {
   /** Last price seen for the symbol: marks the position to market. */
@@ -283,8 +284,8 @@ export class Ledger {
   #dropLot(symbol: string, lot: OpenLot): void {
     this.#lots.delete(symbol);
     const i = this.#lotList.indexOf(lot);
-    this.#lotList.splice(i, 1);
-    this.#lotSlots.splice(i, 1);
+    removeAt(this.#lotList, i);
+    removeAt(this.#lotSlots, i);
   }
 
   toData(): LedgerData {

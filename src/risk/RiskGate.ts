@@ -25,6 +25,11 @@ export class RiskGate {
     this.#allowed = allowed;
   }
 
+  /** Whether a rule reads `RiskView.priceCeiling` (the runners' daily highs). */
+  get readsPriceCeiling(): boolean {
+    return this.#rules.some((r) => r.readsPriceCeiling === true);
+  }
+
   get ruleNames(): RiskRuleName[] {
     return this.#rules.map((r) => r.name);
   }

@@ -6,6 +6,8 @@ import type { RiskView } from './RiskView.js';
 export interface RiskRule {
   readonly name: RiskRuleName;
   check(intent: OrderIntent, view: RiskView): string | null;
+  /** The rule reads `view.priceCeiling` (runners keep each symbol's daily highs only when a rule does). */
+  readonly readsPriceCeiling?: boolean;
 }
 
 /** An order that adds to the absolute exposure in its symbol (exits and reductions do not). */

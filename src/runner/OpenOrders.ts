@@ -1,5 +1,6 @@
 import type { OrderIntent } from '../core/Order.js';
 import { SymbolSlots } from '../core/SymbolSlots.js';
+import { removeItem } from '../core/removeItem.js';
 
 /** An order of the strategy at the broker, and how much of it is not filled yet. */
 export interface OpenOrder {
@@ -110,7 +111,7 @@ export class OpenOrders {
     this.#byId.delete(clientOrderId);
     const k = this.#slot(e.order.intent.symbol);
     const list = this.#bySlot[k]!;
-    list.splice(list.indexOf(e), 1);
+    removeItem(list, e);
     this.#countAt[k]!--;
     // Nothing open: the total restarts from an exact zero (no rounding carried along).
     if (this.#byId.size === 0) this.#reserved = 0;

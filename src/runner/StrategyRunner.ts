@@ -9,7 +9,7 @@ import { SymbolSlots } from '../core/SymbolSlots.js';
 import { Ledger } from '../portfolio/Ledger.js';
 import type { RiskGate } from '../risk/RiskGate.js';
 import type { RiskView } from '../risk/RiskView.js';
-import type { Strategy } from '../strategies/Strategy.js';
+import { Strategy } from '../strategies/Strategy.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
 import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { OpenOrders, type OpenOrder } from './OpenOrders.js';
@@ -74,6 +74,8 @@ export class StrategyRunner {
   readonly #lastBars: Array<Bar | undefined> = [];
   /** Per symbol: the highest price of the current New York day and of the last one before it (the order-value rule's price). */
   readonly #highs = new DailyHighs();
+  /** Whether a rule of the gate reads those highs (`maxOrderValue`): kept only then. */
+  readonly #keepsHighs: boolean;
   /** The symbol of the bar being processed and its slot: the strategy's calls about it need no lookup. */
   #symbol = '';
   #slot = -1;
@@ -99,6 +101,7 @@ export class StrategyRunner {
     this.#strategy = deps.strategy;
     this.#onBar = deps.strategy.onBar.bind(deps.strategy);
     this.#gate = deps.riskGate;
+    this.#keepsHighs = deps.riskGate.readsPriceCeiling;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#log = deps.logger;
@@ -175,7 +178,7 @@ export class StrategyRunner {
     this.#symbol = bar.symbol;
     this.#slot = slot;
     this.#lastBars[slot] = bar;
-    this.#highs.push(slot, bar.time, bar.high);
+    if (this.#keepsHighs) this.#highs.push(slot, bar.time, bar.high);
     this.#open.onPriceAt(slot);
     this.#higher.push(bar);
     if (!this.#warmingUp) this.ledger.markAt(slot, bar.close);
@@ -217,8 +220,9 @@ export class StrategyRunner {
           positionAfter: this.ledger.positionQty(f.symbol),
           cashAfter: this.ledger.cash,
         });
-        const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
-        if (this.#status !== RunnerStatus.Faulted) {
+        // The base class's onFill does nothing: a strategy that keeps it is not called (nothing is built for it).
+        if (this.#status !== RunnerStatus.Faulted && this.#strategy.onFill !== Strategy.prototype.onFill) {
+          const seen: StrategyFill = { symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, time: f.time, realizedPnl: booking.realizedPnl };
           try {
             this.#strategy.onFill(seen, this.#ctx);
           } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { RollingWindow } from './indicators/RollingWindow.js';
-import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
+import { checkProtectiveExits, entryOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -38,11 +38,14 @@ export class BollingerReversion extends Strategy<BollingerReversionParams> {
     w.push(bar.close);
     if (!w.full || ctx.hasOpenOrder(bar.symbol)) return;
     const middle = w.mean();
-    const lower = middle - this.params.k * w.stdev(middle);
     const held = ctx.position(bar.symbol);
-    if (held === 0 && bar.close < lower) {
+    // The lower band is at or under the middle (k > 0): only a close under the middle can be under it,
+    // so the deviation is computed for a flat symbol closing under the middle only.
+    if (held === 0 && bar.close < middle) {
+      const lower = middle - this.params.k * w.stdev(middle);
+      if (!(bar.close < lower)) return;
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} under the lower band ${lower.toFixed(2)}`, ...protectiveExitOptions(this.params, bar.close) });
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, `close ${bar.close} under the lower band ${lower.toFixed(2)}`));
     } else if (held > 0 && bar.close >= middle) {
       ctx.closePosition(bar.symbol, `close ${bar.close} back at the middle band ${middle.toFixed(2)}`);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { RollingExtreme } from './indicators/RollingExtreme.js';
-import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
+import { checkProtectiveExits, entryOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -68,7 +68,7 @@ export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
       const qty = sharesFor(p, ctx.capital, bar.close);
       if (qty > 0) {
         s.stop = bar.close - p.atrStop * s.atr;
-        ctx.buy(bar.symbol, qty, { reason: `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}`, ...protectiveExitOptions(p, bar.close) });
+        ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}`));
       }
     } else if (held > 0) {
       if (!Number.isNaN(s.stop) && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);

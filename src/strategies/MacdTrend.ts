@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { Ema } from './indicators/Ema.js';
 import { RollingWindow } from './indicators/RollingWindow.js';
-import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
+import { checkProtectiveExits, entryOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -63,7 +63,7 @@ export class MacdTrend extends Strategy<MacdTrendParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && prev <= 0 && hist > 0 && s.trend.full && bar.close > s.trend.mean()) {
       const qty = sharesFor(p, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `MACD crossed above its signal, close above SMA${p.trend}`, ...protectiveExitOptions(p, bar.close) });
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, `MACD crossed above its signal, close above SMA${p.trend}`));
     } else if (held > 0 && prev >= 0 && hist < 0) {
       ctx.closePosition(bar.symbol, 'MACD crossed below its signal');
     }

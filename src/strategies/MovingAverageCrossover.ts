@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { ExactSMA } from './indicators/ExactSMA.js';
-import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
+import { checkProtectiveExits, entryOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -57,7 +57,7 @@ export class MovingAverageCrossover extends Strategy<MovingAverageCrossoverParam
     const held = ctx.position(bar.symbol);
     if (crossUp && held === 0) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: this.#crossedAbove, ...protectiveExitOptions(this.params, bar.close) });
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, this.#crossedAbove));
     } else if (crossDown && held > 0) {
       ctx.closePosition(bar.symbol, this.#crossedBelow);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar } from '../core/Bar.js';
 import { WilderRSI } from './indicators/WilderRSI.js';
-import { checkProtectiveExits, protectiveExitOptions, protectiveExitsShape } from './protectiveExits.js';
+import { checkProtectiveExits, entryOptions, protectiveExitsShape } from './protectiveExits.js';
 import { checkSizing, sharesFor, sizingShape } from './sizing.js';
 import { Strategy } from './Strategy.js';
 import type { StrategyContext } from './StrategyContext.js';
@@ -41,7 +41,7 @@ export class RsiStrategy extends Strategy<RsiStrategyParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && value < this.params.lower) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, { reason: `RSI ${value.toFixed(2)} < ${this.params.lower}`, ...protectiveExitOptions(this.params, bar.close) });
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, `RSI ${value.toFixed(2)} < ${this.params.lower}`));
     } else if (held > 0 && value > this.params.upper) {
       ctx.closePosition(bar.symbol, `RSI ${value.toFixed(2)} > ${this.params.upper}`);
     }

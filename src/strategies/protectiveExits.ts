@@ -52,3 +52,17 @@ export function protectiveExitOptions(params: ProtectiveExitParams, price: numbe
   if (params.take_profit_pct !== undefined) out.takeProfit = onGrid(price * (1 + params.take_profit_pct), false);
   return out;
 }
+
+/**
+ * The options of an entry at `price` for `reason`, with `params`' exits as protectiveExitOptions
+ * gives them: every field set (absent ones undefined), so each entry builds one object of one shape.
+ */
+export function entryOptions(params: ProtectiveExitParams, price: number, reason: string): OrderOptions {
+  const trail = params.trailing_stop_pct;
+  return {
+    reason,
+    stopLoss: trail === undefined && params.stop_loss_pct !== undefined ? onGrid(price * (1 - params.stop_loss_pct), true) : undefined,
+    takeProfit: trail === undefined && params.take_profit_pct !== undefined ? onGrid(price * (1 + params.take_profit_pct), false) : undefined,
+    trailingStop: trail === undefined ? undefined : { percent: trail },
+  };
+}

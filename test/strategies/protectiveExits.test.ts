@@ -7,7 +7,7 @@ import { runBacktest } from '../../src/backtest/runBacktest.js';
 import type { Bar } from '../../src/core/Bar.js';
 import { loadCsvBars } from '../../src/market-data/loadCsvBars.js';
 import { builtInStrategies } from '../../src/strategies/builtInStrategies.js';
-import { protectiveExitOptions } from '../../src/strategies/protectiveExits.js';
+import { entryOptions, protectiveExitOptions } from '../../src/strategies/protectiveExits.js';
 import type { OrderOptions, StrategyContext } from '../../src/strategies/StrategyContext.js';
 import { barsOf } from './recordingContext.js';
 
@@ -66,6 +66,24 @@ describe('protective exits of the built-in strategies', () => {
   it('a trailing stop is a percent of the high-water mark; nothing asked, nothing attached', () => {
     expect(protectiveExitOptions({ trailing_stop_pct: 0.03 }, 42.5)).toEqual({ trailingStop: { percent: 0.03 } });
     expect(protectiveExitOptions({}, 42.5)).toEqual({});
+  });
+
+  it("an entry's options are its reason and protectiveExitOptions' exits, every field present (one object shape)", () => {
+    const cases = [
+      [{ stop_loss_pct: 0.01, take_profit_pct: 0.02 }, 150.37],
+      [{ stop_loss_pct: 0.05 }, 270.11],
+      [{ take_profit_pct: 0.001 }, 0.9995],
+      [{ trailing_stop_pct: 0.03 }, 42.5],
+      [{}, 42.5],
+    ] as const;
+    for (const [params, price] of cases) {
+      const o = entryOptions(params, price, 'why');
+      expect(Object.keys(o)).toEqual(['reason', 'stopLoss', 'takeProfit', 'trailingStop']);
+      expect(o).toEqual({ reason: 'why', ...protectiveExitOptions(params, price) });
+    }
+    expect(entryOptions({ stop_loss_pct: 0.01, take_profit_pct: 0.02 }, 150.37, 'x')).toStrictEqual({ reason: 'x', stopLoss: 148.86, takeProfit: 153.38, trailingStop: undefined });
+    expect(entryOptions({ trailing_stop_pct: 0.03 }, 10, 'x')).toStrictEqual({ reason: 'x', stopLoss: undefined, takeProfit: undefined, trailingStop: { percent: 0.03 } });
+    expect(entryOptions({}, 10, 'x')).toStrictEqual({ reason: 'x', stopLoss: undefined, takeProfit: undefined, trailingStop: undefined });
   });
 
   it('every buying type takes them, and refuses a trailing stop with a bracket in one message', () => {

@@ -13,6 +13,7 @@ import type { CommissionModel } from './CommissionModel.js';
 import { fillPrice } from './fillPrice.js';
 import { quoteFillPrice } from './quoteFillPrice.js';
 import type { SlippageModel } from './SlippageModel.js';
+import { removeAt, removeItem } from '../../core/removeItem.js';
 
 export interface MatchingEngineOptions {
   /** The venue's time (only `now` is read). */
@@ -243,17 +244,23 @@ export class MatchingEngine {
     if (at === -1) refuse(`order ${orderId} is not open`);
     const w = this.#working[at]!;
     const sibling = w.sibling !== undefined && !isTerminal(w.sibling.order.status) ? w.sibling : undefined;
+    // Checked as if the old order were gone: off the book, and off its symbol's list.
+    const mine = this.#workingBySymbol.get(w.order.symbol)!;
+    const atMine = mine.indexOf(w);
     this.#working.splice(at, 1);
+    mine.splice(atMine, 1);
     this.#power = Number.NaN;
     try {
       // An exit of a bracket is checked as one of its pair: the pair holds its shares once.
       this.#validate(r, sibling);
     } catch (error) {
       this.#working.splice(at, 0, w);
+      mine.splice(atMine, 0, w);
       this.#power = Number.NaN;
       throw error;
     }
     this.#working.splice(at, 0, w);
+    mine.splice(atMine, 0, w);
     this.#power = Number.NaN;
     const now = this.#clock.now();
     this.#remove(w);
@@ -295,7 +302,8 @@ export class MatchingEngine {
       if (o.type === 'stop') w.triggered = true;
       this.#execute(w, price, Math.min(o.qty - o.filledQty, Math.max(0, this.#quoteLiquidity(o))), q.time);
     }
-    list.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime.
+    if (list.length > 0) list.length = 0;
   }
 
   /** Marks the symbol at the bar's close, then matches its working orders against the bar, oldest first. */
@@ -319,7 +327,8 @@ export class MatchingEngine {
       // The stop a bar is matched against is the one set before it; its high raises the next one.
       if (w.trail !== undefined && !isTerminal(o.status)) this.#raise(w, bar.high);
     }
-    list.length = 0;
+    // Emptied only when used: setting an array's length is a call into the runtime.
+    if (list.length > 0) list.length = 0;
   }
 
   account(): BrokerAccount {
@@ -423,10 +432,27 @@ export class MatchingEngine {
   }
 
   #setMark(symbol: string, price: number): void {
-    this.#power = Number.NaN;
     const m = this.#marks.get(symbol);
     if (m === undefined) this.#marks.set(symbol, { price });
-    else m.price = price;
+    else {
+      const same = m.price === price;
+      m.price = price;
+      if (same) return;
+    }
+    // The buying power reads a mark only for the working market buys of its symbol: any other
+    // order's mark moving leaves it as it was (summed again, it would come out the same).
+    if (this.#readsMark(symbol)) this.#power = Number.NaN;
+  }
+
+  /** Whether a working buy of `symbol` is valued at its mark (no limit or stop price). */
+  #readsMark(symbol: string): boolean {
+    const mine = this.#workingBySymbol.get(symbol);
+    if (mine === undefined) return false;
+    for (let i = 0; i < mine.length; i++) {
+      const o = mine[i]!.order;
+      if (o.side === 'buy' && o.limitPrice === null && o.stopPrice === null) return true;
+    }
+    return false;
   }
 
   /** Opens an accepted order on the book (checked already). */
@@ -537,7 +563,7 @@ export class MatchingEngine {
   /** The working orders on `symbol`, copied into a reused array: events may add or cancel orders during a walk. */
   #copyWorking(symbol: string): Working[] {
     const list = this.#scratch;
-    list.length = 0;
+    if (list.length > 0) list.length = 0;
     const mine = this.#workingBySymbol.get(symbol);
     if (mine !== undefined) for (let i = 0; i < mine.length; i++) list.push(mine[i]!);
     return list;
@@ -667,10 +693,13 @@ export class MatchingEngine {
   #workingQty(symbol: string, side: 'buy' | 'sell', skip?: Working): number {
     let q = 0;
     let pairs: Set<Working> | undefined;
-    for (let i = 0; i < this.#working.length; i++) {
-      const w = this.#working[i]!;
+    // The symbol's own working orders (the book's, in the same order): not the whole book.
+    const mine = this.#workingBySymbol.get(symbol);
+    if (mine === undefined) return 0;
+    for (let i = 0; i < mine.length; i++) {
+      const w = mine[i]!;
       const o = w.order;
-      if (o.symbol !== symbol || o.side !== side || w === skip) continue;
+      if (o.side !== side || w === skip) continue;
       const s = w.sibling;
       if (s === undefined || s === skip || isTerminal(s.order.status)) {
         q += o.qty - o.filledQty;
@@ -718,21 +747,31 @@ export class MatchingEngine {
     const i = this.#working.indexOf(w);
     this.#power = Number.NaN;
     if (i !== -1) {
-      this.#working.splice(i, 1);
+      removeAt(this.#working, i);
       const mine = this.#workingBySymbol.get(w.order.symbol)!;
-      mine.splice(mine.indexOf(w), 1);
+      removeItem(mine, w);
+    }
+    if (this.#kept === 0) {
+      // None kept (a backtest): the order is forgotten now, as the queue below would at once.
+      this.#forget(w.order.id);
+      return;
     }
     this.#finished.push(w.order.id);
     if (this.#finished.length - this.#finishedHead > this.#kept) {
-      const old = this.#orders.get(this.#finished[this.#finishedHead++]!);
-      if (old !== undefined) {
-        this.#orders.delete(old.id);
-        this.#byClientId.delete(old.clientOrderId);
-      }
+      this.#forget(this.#finished[this.#finishedHead++]!);
       if (this.#finishedHead >= Math.max(this.#kept, 1024)) {
         this.#finished = this.#finished.slice(this.#finishedHead);
         this.#finishedHead = 0;
       }
+    }
+  }
+
+  /** A finished order is no longer known by its id or client order id. */
+  #forget(orderId: string): void {
+    const old = this.#orders.get(orderId);
+    if (old !== undefined) {
+      this.#orders.delete(old.id);
+      this.#byClientId.delete(old.clientOrderId);
     }
   }
 

@@ -10,6 +10,7 @@ import { RiskRuleName } from '../RiskRuleName.js';
 export function maxOrderValue(maxPct: number): RiskRule {
   return {
     name: RiskRuleName.MaxOrderValue,
+    readsPriceCeiling: true,
     check(intent, view) {
       if (intent.side !== 'buy') return null;
       const price = Math.max(referencePrice(intent, view) ?? 0, view.priceCeiling(intent.symbol) ?? 0);

@@ -49,16 +49,19 @@ export class RollingWindow {
     return Math.sqrt(this.#sum(mean, 1) / this.#count);
   }
 
-  /** Σ x (power 0) or Σ (x − m)² (power 1), oldest value first. */
+  /** Σ x (power 0) or Σ (x − m)² (power 1), oldest value first (two plain runs of the ring: no index arithmetic a value). */
   #sum(m: number, power: 0 | 1): number {
     const v = this.#values;
-    const start = this.#count < this.#size ? 0 : this.#next;
+    const count = this.#count;
+    const start = count < this.#size ? 0 : this.#next;
+    const firstEnd = count < this.#size ? count : this.#size;
     let total = 0;
-    for (let k = 0; k < this.#count; k++) {
-      let i = start + k;
-      if (i >= this.#size) i -= this.#size;
-      const x = v[i]!;
-      total += power === 0 ? x : (x - m) * (x - m);
+    if (power === 0) {
+      for (let i = start; i < firstEnd; i++) total += v[i]!;
+      for (let i = 0; i < start; i++) total += v[i]!;
+    } else {
+      for (let i = start; i < firstEnd; i++) total += (v[i]! - m) * (v[i]! - m);
+      for (let i = 0; i < start; i++) total += (v[i]! - m) * (v[i]! - m);
     }
     return total;
   }

@@ -1,13 +1,6 @@
 import { IndicatorSeries } from 'trading-signals';
 import { ExactSum } from './ExactSum.js';
 
-interface RsiState {
-  prevClose: number | null;
-  seeded: number;
-  avgUp: number;
-  avgDown: number;
-}
-
 /**
  * Wilder's RSI with backtrader's arithmetic, so thresholds trigger on exactly the same bars:
  * up = max(close − prev, 0), down = max(prev − close, 0); each average is seeded with the plain mean
@@ -19,9 +12,19 @@ export class WilderRSI extends IndicatorSeries {
   readonly interval: number;
   readonly #alpha: number;
   readonly #alpha1: number;
-  readonly #state: RsiState = { prevClose: null, seeded: 0, avgUp: 0, avgDown: 0 };
-  /** The state before the last value (a revision of it starts from here); copied field by field, nothing allocated a bar. */
-  readonly #before: RsiState = { prevClose: null, seeded: 0, avgUp: 0, avgDown: 0 };
+  // The state, in number fields (no object to reach a bar): the previous close (none before the
+  // first), the moves seeded so far and the two averages.
+  #hasPrev = false;
+  #prevClose = 0;
+  #seeded = 0;
+  #avgUp = 0;
+  #avgDown = 0;
+  /** The same before the last value (a revision of it starts from here): copied field by field. */
+  #bHasPrev = false;
+  #bPrevClose = 0;
+  #bSeeded = 0;
+  #bAvgUp = 0;
+  #bAvgDown = 0;
   #hasBefore = false;
   readonly #seedUp = new ExactSum();
   readonly #seedDown = new ExactSum();
@@ -43,43 +46,45 @@ export class WilderRSI extends IndicatorSeries {
   override update(close: number, replace: boolean): number | null {
     if (replace && this.#hasBefore) {
       // The revised value replaces the last move; if that move went into the seed sums, take it out.
-      if (this.#state.seeded > this.#before.seeded) {
+      if (this.#seeded > this.#bSeeded) {
         this.#seedUp.remove(this.#lastUp);
         this.#seedDown.remove(this.#lastDown);
       }
-      copyState(this.#before, this.#state);
+      this.#hasPrev = this.#bHasPrev;
+      this.#prevClose = this.#bPrevClose;
+      this.#seeded = this.#bSeeded;
+      this.#avgUp = this.#bAvgUp;
+      this.#avgDown = this.#bAvgDown;
     } else {
-      copyState(this.#state, this.#before);
+      this.#bHasPrev = this.#hasPrev;
+      this.#bPrevClose = this.#prevClose;
+      this.#bSeeded = this.#seeded;
+      this.#bAvgUp = this.#avgUp;
+      this.#bAvgDown = this.#avgDown;
       this.#hasBefore = true;
     }
-    const s = this.#state;
-    const prev = s.prevClose;
-    s.prevClose = close;
-    if (prev === null) return null;
+    const hadPrev = this.#hasPrev;
+    const prev = this.#prevClose;
+    this.#hasPrev = true;
+    this.#prevClose = close;
+    if (!hadPrev) return null;
     const up = Math.max(close - prev, 0);
     const down = Math.max(prev - close, 0);
-    if (s.seeded < this.interval) {
+    if (this.#seeded < this.interval) {
       this.#seedUp.add(up);
       this.#seedDown.add(down);
       this.#lastUp = up;
       this.#lastDown = down;
-      s.seeded++;
-      if (s.seeded < this.interval) return null;
-      s.avgUp = this.#seedUp.value() / this.interval;
-      s.avgDown = this.#seedDown.value() / this.interval;
+      this.#seeded++;
+      if (this.#seeded < this.interval) return null;
+      this.#avgUp = this.#seedUp.value() / this.interval;
+      this.#avgDown = this.#seedDown.value() / this.interval;
     } else {
-      s.avgUp = s.avgUp * this.#alpha1 + up * this.#alpha;
-      s.avgDown = s.avgDown * this.#alpha1 + down * this.#alpha;
+      this.#avgUp = this.#avgUp * this.#alpha1 + up * this.#alpha;
+      this.#avgDown = this.#avgDown * this.#alpha1 + down * this.#alpha;
     }
-    return this.setResult(rsiOf(s.avgUp, s.avgDown), replace);
+    return this.setResult(rsiOf(this.#avgUp, this.#avgDown), replace);
   }
-}
-
-function copyState(from: RsiState, to: RsiState): void {
-  to.prevClose = from.prevClose;
-  to.seeded = from.seeded;
-  to.avgUp = from.avgUp;
-  to.avgDown = from.avgDown;
 }
 
 function rsiOf(avgUp: number, avgDown: number): number {
