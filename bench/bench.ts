@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { pino } from 'pino';
 import type { barToOrderBench, burstBench, defaultWarmUpBench, hourlyWarmUpBench, warmUpBench } from './liveBench.js';
 import { BACKTRADER_200K_SECONDS, type CliFigures } from './cliBench.js';
-import { benchBacktest, portfolioBench } from './portfolioBench.js';
+import { benchBacktest, type portfolioBench } from './portfolioBench.js';
 import { syntheticBars } from './syntheticBars.js';
 
 /**
@@ -44,11 +44,10 @@ const smaCross = best(() => {
   return BARS / ((performance.now() - t0) / 1000);
 });
 
-collect();
-const portfolio = portfolioBench(logger, 3, collect);
 /** A measure in a fresh process (the daemon's own would not hold the garbage of the measures before): its JSON line. */
 const fresh = <T>(file: string, ...args: string[]): T =>
   JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { encoding: 'utf8' })) as T;
+const portfolio = fresh<ReturnType<typeof portfolioBench>>('./portfolioBench.ts', '5');
 // The whole command as a user runs it (processes), and the CSV loader it starts with.
 const cli = fresh<CliFigures>('./cliBench.ts', String(RUNS));
 const burst = fresh<Awaited<ReturnType<typeof burstBench>>>('./liveBench.ts', 'burst', '7');

@@ -72,3 +72,11 @@ export function portfolioBench(logger: Logger, runs: number, collect: () => void
   }
   return { strategyBarsPerSecond: Math.round(best), fills };
 }
+
+// Run as its own process by bench.ts (a portfolio backtest runs in a process of its own, not after
+// 11 single-strategy runs that leave V8's code specialised for one strategy type): one JSON line.
+if (process.argv[1]?.endsWith('portfolioBench.ts')) {
+  const { pino } = await import('pino');
+  const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => {});
+  process.stdout.write(`${JSON.stringify(portfolioBench(pino({ level: 'silent' }), Number(process.argv[2] ?? 3), collect))}\n`);
+}
