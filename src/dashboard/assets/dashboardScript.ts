@@ -145,7 +145,7 @@ export const dashboardScript = String.raw`'use strict';
     r.strategies.forEach(function (s) {
       var tr = el('tr'); tr.setAttribute('data-strategy', s.id);
       cell(tr, s.id); cell(tr, s.ready ? 'ready' : 'not yet', s.ready ? 'up' : 'down');
-      cell(tr, s.failing.concat(s.unchecked === null ? [] : [s.unchecked]).join('; '));
+      cell(tr, s.failing.concat(s.unchecked === null ? [] : [s.unchecked]).join('; '), 'wrap');
       body.appendChild(tr);
     });
   }
