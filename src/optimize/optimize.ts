@@ -69,7 +69,8 @@ export async function optimize(i: OptimizeInput): Promise<OptimizeResult> {
     best,
     // The engine once more for the best one's fills (the sweep keeps only their digest).
     bestFills: backtestCombination(t, i.setup, jobs[best.index]!, i.createStrategy).fills,
-    deflatedSharpe: best.value === null ? { ...deflated(results, bestResult), probability: null, sharpeDaily: null, na: `no combination has a ${i.objective.name}` } : deflated(results, bestResult),
+    // No choice made (no combination has a value): no chance that it beats luck either.
+    deflatedSharpe: deflated(results, bestResult, best.value === null ? `no combination has a ${i.objective.name}` : null),
     heatmap: heatmap(i.grid, scored, i.objective.higherIsBetter),
     stability: stability(i.grid, scored, bestScored),
   };
@@ -100,8 +101,8 @@ const ANNUAL = Math.sqrt(TRADING_DAYS_PER_YEAR);
  * the daily Sharpe ratios (the annualized ones / √252) of every combination that has one; n/a, like
  * any Sharpe ratio, from fewer than 20 trading days.
  */
-function deflated(results: readonly CombinationResult[], best: CombinationResult): DeflatedSharpeReport {
-  const na = tooFewDays(best.metrics);
+function deflated(results: readonly CombinationResult[], best: CombinationResult, unchosen: string | null): DeflatedSharpeReport {
+  const na = unchosen ?? tooFewDays(best.metrics);
   const daily = results.map((r) => r.metrics.sharpe).filter((s): s is number => s !== null).map((s) => s / ANNUAL);
   const mean = daily.reduce((a, b) => a + b, 0) / Math.max(1, daily.length);
   const variance = daily.length < 2 ? 0 : daily.reduce((a, s) => a + (s - mean) ** 2, 0) / (daily.length - 1);
@@ -133,15 +134,17 @@ async function walkForward(i: OptimizeInput, train: number, test: number): Promi
   const results: WalkForwardFoldResult[] = folds.map((f, k) => {
     const c = chosen[k]!;
     const r = tested[k]!;
+    const inSample = score(i.objective, c.metrics);
+    const outOfSample = score(i.objective, r.metrics);
     return {
       fold: k + 1,
       train: { from: c.from, to: c.to, days: f.train.days, bars: f.train.hi - f.train.lo },
       test: { from: r.from, to: r.to, days: f.test.days, bars: f.test.hi - f.test.lo },
       chosen: i.grid.combinations[c.index]!.grid,
-      inSample: score(i.objective, c.metrics).value,
-      inSampleNa: score(i.objective, c.metrics).na,
-      outOfSample: score(i.objective, r.metrics).value,
-      outOfSampleNa: score(i.objective, r.metrics).na,
+      inSample: inSample.value,
+      inSampleNa: inSample.na,
+      outOfSample: outOfSample.value,
+      outOfSampleNa: outOfSample.na,
       finalValue: r.finalValue,
       fills: r.fills,
       trades: r.trades,
