@@ -117,7 +117,9 @@ export class DrillRun {
    */
   async trading(p: MainProcess): Promise<void> {
     const ended = p.exit.then((e) => {
-      throw new Error(`the daemon ended before trading (exit ${e.code ?? e.signal}): ${(e.stderr || e.stdout).slice(-800)}`);
+      // Its last words without the stack frames: the error's own message is what tells the cause.
+      const words = (e.stderr || e.stdout).split('\n').filter((l) => !/^\s+at /.test(l));
+      throw new Error(`the daemon ended before trading (exit ${e.code ?? e.signal}): ${words.join('\n').slice(-800)}`);
     });
     await Promise.race([waitForText(p.stdout, 'daemon running', 60_000), ended]);
     ended.catch(() => {});
