@@ -15,6 +15,8 @@ import { orderFromAlpaca, summarizeAlpacaOrder } from './orderFromAlpaca.js';
 import { RequestPriority, type RequestBudget } from './RequestBudget.js';
 
 const STREAM_ERROR = 'stream';
+/** Tries of a read before its error is the caller's: ~15 s of back-off (plus any 429 hold). */
+const READ_ATTEMPTS = 6;
 
 export interface AlpacaBrokerOptions {
   readonly client: Alpaca;
@@ -186,7 +188,7 @@ export class AlpacaBroker implements Broker {
   }
 
   async getPositions(): Promise<Position[]> {
-    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.positions.getAllOpenPositions());
+    const list = await this.#patiently(RequestPriority.Background, () => this.#o.client.trading.positions.getAllOpenPositions());
     return list.map((p) => {
       const qty = num(p.qty);
       const avgPrice = num(p.avgEntryPrice);
@@ -201,7 +203,7 @@ export class AlpacaBroker implements Broker {
    * (and, as Alpaca also lists them, at the top level: once each).
    */
   async getOpenOrders(): Promise<VenueOrderSummary[]> {
-    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'open', limit: 500, direction: 'asc', nested: true }));
+    const list = await this.#patiently(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'open', limit: 500, direction: 'asc', nested: true }));
     const out = new Map<string, VenueOrderSummary>();
     const add = (raw: unknown): void => {
       const s = summarizeAlpacaOrder(raw);
@@ -218,7 +220,7 @@ export class AlpacaBroker implements Broker {
 
   /** The orders (any status) Alpaca has since `since`, newest first, one page of up to 500, as summaries. */
   async recentOrders(since: number): Promise<VenueOrderSummary[]> {
-    const list = await this.#o.budget.run(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after: new Date(since).toISOString(), limit: 500, direction: 'desc' }));
+    const list = await this.#patiently(RequestPriority.Background, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after: new Date(since).toISOString(), limit: 500, direction: 'desc' }));
     return list.map(summarizeAlpacaOrder);
   }
 
@@ -316,6 +318,27 @@ export class AlpacaBroker implements Broker {
   /** An order by Alpaca's id, with its legs nested. */
   #byId(orderId: string): Promise<WithLegs> {
     return this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId, nested: true }));
+  }
+
+  /**
+   * A read (a GET: asking again changes nothing) that waits out a 429 (until Alpaca's reset), a 5xx
+   * or a cut connection, up to READ_ATTEMPTS tries, then throws the last error. A restart in a burst
+   * of restarts, or during a blip at Alpaca, reads the books a moment later instead of failing the
+   * start; a 4xx (a bad request, bad keys) is thrown at once.
+   */
+  async #patiently<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#o.budget.run(priority, fn);
+      } catch (error) {
+        const limited = error instanceof errors.RateLimitError;
+        const transient = limited || !(error instanceof errors.ApiError) || error.status >= 500;
+        if (!transient || attempt >= READ_ATTEMPTS || this.#stopped) throw error;
+        if (limited) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+        this.#log.warn({ err: error, attempt }, `a read from Alpaca failed (${error instanceof Error ? error.message : String(error)}); trying again`);
+        await this.#sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   #sleep(ms: number): Promise<void> {
@@ -534,7 +557,7 @@ export class AlpacaBroker implements Broker {
     let applied = 0;
     const seen = new Set<string>();
     for (let page = 0; page < 100; page++) {
-      const list = await this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after, direction: 'asc', limit: 500, nested: true }));
+      const list = await this.#patiently(RequestPriority.Urgent, () => this.#o.client.trading.orders.getAllOrders({ status: 'all', after, direction: 'asc', limit: 500, nested: true }));
       for (const raw of list) {
         const cid = raw.clientOrderId ?? '';
         if (raw.id !== undefined) seen.add(raw.id);
@@ -563,7 +586,7 @@ export class AlpacaBroker implements Broker {
       let pageToken: string | undefined;
       for (let page = 0; page < 100; page++) {
         // Read raw: the SDK's union of trade and non-trade activities keeps the wrong one and drops `order_id`.
-        const list = await this.#o.budget.run(RequestPriority.Urgent, async () => {
+        const list = await this.#patiently(RequestPriority.Urgent, async () => {
           const r = await this.#o.client.trading.accountActivities.getAccountActivitiesByActivityTypeRaw({ activityType: 'FILL', after: new Date(since), direction: 'asc', pageSize: 100, ...(pageToken === undefined ? {} : { pageToken }) });
           const body: unknown = await r.raw.json();
           return Array.isArray(body) ? (body as Array<Record<string, unknown>>) : [];

@@ -208,6 +208,27 @@ describe('AlpacaBroker restarting through errors', () => {
   });
 });
 
+describe('AlpacaBroker reads through a 429 or a 5xx (a restart in a burst of restarts, a blip at Alpaca)', () => {
+  for (const status of [429, 503] as const) {
+    it(`catch-up, positions and open orders wait out two ${status}s each and answer`, async () => {
+      const t = await startEmulator({ start: T0, partialFillRate: 0 });
+      t.emulator.venue.submit({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 's1-old-1', extendedHours: false });
+      t.emulator.venue.matchNow('AAPL');
+      t.emulator.venue.submit({ symbol: 'AAPL', qty: 2, side: 'buy', type: 'limit', limitPrice: 100, timeInForce: 'gtc', clientOrderId: 's1-old-2', extendedHours: false });
+      const { broker, events } = brokerOn(t);
+      await broker.start();
+      await admin(t.urls.adminUrl, '/faults', { type: 'http_errors', api: 'trading', status, count: 2 });
+      expect(await broker.catchUp(T0 - 3_600_000, (cid) => cid === 's1-old-1')).toBe(1);
+      expect(events.filter((e) => e.order.clientOrderId === 's1-old-1').map((e) => e.kind)).toEqual(['new', 'fill']);
+      await admin(t.urls.adminUrl, '/faults', { type: 'http_errors', api: 'trading', status, count: 2 });
+      expect(await broker.getPositions()).toEqual([{ symbol: 'AAPL', qty: 3, avgPrice: expect.any(Number) as number }]);
+      await admin(t.urls.adminUrl, '/faults', { type: 'http_errors', api: 'trading', status, count: 2 });
+      expect((await broker.getOpenOrders()).map((o) => o.clientOrderId)).toEqual(['s1-old-2']);
+      await closeBroker(t, broker);
+    }, 60_000);
+  }
+});
+
 describe('AlpacaBroker stopping', () => {
   it('books nothing once stopped: an answer arriving after stop() is left to the next start', async () => {
     const { t, broker, events } = await openBroker();
