@@ -2,6 +2,7 @@ import { errors, type Alpaca, type streaming } from '@alpacahq/alpaca-trade-api'
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/Clock.js';
 import { BrokerPayloadError } from '../../core/errors.js';
+import { readPatiently } from './readPatiently.js';
 import { RepeatThrottle } from '../../logging/RepeatThrottle.js';
 import { warnThrottled } from '../../logging/warnThrottled.js';
 import type { Fill } from '../../core/Fill.js';
@@ -15,8 +16,6 @@ import { orderFromAlpaca, summarizeAlpacaOrder } from './orderFromAlpaca.js';
 import { RequestPriority, type RequestBudget } from './RequestBudget.js';
 
 const STREAM_ERROR = 'stream';
-/** Tries of a read before its error is the caller's: ~15 s of back-off (plus any 429 hold). */
-const READ_ATTEMPTS = 6;
 
 export interface AlpacaBrokerOptions {
   readonly client: Alpaca;
@@ -320,25 +319,14 @@ export class AlpacaBroker implements Broker {
     return this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId, nested: true }));
   }
 
-  /**
-   * A read (a GET: asking again changes nothing) that waits out a 429 (until Alpaca's reset), a 5xx
-   * or a cut connection, up to READ_ATTEMPTS tries, then throws the last error. A restart in a burst
-   * of restarts, or during a blip at Alpaca, reads the books a moment later instead of failing the
-   * start; a 4xx (a bad request, bad keys) is thrown at once.
-   */
-  async #patiently<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#o.budget.run(priority, fn);
-      } catch (error) {
-        const limited = error instanceof errors.RateLimitError;
-        const transient = limited || !(error instanceof errors.ApiError) || error.status >= 500;
-        if (!transient || attempt >= READ_ATTEMPTS || this.#stopped) throw error;
-        if (limited) this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
-        this.#log.warn({ err: error, attempt }, `a read from Alpaca failed (${error instanceof Error ? error.message : String(error)}); trying again`);
-        await this.#sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
-      }
-    }
+  /** A read through the request budget, patiently (readPatiently: 429, 5xx and cut connections waited out). */
+  #patiently<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
+    return readPatiently(() => this.#o.budget.run(priority, fn), {
+      sleep: (ms) => this.#sleep(ms),
+      log: this.#log,
+      onRateLimit: (ms) => this.#o.budget.holdFor(ms),
+      stopped: () => this.#stopped,
+    });
   }
 
   #sleep(ms: number): Promise<void> {

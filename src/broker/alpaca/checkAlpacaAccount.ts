@@ -1,6 +1,7 @@
 import { errors, type Alpaca } from '@alpacahq/alpaca-trade-api';
 import type { AlpacaEnv } from '../../config/env.js';
 import { BrokerNetworkError, ConfigError } from '../../core/errors.js';
+import { readPatiently, type Patience } from './readPatiently.js';
 
 export interface AlpacaAccountSummary {
   readonly accountNumber: string;
@@ -14,10 +15,11 @@ export interface AlpacaAccountSummary {
  * Checks the keys and the account before anything trades: a clear message for refused keys (401),
  * forbidden access (403), an unreachable server, and an account that is not active or is blocked.
  */
-export async function checkAlpacaAccount(client: Alpaca, env: AlpacaEnv): Promise<AlpacaAccountSummary> {
+export async function checkAlpacaAccount(client: Alpaca, env: AlpacaEnv, patience?: Patience): Promise<AlpacaAccountSummary> {
   let a;
   try {
-    a = await client.trading.account.getAccount();
+    // The daemon's start waits out a 429 or a 5xx (patience); `npm run check` answers at once.
+    a = await (patience === undefined ? client.trading.account.getAccount() : readPatiently(() => client.trading.account.getAccount(), patience));
   } catch (error) {
     if (error instanceof errors.AuthError) {
       throw new ConfigError(

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AlpacaBroker } from '../../broker/alpaca/AlpacaBroker.js';
 import { alpacaEndpoints } from '../../broker/alpaca/alpacaClient.js';
 import { checkAlpacaAccount } from '../../broker/alpaca/checkAlpacaAccount.js';
+import { readPatiently, type Patience } from '../../broker/alpaca/readPatiently.js';
 import { RequestBudget } from '../../broker/alpaca/RequestBudget.js';
 import type { BrokerAccount } from '../../broker/Broker.js';
 import { breakerLimits, liveBreakerLimits } from '../../config/breakerLimits.js';
@@ -105,11 +106,13 @@ export class AlpacaStore implements Venue {
 
   async open(strategies: readonly StrategySpec[]): Promise<void> {
     this.#symbols = [...new Set(strategies.flatMap((s) => s.symbols))].sort();
-    const account = await checkAlpacaAccount(this.#client, this.#env);
+    // A start waits out a 429 (a burst of restarts) or a 5xx (a blip at Alpaca) on its first reads.
+    const patience: Patience = { sleep: (ms) => new Promise((r) => this.#wallClock.setTimeout(r, ms)), log: this.#log, onRateLimit: (ms) => this.#budget.holdFor(ms) };
+    const account = await checkAlpacaAccount(this.#client, this.#env, patience);
     const allocated = strategies.reduce((a, s) => a + s.capital, 0);
     if (allocated > account.equity + 1e-6) throw new ConfigError(`strategies[].capital_allocation: the strategies are given $${allocated.toFixed(2)} in all, more than the account's equity $${account.equity.toFixed(2)}`);
     this.#account = { cash: account.cash, equity: account.equity, buyingPower: account.buyingPower };
-    const venueClock = await this.#client.trading.clock.legacyClock();
+    const venueClock = await readPatiently(() => this.#client.trading.clock.legacyClock(), patience);
     this.#clock = new VenueClock(this.#wallClock, venueClock.timestamp.getTime());
     this.#log.info({ account: account.accountNumber, equity: account.equity, venueTime: venueClock.timestamp.toISOString(), marketOpen: venueClock.isOpen }, `Alpaca account ${account.accountNumber}: equity $${account.equity.toFixed(2)}, buying power $${account.buyingPower.toFixed(2)}; market ${venueClock.isOpen ? 'open' : 'closed'}`);
     this.calendar = await this.#loadCalendar(this.#clock.now());
