@@ -1,13 +1,11 @@
 import type { BacktestFill } from '../backtest/BacktestResult.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import type { Heatmap, Stability } from './gridLandscape.js';
-import type { ReturnShape } from './runCombination.js';
+import type { CombinationResult, ReturnShape } from './runCombination.js';
 
-/** One combination in the ranking. */
-export interface RankedCombination {
+/** One combination in the ranking: its result as the sweep kept it, with its rank and score. `index` is its place in the grid (the last parameter varies fastest). */
+export interface RankedCombination extends Pick<CombinationResult, 'index' | 'finalValue' | 'fills' | 'trades' | 'rejections' | 'fillsDigest' | 'metrics'> {
   readonly rank: number;
-  /** Its place in the grid (the last parameter varies fastest). */
-  readonly index: number;
   /** Its grid values (the strategy's other parameters are the config's). */
   readonly grid: Readonly<Record<string, unknown>>;
   /** The objective's value (null: too small a sample for it, or undefined for this run). */
@@ -16,12 +14,6 @@ export interface RankedCombination {
   readonly na: string | null;
   /** A Sharpe or Sortino ratio computed mostly on idle days (in the market less than half of the time). */
   readonly flat: boolean;
-  readonly finalValue: number;
-  readonly fills: number;
-  readonly trades: number;
-  readonly rejections: number;
-  readonly fillsDigest: string;
-  readonly metrics: Metrics;
 }
 
 /** The deflated Sharpe ratio of the best combination (Sharpe ratios per day, as the formula wants them). */
