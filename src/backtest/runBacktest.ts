@@ -109,6 +109,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     ...(o.breakers === undefined ? {} : { breakers: o.breakers }),
     accountBuyingPower: () => venue.buyingPower(),
+    // The report has no reasons: a strategy's reason functions (prices written out) are never called.
+    orderReasons: false,
     ...(o.createStrategy === undefined ? {} : { createStrategy: o.createStrategy }),
   });
   // During the run only numbers are kept; the report's objects and strings are built after it.

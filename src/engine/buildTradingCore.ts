@@ -52,6 +52,8 @@ export interface TradingCoreOptions {
   readonly venueNotReady?: () => string | null;
   /** Makes each strategy (StrategyCatalog.create: built-ins and the user's modules); default: the built-in type named by the spec. */
   readonly createStrategy?: (spec: StrategySpec) => Strategy;
+  /** Whether orders carry their reasons (StrategyRunnerDeps.orderReasons); default yes. */
+  readonly orderReasons?: boolean;
 }
 
 /**
@@ -109,6 +111,7 @@ export function buildTradingCore(o: TradingCoreOptions): TradingCore {
       logger: o.logger.child({ component: 'strategy', strategy: spec.id }),
       estimateCommission: o.estimateCommission,
       ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
+      ...(o.orderReasons === undefined ? {} : { orderReasons: o.orderReasons }),
     });
   });
   for (const r of runners) byId.set(r.id, r);

@@ -15,7 +15,7 @@ import { StaticNyseCalendar } from '../risk/calendar/StaticNyseCalendar.js';
 import { OpenOrders, type OpenOrder } from './OpenOrders.js';
 import { HigherTimeframes } from './HigherTimeframes.js';
 import { DailyHighs } from './DailyHighs.js';
-import type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
+import type { OrderOptions, OrderReason, OrderRejection, StrategyContext, StrategyFill } from '../strategies/StrategyContext.js';
 
 export const RunnerStatus = { Active: 'active', Paused: 'paused', Faulted: 'faulted' } as const;
 export type RunnerStatus = (typeof RunnerStatus)[keyof typeof RunnerStatus];
@@ -43,6 +43,11 @@ export interface StrategyRunnerDeps {
   readonly estimateCommission?: (qty: number, price: number) => number;
   /** Sessions for the longer timeframes a strategy reads (`ctx.bars`); default: the static NYSE calendar. */
   readonly calendar?: MarketCalendar;
+  /**
+   * Whether orders carry their reasons (default yes: the daemon logs, journals and saves them). A
+   * backtest reports none: a reason the strategy gives as a function is then never written.
+   */
+  readonly orderReasons?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export class StrategyRunner {
   #pauseReason: string | null = null;
   #warmingUp = false;
   #now = 0;
+  readonly #orderReasons: boolean;
 
   constructor(deps: StrategyRunnerDeps) {
     this.#higher = new HigherTimeframes(deps.calendar ?? new StaticNyseCalendar(), () => this.#lastBars.filter((b) => b !== undefined));
@@ -106,6 +112,7 @@ export class StrategyRunner {
     this.#clock = deps.clock;
     this.#log = deps.logger;
     this.#estimateCommission = deps.estimateCommission ?? (() => 0);
+    this.#orderReasons = deps.orderReasons ?? true;
     this.#open = new OpenOrders((s) => this.#lastBar(s)?.close, this.#estimateCommission, this.#slots);
     this.#ctx = this.#makeContext();
     this.#view = this.#makeView();
@@ -283,11 +290,17 @@ export class StrategyRunner {
    * the strategy's other orders there (a resting buy, protective exits) are canceled. Its quantity
    * here is the most it can be (held plus buys still open); the ExecutionService sizes it.
    */
-  #close(symbol: string, reason: string | undefined, force: boolean): void {
+  #close(symbol: string, reason: OrderReason | undefined, force: boolean): void {
     const held = this.ledger.positionQty(symbol);
     const qty = held + Math.max(0, this.#open.pendingQty(symbol));
     if (qty <= 0) return;
-    this.#submit({ symbol, side: 'sell', qty, type: 'market', limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, reason, bracket: undefined, closeAll: true }, force);
+    this.#submit({ symbol, side: 'sell', qty, type: 'market', limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, reason: this.#reason(reason), bracket: undefined, closeAll: true }, force);
+  }
+
+  /** The text of an order's reason where reasons are kept; a function is called only then. */
+  #reason(r: OrderReason | undefined): string | undefined {
+    if (r === undefined || typeof r === 'string') return r;
+    return this.#orderReasons ? r() : undefined;
   }
 
   #submit(intent: OrderIntent, force = false): void {
@@ -377,7 +390,7 @@ export class StrategyRunner {
         limitPrice: o?.limitPrice,
         stopPrice: o?.stopPrice,
         timeInForce: undefined,
-        reason: o?.reason,
+        reason: this.#reason(o?.reason),
         bracket: o?.stopLoss === undefined && o?.takeProfit === undefined && o?.trailingStop === undefined ? undefined : { stopLoss: o.stopLoss, takeProfit: o.takeProfit, trail: o.trailingStop },
         closeAll: undefined,
       });

@@ -19,6 +19,11 @@ export const bollingerReversionParams = z
   });
 export type BollingerReversionParams = z.infer<typeof bollingerReversionParams>;
 
+// Reasons are written only where they are kept (OrderReason), and made here, not in onBar: a closure
+// there would make onBar keep its variables in a context allocated on every bar.
+const underLowerBand = (close: number, lower: number) => (): string => `close ${close} under the lower band ${lower.toFixed(2)}`;
+const backAtMiddleBand = (close: number, middle: number) => (): string => `close ${close} back at the middle band ${middle.toFixed(2)}`;
+
 /**
  * `bollinger_reversion`: long-only mean reversion on Bollinger bands (simple average of `period`
  * closes ± `k` population standard deviations), per symbol. Flat and the close under the lower band:
@@ -45,9 +50,9 @@ export class BollingerReversion extends Strategy<BollingerReversionParams> {
       const lower = middle - this.params.k * w.stdev(middle);
       if (!(bar.close < lower)) return;
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, `close ${bar.close} under the lower band ${lower.toFixed(2)}`));
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, underLowerBand(bar.close, lower)));
     } else if (held > 0 && bar.close >= middle) {
-      ctx.closePosition(bar.symbol, `close ${bar.close} back at the middle band ${middle.toFixed(2)}`);
+      ctx.closePosition(bar.symbol, backAtMiddleBand(bar.close, middle));
     }
   }
 }

@@ -33,6 +33,12 @@ interface State {
   stop: number;
 }
 
+// Reasons are written only where they are kept (OrderReason), and made here, not in onBar: a closure
+// there would make onBar keep its variables in a context allocated on every bar.
+const aboveHigh = (close: number, bars: number, high: number, stop: number) => (): string => `close ${close} above the ${bars}-bar high ${high}; stop ${stop.toFixed(2)}`;
+const underStop = (close: number, stop: number) => (): string => `close ${close} under the ATR stop ${stop.toFixed(2)}`;
+const underLow = (close: number, bars: number, low: number) => (): string => `close ${close} under the ${bars}-bar low ${low}`;
+
 /**
  * `donchian_breakout`: long-only channel breakout, per symbol. Flat and the close above the highest
  * high of the previous `entry` bars: buy, with a stop `atrStop` average true ranges under that close.
@@ -67,12 +73,14 @@ export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
     if (held === 0 && entryLevel !== null && !Number.isNaN(s.atr) && bar.close > entryLevel) {
       const qty = sharesFor(p, ctx.capital, bar.close);
       if (qty > 0) {
-        s.stop = bar.close - p.atrStop * s.atr;
-        ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, `close ${bar.close} above the ${p.entry}-bar high ${entryLevel}; stop ${s.stop.toFixed(2)}`));
+        const stop = bar.close - p.atrStop * s.atr;
+        s.stop = stop;
+        ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, aboveHigh(bar.close, p.entry, entryLevel, stop)));
       }
     } else if (held > 0) {
-      if (!Number.isNaN(s.stop) && bar.close < s.stop) ctx.closePosition(bar.symbol, `close ${bar.close} under the ATR stop ${s.stop.toFixed(2)}`);
-      else if (exitLevel !== null && bar.close < exitLevel) ctx.closePosition(bar.symbol, `close ${bar.close} under the ${p.exit}-bar low ${exitLevel}`);
+      const stop = s.stop;
+      if (!Number.isNaN(stop) && bar.close < stop) ctx.closePosition(bar.symbol, underStop(bar.close, stop));
+      else if (exitLevel !== null && bar.close < exitLevel) ctx.closePosition(bar.symbol, underLow(bar.close, p.exit, exitLevel));
     }
   }
 }

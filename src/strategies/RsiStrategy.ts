@@ -21,6 +21,11 @@ export const rsiStrategyParams = z
   });
 export type RsiStrategyParams = z.infer<typeof rsiStrategyParams>;
 
+// Reasons are written only where they are kept (OrderReason), and made here, not in onBar: a closure
+// there would make onBar keep its variables in a context allocated on every bar.
+const rsiUnder = (rsi: number, lower: number) => (): string => `RSI ${rsi.toFixed(2)} < ${lower}`;
+const rsiOver = (rsi: number, upper: number) => (): string => `RSI ${rsi.toFixed(2)} > ${upper}`;
+
 /**
  * `rsi_reversion`: long-only mean reversion on Wilder's RSI, per symbol. Flat and RSI < lower: buy.
  * Long and RSI > upper: sell the whole position.
@@ -41,9 +46,9 @@ export class RsiStrategy extends Strategy<RsiStrategyParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && value < this.params.lower) {
       const qty = sharesFor(this.params, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, `RSI ${value.toFixed(2)} < ${this.params.lower}`));
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(this.params, bar.close, rsiUnder(value, this.params.lower)));
     } else if (held > 0 && value > this.params.upper) {
-      ctx.closePosition(bar.symbol, `RSI ${value.toFixed(2)} > ${this.params.upper}`);
+      ctx.closePosition(bar.symbol, rsiOver(value, this.params.upper));
     }
   }
 }

@@ -1,12 +1,19 @@
 import type { Bar } from '../core/Bar.js';
 import type { OrderIntent, OrderSide, OrderType, Trail } from '../core/Order.js';
 
+/**
+ * Why an order is sent, for the logs, the order journal and the state file: text, or a function
+ * that writes it. A function is called only where the reason is kept (the daemon); a backtest
+ * reports no reasons and never calls it, so a reason that formats prices costs nothing there.
+ */
+export type OrderReason = string | (() => string);
+
 /** Options of a buy or sell; a market day order when omitted. */
 export interface OrderOptions {
   readonly type?: OrderType;
   readonly limitPrice?: number;
   readonly stopPrice?: number;
-  readonly reason?: string;
+  readonly reason?: OrderReason;
   /** Protective exits of an entry: a stop-loss and/or a take-profit price (see OrderIntent.bracket). */
   readonly stopLoss?: number;
   readonly takeProfit?: number;
@@ -50,7 +57,7 @@ export interface StrategyContext {
   buy(symbol: string, qty: number, options?: OrderOptions): void;
   sell(symbol: string, qty: number, options?: OrderOptions): void;
   /** Sends the order that brings the position in `symbol` back to zero, if there is one. */
-  closePosition(symbol: string, reason?: string): void;
+  closePosition(symbol: string, reason?: OrderReason): void;
 }
 
 /** A fill as the strategy sees it, with the P&L it realised (0 on an entry). */

@@ -4,7 +4,7 @@
  * `import { Strategy, type Bar, type StrategyContext } from '../src/strategies/api.js';`
  */
 export { Strategy } from './Strategy.js';
-export type { OrderOptions, OrderRejection, StrategyContext, StrategyFill } from './StrategyContext.js';
+export type { OrderOptions, OrderReason, OrderRejection, StrategyContext, StrategyFill } from './StrategyContext.js';
 export type { Bar } from '../core/Bar.js';
 export type { OrderIntent, OrderSide, OrderType, Trail } from '../core/Order.js';
 export { checkSizing, sharesFor, sizingShape, type Sizing } from './sizing.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OrderOptions } from './StrategyContext.js';
+import type { OrderOptions, OrderReason } from './StrategyContext.js';
 
 /**
  * Optional protective exits of a built-in strategy's entries, as fractions of the entry's reference
@@ -57,7 +57,7 @@ export function protectiveExitOptions(params: ProtectiveExitParams, price: numbe
  * The options of an entry at `price` for `reason`, with `params`' exits as protectiveExitOptions
  * gives them: every field set (absent ones undefined), so each entry builds one object of one shape.
  */
-export function entryOptions(params: ProtectiveExitParams, price: number, reason: string): OrderOptions {
+export function entryOptions(params: ProtectiveExitParams, price: number, reason: OrderReason): OrderOptions {
   const trail = params.trailing_stop_pct;
   return {
     reason,

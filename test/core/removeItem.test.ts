@@ -16,6 +16,21 @@ describe('removeAt / removeItem', () => {
     expect(list).toEqual([]);
   });
 
+  it('keeps the order whichever side of the removed element moves (near the front, near the back)', () => {
+    const list = Array.from({ length: 9 }, (_, i) => i);
+    removeAt(list, 1);
+    expect(list).toEqual([0, 2, 3, 4, 5, 6, 7, 8]);
+    removeAt(list, 6);
+    expect(list).toEqual([0, 2, 3, 4, 5, 6, 8]);
+    removeAt(list, 3);
+    expect(list).toEqual([0, 2, 3, 5, 6, 8]);
+    removeAt(list, 0);
+    removeAt(list, 4);
+    expect(list).toEqual([2, 3, 5, 6]);
+    list.push(9);
+    expect(list).toEqual([2, 3, 5, 6, 9]);
+  });
+
   it('removes the first equal item only; an index outside the list or an absent item changes nothing', () => {
     const x = { id: 1 };
     const y = { id: 2 };

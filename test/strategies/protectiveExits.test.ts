@@ -30,7 +30,8 @@ function buyOptions(type: string, params: unknown, bars: readonly Bar[]): Array<
     lastBar: (s) => last.get(s),
     bars: () => [],
     submit: () => {},
-    buy: (_s, _q, o) => void out.push(o),
+    // A reason given as a function is written, as the daemon writes it when the order goes.
+    buy: (_s, _q, o) => void out.push(o === undefined || typeof o.reason !== 'function' ? o : { ...o, reason: o.reason() }),
     sell: () => {},
     closePosition: () => {},
   };

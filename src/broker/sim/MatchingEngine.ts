@@ -164,10 +164,12 @@ export class MatchingEngine {
   readonly #validSymbols = new Set<string>();
   #cash: number;
   /**
-   * The buying power as last computed, NaN once anything it depends on changed (cash, the book, an
-   * order's fill, a mark): an order's checks (the RiskGate's and the venue's) sum the book once.
+   * What the working buys may spend, summed in book order as last computed; NaN once a term changed
+   * (a buy filled or left the book, a market buy's mark moved). A new order goes last on the book,
+   * so adding its term gives the sum a walk of the book would, bit for bit: an order's checks (the
+   * RiskGate's and the venue's) never walk the book again for the orders sent just before.
    */
-  #power = Number.NaN;
+  #reserved = Number.NaN;
   #orderSeq = 0;
   #execSeq = 0;
 
@@ -249,19 +251,19 @@ export class MatchingEngine {
     const atMine = mine.indexOf(w);
     this.#working.splice(at, 1);
     mine.splice(atMine, 1);
-    this.#power = Number.NaN;
+    this.#reserved = Number.NaN;
     try {
       // An exit of a bracket is checked as one of its pair: the pair holds its shares once.
       this.#validate(r, sibling);
     } catch (error) {
       this.#working.splice(at, 0, w);
       mine.splice(atMine, 0, w);
-      this.#power = Number.NaN;
+      this.#reserved = Number.NaN;
       throw error;
     }
     this.#working.splice(at, 0, w);
     mine.splice(atMine, 0, w);
-    this.#power = Number.NaN;
+    this.#reserved = Number.NaN;
     const now = this.#clock.now();
     this.#remove(w);
     w.order.status = 'canceled';
@@ -274,7 +276,7 @@ export class MatchingEngine {
       for (const leg of next.held) {
         leg.entry = next;
         leg.order.qty = next.order.qty;
-        this.#power = Number.NaN;
+        this.#reserved = Number.NaN;
         leg.order.updatedAt = now;
       }
     }
@@ -375,7 +377,7 @@ export class MatchingEngine {
   /** Puts the account and working orders back (offline restore: the simulated account is part of the state). */
   restore(d: VenueData): void {
     this.#cash = d.cash;
-    this.#power = Number.NaN;
+    this.#reserved = Number.NaN;
     this.#orderSeq = d.orderSeq;
     this.#execSeq = d.execSeq;
     this.#positions.clear();
@@ -441,7 +443,7 @@ export class MatchingEngine {
     }
     // The buying power reads a mark only for the working market buys of its symbol: any other
     // order's mark moving leaves it as it was (summed again, it would come out the same).
-    if (this.#readsMark(symbol)) this.#power = Number.NaN;
+    if (this.#readsMark(symbol)) this.#reserved = Number.NaN;
   }
 
   /** Whether a working buy of `symbol` is valued at its mark (no limit or stop price). */
@@ -531,7 +533,7 @@ export class MatchingEngine {
     if (t === undefined || price <= t.hwm) return;
     t.hwm = price;
     w.order.stopPrice = trailStop(t, price);
-    this.#power = Number.NaN;
+    this.#reserved = Number.NaN;
   }
 
   /**
@@ -571,7 +573,7 @@ export class MatchingEngine {
 
   /** Puts an order on the book (last, the newest). */
   #put(w: Working): void {
-    this.#power = Number.NaN;
+    if (w.order.side === 'buy' && !Number.isNaN(this.#reserved)) this.#reserved += this.#reservedBy(w);
     this.#working.push(w);
     const mine = this.#workingBySymbol.get(w.order.symbol);
     if (mine === undefined) this.#workingBySymbol.set(w.order.symbol, [w]);
@@ -612,7 +614,8 @@ export class MatchingEngine {
     this.#book(fill);
     o.filledAvgPrice = ((o.filledAvgPrice ?? 0) * o.filledQty + price * qty) / (o.filledQty + qty);
     o.filledQty += qty;
-    this.#power = Number.NaN;
+    // A buy asks for less now (the cash it paid is out of the account already).
+    if (o.side === 'buy') this.#reserved = Number.NaN;
     o.updatedAt = time;
     const done = o.filledQty >= o.qty;
     o.status = done ? 'filled' : 'partially_filled';
@@ -625,7 +628,6 @@ export class MatchingEngine {
 
   /** Moves cash and the position; average cost for buys, cost released pro rata for sells. */
   #book(f: Fill): void {
-    this.#power = Number.NaN;
     const p = this.#positions.get(f.symbol) ?? { qty: 0, cost: 0 };
     if (f.side === 'buy') {
       this.#cash -= f.qty * f.price + f.commission;
@@ -715,19 +717,24 @@ export class MatchingEngine {
 
   /** Cash less what working buy orders may spend (valued at their limit, stop or last price). */
   #buyingPower(): number {
-    if (!Number.isNaN(this.#power)) return this.#power;
-    let reserved = 0;
-    const working = this.#working;
-    for (let i = 0; i < working.length; i++) {
-      const w = working[i]!;
-      const o = w.order;
-      if (o.side !== 'buy') continue;
-      const price = o.limitPrice !== null ? o.limitPrice : o.stopPrice !== null ? o.stopPrice : this.#markOf(w);
-      const q = o.qty - o.filledQty;
-      reserved += q * price + (price > 0 ? this.#commission.commission(q, price) : 0);
+    if (Number.isNaN(this.#reserved)) {
+      let reserved = 0;
+      const working = this.#working;
+      for (let i = 0; i < working.length; i++) {
+        const w = working[i]!;
+        if (w.order.side === 'buy') reserved += this.#reservedBy(w);
+      }
+      this.#reserved = reserved;
     }
-    this.#power = this.#cash - reserved;
-    return this.#power;
+    return this.#cash - this.#reserved;
+  }
+
+  /** What a working buy may spend: what it still asks for at its limit, stop or last price, with commission. */
+  #reservedBy(w: Working): number {
+    const o = w.order;
+    const price = o.limitPrice !== null ? o.limitPrice : o.stopPrice !== null ? o.stopPrice : this.#markOf(w);
+    const q = o.qty - o.filledQty;
+    return q * price + (price > 0 ? this.#commission.commission(q, price) : 0);
   }
 
   /** The last price of a working order's symbol, 0 while it has none. */
@@ -745,7 +752,8 @@ export class MatchingEngine {
   /** Takes a finished order off the book; only the last `finishedOrdersKept` finished orders stay known. */
   #remove(w: Working): void {
     const i = this.#working.indexOf(w);
-    this.#power = Number.NaN;
+    // A sell reserves nothing: the sum stays what it was.
+    if (w.order.side === 'buy') this.#reserved = Number.NaN;
     if (i !== -1) {
       removeAt(this.#working, i);
       const mine = this.#workingBySymbol.get(w.order.symbol)!;
