@@ -63,14 +63,15 @@ export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
       if (s.trs.length === p.atr) s.atr = s.trs.reduce((a, b) => a + b, 0) / p.atr;
     } else s.atr = (s.atr * (p.atr - 1) + tr) / p.atr;
     s.prevClose = bar.close;
-    // The channels of the bars before this one.
-    const entryLevel = s.highs.full ? s.highs.value : null;
-    const exitLevel = s.lows.full ? s.lows.value : null;
+    // The channels of the bars before this one; NaN until full (numbers, not number | null: nothing
+    // is boxed per bar).
+    const entryLevel = s.highs.full ? s.highs.value : Number.NaN;
+    const exitLevel = s.lows.full ? s.lows.value : Number.NaN;
     s.highs.push(bar.high);
     s.lows.push(bar.low);
     if (ctx.hasOpenOrder(bar.symbol)) return;
     const held = ctx.position(bar.symbol);
-    if (held === 0 && entryLevel !== null && !Number.isNaN(s.atr) && bar.close > entryLevel) {
+    if (held === 0 && !Number.isNaN(entryLevel) && !Number.isNaN(s.atr) && bar.close > entryLevel) {
       const qty = sharesFor(p, ctx.capital, bar.close);
       if (qty > 0) {
         const stop = bar.close - p.atrStop * s.atr;
@@ -80,7 +81,7 @@ export class DonchianBreakout extends Strategy<DonchianBreakoutParams> {
     } else if (held > 0) {
       const stop = s.stop;
       if (!Number.isNaN(stop) && bar.close < stop) ctx.closePosition(bar.symbol, underStop(bar.close, stop));
-      else if (exitLevel !== null && bar.close < exitLevel) ctx.closePosition(bar.symbol, underLow(bar.close, p.exit, exitLevel));
+      else if (!Number.isNaN(exitLevel) && bar.close < exitLevel) ctx.closePosition(bar.symbol, underLow(bar.close, p.exit, exitLevel));
     }
   }
 }

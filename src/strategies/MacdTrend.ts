@@ -40,6 +40,12 @@ interface State {
 export class MacdTrend extends Strategy<MacdTrendParams> {
   /** By symbol index. */
   readonly #s: Array<State | undefined> = [];
+  readonly #crossedAbove: string;
+
+  constructor(params: MacdTrendParams) {
+    super(params);
+    this.#crossedAbove = `MACD crossed above its signal, close above SMA${params.trend}`;
+  }
 
   override onBar(bar: Bar, ctx: StrategyContext): void {
     const p = this.params;
@@ -50,12 +56,13 @@ export class MacdTrend extends Strategy<MacdTrendParams> {
       this.#s[k] = s;
     }
     s.trend.push(bar.close);
-    const f = s.fast.add(bar.close);
-    const sl = s.slow.add(bar.close);
-    if (f === null || sl === null) return;
+    // NaN until seeded (numbers, not number | null: nothing is boxed per bar).
+    const f = s.fast.push(bar.close);
+    const sl = s.slow.push(bar.close);
+    if (Number.isNaN(f) || Number.isNaN(sl)) return;
     const macd = f - sl;
-    const signal = s.signal.add(macd);
-    if (signal === null) return;
+    const signal = s.signal.push(macd);
+    if (Number.isNaN(signal)) return;
     const hist = macd - signal;
     const prev = s.prevHist;
     s.prevHist = hist;
@@ -63,7 +70,7 @@ export class MacdTrend extends Strategy<MacdTrendParams> {
     const held = ctx.position(bar.symbol);
     if (held === 0 && prev <= 0 && hist > 0 && s.trend.full && bar.close > s.trend.mean()) {
       const qty = sharesFor(p, ctx.capital, bar.close);
-      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, `MACD crossed above its signal, close above SMA${p.trend}`));
+      if (qty > 0) ctx.buy(bar.symbol, qty, entryOptions(p, bar.close, this.#crossedAbove));
     } else if (held > 0 && prev >= 0 && hist < 0) {
       ctx.closePosition(bar.symbol, 'MACD crossed below its signal');
     }

@@ -17,9 +17,18 @@ export class Ema {
   }
 
   add(x: number): number | null {
+    const v = this.push(x);
+    return this.#count < this.#period ? null : v;
+  }
+
+  /**
+   * `add` for hot loops: the average, NaN until seeded. Always a number, so a caller that keeps it in
+   * a local allocates nothing (a `number | null` result is boxed on every bar).
+   */
+  push(x: number): number {
     if (this.#count < this.#period) {
       this.#seedSum += x;
-      if (++this.#count < this.#period) return null;
+      if (++this.#count < this.#period) return Number.NaN;
       this.#value = this.#seedSum / this.#period;
       return this.#value;
     }
