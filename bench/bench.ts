@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -55,8 +56,10 @@ const fresh = <T>(file: string, ...args: string[]): T =>
  */
 const bundled = (file: string): string => {
   const outfile = fileURLToPath(new URL(`../node_modules/.cache/bench/${file.replace(/^.*\//, '').replace(/\.ts$/, '.mjs')}`, import.meta.url));
-  const external = ['@alpacahq/alpaca-trade-api', '@msgpack/msgpack', 'dotenv', 'esbuild', 'node-telegram-bot-api', 'pino', 'pino-pretty', 'prom-client', 'ws', 'bullmq', 'ioredis'];
-  const banner = { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" };
+  // The packages left outside and the banner: `npm run build`'s own (package.json), so the two agree.
+  const build = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { build: string } }).scripts.build;
+  const external = [...build.matchAll(/--external:(\S+)/g)].map((m) => m[1]!);
+  const banner = { js: /--banner:js="([^"]+)"/.exec(build)![1]! };
   buildSync({ entryPoints: [fileURLToPath(new URL(file, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, external, banner, logLevel: 'warning' });
   return outfile;
 };
