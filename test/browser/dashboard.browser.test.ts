@@ -8,7 +8,7 @@ import { findChromium } from './findChromium.js';
 
 /** What the functions run inside the page use of it (the project's TypeScript has no DOM library). */
 declare const document: {
-  querySelector(selector: string): { textContent: string | null } | null;
+  querySelector(selector: string): { textContent: string | null; click(): void } | null;
   querySelectorAll(selector: string): { length: number };
 };
 
@@ -124,8 +124,17 @@ describe.skipIf(chromium === null)('the dashboard in a real browser (headless Ch
     });
     const button = '#strategies-body tr[data-strategy="rsi_banks"] button';
     const result = (): Promise<string | null> => page.$eval('#control-result', (e) => e.textContent);
-    // Clicked inside the page: the table is redrawn at every push, so a handle taken before could be gone.
-    const click = (): Promise<void> => page.$eval(button, (b) => (b as unknown as { click(): void }).click());
+    // Found and clicked in one evaluation inside the page: the table is redrawn at every push, and a
+    // button detached by a redraw takes the click without it reaching the page's listener. (`page.$eval`
+    // is two round trips, a query then the call, so a push can land between them.)
+    const click = async (): Promise<void> => {
+      const found = await page.evaluate((sel: string) => {
+        const b = document.querySelector(sel);
+        b?.click();
+        return b !== null;
+      }, button);
+      if (!found) throw new Error(`no ${button} to click`);
+    };
     const says = async (text: string): Promise<void> => {
       try {
         await page.waitForFunction((t: string) => document.querySelector('#control-result')?.textContent === t, { timeout: 10_000 }, text);
