@@ -263,12 +263,14 @@ export class AlpacaBroker implements Broker {
         return;
       } catch (error) {
         if (error instanceof errors.RateLimitError) {
-          // Refused before it was looked at: nothing was created.
-          this.#o.budget.holdFor(error.retryAfterMs ?? 1000);
+          // Refused before it was looked at: nothing was created. Alpaca asks for exponential back-off
+          // after a 429, no sooner than its reset (a reset in the current second says "now").
+          this.#o.budget.holdFor(Math.max(error.retryAfterMs ?? 0, Math.min(30_000, 500 * 2 ** (attempt - 1))));
           continue;
         }
         if (error instanceof errors.ApiError && error.status < 500) {
-          const existing = error.status === 422 ? await this.#lookupRaw(r.clientOrderId) : null;
+          // A 5xx or 429 on this lookup is waited out: the order may well be at Alpaca.
+          const existing = error.status === 422 ? await this.#lookupPatiently(r.clientOrderId) : null;
           // 422 for a client order id Alpaca already has: an earlier attempt got through.
           if (existing !== null) {
             this.#accepted(existing);

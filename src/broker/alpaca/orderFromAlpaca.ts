@@ -68,8 +68,13 @@ export function orderFromAlpaca(raw: unknown): Order {
     throw new BrokerPayloadError(`order from Alpaca: ${issue.path.join('.') || 'order'}: ${issue.message}`);
   }
   const o = r.data;
-  const status = statusMap[o.status];
-  if (status === undefined) throw new BrokerPayloadError(`order from Alpaca: status: unknown status "${o.status}"`);
+  const label = statusMap[o.status];
+  if (label === undefined) throw new BrokerPayloadError(`order from Alpaca: status: unknown status "${o.status}"`);
+  const qty = o.qty ?? 0;
+  const filledQty = o.filledQty ?? 0;
+  // Every share filled is a filled order, whatever the open label says (`calculated`: "completed for
+  // the day (either filled or done for day)" while settlement is pending); no more fills can come.
+  const status = (label === 'new' || label === 'partially_filled') && qty > 0 && filledQty >= qty ? 'filled' : label;
   if (o.type === 'stop_limit') throw new BrokerPayloadError(`order from Alpaca: type: the daemon does not trade "${o.type}" orders`);
   // A trailing stop is a stop whose price Alpaca moves with the high-water mark.
   const type = o.type === 'trailing_stop' ? 'stop' : o.type;
@@ -80,12 +85,12 @@ export function orderFromAlpaca(raw: unknown): Order {
     symbol: o.symbol,
     side: o.side,
     type,
-    qty: o.qty ?? 0,
+    qty,
     limitPrice: o.limitPrice ?? null,
     stopPrice: o.stopPrice ?? null,
     timeInForce: o.timeInForce === 'gtc' ? 'gtc' : 'day',
     status,
-    filledQty: o.filledQty ?? 0,
+    filledQty,
     filledAvgPrice: o.filledAvgPrice ?? null,
     submittedAt: submitted,
     updatedAt: o.updatedAt?.getTime() ?? submitted,
