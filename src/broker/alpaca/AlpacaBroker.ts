@@ -321,6 +321,16 @@ export class AlpacaBroker implements Broker {
     return this.#o.budget.run(RequestPriority.Urgent, () => this.#o.client.trading.orders.getOrderByOrderID({ orderId, nested: true }));
   }
 
+  /** `#byId`, null when Alpaca has no order with that id (404: a paper account reset since, or another account's keys). */
+  async #byIdIfAny(orderId: string): Promise<WithLegs | null> {
+    try {
+      return await this.#byId(orderId);
+    } catch (error) {
+      if (error instanceof errors.ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   /** A read through the request budget, patiently (readPatiently: 429, 5xx and cut connections waited out). */
   #patiently<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
     return readPatiently(() => this.#o.budget.run(priority, fn), {
@@ -500,10 +510,15 @@ export class AlpacaBroker implements Broker {
       if (this.#stopped) return;
       if (t.leg === 'sl' || t.leg === 'tp') await this.#catchUpLeg(t);
       else {
-        const raw = t.orderId !== null && t.orderId !== undefined ? await this.#byId(t.orderId) : await this.#lookupRaw(t.clientOrderId);
+        const id = t.orderId ?? null;
+        const raw = id !== null ? await this.#byIdIfAny(id) : await this.#lookupRaw(t.clientOrderId);
         if (this.#stopped) return;
         if (raw !== null) this.#accepted(raw);
-        else {
+        else if (id !== null) {
+          // Alpaca named it once and no longer has it: asking again would hold trading up for ever.
+          this.#log.error({ clientOrderId: t.clientOrderId, orderId: id }, `order ${t.clientOrderId} of the restored state is unknown to Alpaca (404 for its id ${id}): was the paper account reset, or are these another account's keys?`);
+          this.#reject({ symbol: t.symbol, side: t.side, qty: t.qty, clientOrderId: t.clientOrderId, strategyId: t.strategyId, type: 'market', timeInForce: 'day' }, `unknown to Alpaca (GET /v2/orders/${id} answered 404)`);
+        } else {
           // Recorded, then the daemon died before the POST reached Alpaca: it never existed there.
           this.#log.warn({ clientOrderId: t.clientOrderId }, `order ${t.clientOrderId} of the restored state never reached Alpaca: counted as rejected`);
           this.#reject({ symbol: t.symbol, side: t.side, qty: t.qty, clientOrderId: t.clientOrderId, strategyId: t.strategyId, type: 'market', timeInForce: 'day' }, 'never reached Alpaca (the daemon stopped before sending it)');
@@ -514,7 +529,12 @@ export class AlpacaBroker implements Broker {
     }
     for (const [id, b] of [...this.#booked]) {
       if (b.terminal || this.#stopped) continue;
-      this.#accepted(await this.#byId(id));
+      const raw = await this.#byIdIfAny(id);
+      if (raw !== null) this.#accepted(raw);
+      else {
+        b.terminal = true;
+        this.#log.error({ orderId: id }, `order ${id} of the restored books is unknown to Alpaca (404): no more fills are expected for it`);
+      }
     }
   }
 
@@ -528,7 +548,9 @@ export class AlpacaBroker implements Broker {
     this.#legs.expect(t.parent);
     if (t.orderId !== null && t.orderId !== undefined) {
       if (!this.#legs.has(t.orderId)) this.#legs.restore([{ orderId: t.orderId, clientOrderId: t.clientOrderId }]);
-      this.#accepted(await this.#byId(t.orderId));
+      const leg = await this.#byIdIfAny(t.orderId);
+      if (leg !== null) this.#accepted(leg);
+      else this.#log.error({ clientOrderId: t.clientOrderId, orderId: t.orderId }, `protective exit ${t.clientOrderId} of the restored state is unknown to Alpaca (404 for its id ${t.orderId})`);
       return;
     }
     const entry = await this.#lookupRaw(t.parent);

@@ -97,4 +97,11 @@ describe('AlpacaBroker on Alpaca’s wire format (a scripted fake Alpaca)', () =
     await until(() => events.length >= 2, 3000, 'the catch-up');
     expect(events.map(summary)).toEqual(['new (new)', 'fill 10@100.5 (filled)']);
   });
+
+  it('an order of the restored state that Alpaca does not know by its id (404: a reset paper account) is reported, and the start is not held up by it', async () => {
+    const started = open(() => {}, { restore: [{ clientOrderId: 's1-r-1', strategyId: 's1', symbol: 'AAPL', side: 'buy', qty: 10, orderId: ID }] });
+    const outcome = await Promise.race([started.then(() => 'started'), new Promise((r) => setTimeout(() => r('still starting after 5 s'), 5000))]);
+    expect(outcome).toBe('started');
+    expect(events.map(summary)).toEqual([`rejected: unknown to Alpaca (GET /v2/orders/${ID} answered 404)`]);
+  }, 20_000);
 });
