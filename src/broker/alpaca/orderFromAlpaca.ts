@@ -5,13 +5,15 @@ import type { VenueOrderSummary } from '../Broker.js';
 
 /**
  * A decimal string from Alpaca (money and quantities are strings on the trading API), as a number
- * a trading daemon can believe: unsigned, at most 12 digits before the point and 12 after, and
- * below the bounds (no share price above $10 million, no order above a billion shares).
+ * a trading daemon can believe: unsigned, at most 12 digits before the point and 30 after, and
+ * below the bounds (no share price above $10 million, no order above a billion shares). Alpaca's
+ * decimal strings carry no fixed number of places (trading-api.json's account example has 14), and
+ * an average fill price need not end: 3 at 100.01 and 4 at 100.02 average 700.11 / 7.
  */
 const decimal = (max: number) =>
   z
     .string()
-    .regex(/^\d{1,12}(\.\d{1,12})?$/, 'an unsigned decimal string of at most 12 + 12 digits')
+    .regex(/^\d{1,12}(\.\d{1,30})?$/, 'an unsigned decimal string of at most 12 + 30 digits')
     .transform(Number)
     .refine((n) => Number.isFinite(n) && n < max, `below ${max}`);
 const quantity = decimal(1e9);

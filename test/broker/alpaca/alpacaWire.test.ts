@@ -104,4 +104,16 @@ describe('AlpacaBroker on Alpaca’s wire format (a scripted fake Alpaca)', () =
     expect(outcome).toBe('started');
     expect(events.map(summary)).toEqual([`rejected: unknown to Alpaca (GET /v2/orders/${ID} answered 404)`]);
   }, 20_000);
+
+  it('an average fill price with Alpaca’s full decimal precision (16 places) is read: the fills are booked, not the event dropped', async () => {
+    // Alpaca's amounts are decimal strings of any precision: trading-api.json's own account example has "last_equity":"122011.09751111286868".
+    await open((f) => f.route('POST /v2/orders', () => ({ status: 200, body: alpacaOrder() })));
+    broker.submit(request);
+    await until(() => events.length === 1, 3000, 'new');
+    fake.push({ event: 'partial_fill', execution_id: 'e1', price: '100.01', qty: '3', position_qty: '3', timestamp: '2026-11-30T15:00:01Z', order: alpacaOrder({ status: 'partially_filled', filled_qty: '3', filled_avg_price: '100.01' }) });
+    // 3 at 100.01 and 4 at 100.02: 700.11 / 7, divided to 16 places as Go's decimals do.
+    fake.push({ event: 'partial_fill', execution_id: 'e2', price: '100.02', qty: '4', position_qty: '7', timestamp: '2026-11-30T15:00:02Z', order: alpacaOrder({ status: 'partially_filled', filled_qty: '7', filled_avg_price: '100.0157142857142857' }) });
+    await until(() => events.length === 3, 3000, 'the second fill');
+    expect(events.map(summary)).toEqual(['new (new)', 'partial_fill 3@100.01 (partially_filled)', 'partial_fill 4@100.02 (partially_filled)']);
+  });
 });
