@@ -77,9 +77,10 @@ export function orderFromAlpaca(raw: unknown): Order {
   // Every share filled is a filled order, whatever the open label says (`calculated`: "completed for
   // the day (either filled or done for day)" while settlement is pending); no more fills can come.
   const status = (label === 'new' || label === 'partially_filled') && qty > 0 && filledQty >= qty ? 'filled' : label;
-  if (o.type === 'stop_limit') throw new BrokerPayloadError(`order from Alpaca: type: the daemon does not trade "${o.type}" orders`);
-  // A trailing stop is a stop whose price Alpaca moves with the high-water mark.
-  const type = o.type === 'trailing_stop' ? 'stop' : o.type;
+  // A trailing stop is a stop whose price Alpaca moves with the high-water mark; a stop-limit is a
+  // stop with a cap: Alpaca turns every buy stop into one ("a limit price that is 4% higher than a
+  // stop price < $50, or 2.5% higher", its orders page), so the daemon's own stops come back so.
+  const type = o.type === 'trailing_stop' || o.type === 'stop_limit' ? 'stop' : o.type;
   const submitted = (o.submittedAt ?? o.createdAt)?.getTime() ?? 0;
   return {
     id: o.id,

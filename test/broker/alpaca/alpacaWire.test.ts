@@ -130,4 +130,17 @@ describe('AlpacaBroker on Alpaca’s wire format (a scripted fake Alpaca)', () =
     await until(() => events.length === 3, 3000, 'the second fill');
     expect(events.map(summary)).toEqual(['new (new)', 'partial_fill 3@100.01 (partially_filled)', 'partial_fill 4@100.02 (partially_filled)']);
   });
+
+  it('a buy stop that Alpaca turned into a stop-limit is still read: its fill is booked to the strategy', async () => {
+    // alpaca-docs content/trading/orders.md: "Alpaca converts buy stop orders into stop limit orders with a limit price
+    // that is 4% higher than a stop price < $50 (or 2.5% higher than a stop price >= $50)."
+    const converted = { type: 'stop_limit', order_type: 'stop_limit', stop_price: '101', limit_price: '103.53', time_in_force: 'gtc' };
+    await open((f) => f.route('POST /v2/orders', () => ({ status: 200, body: alpacaOrder(converted) })));
+    broker.submit({ ...request, type: 'stop', stopPrice: 101, timeInForce: 'gtc' });
+    await until(() => events.length === 1, 3000, 'new');
+    fake.push({ event: 'fill', execution_id: 'e1', price: '101.02', qty: '10', position_qty: '10', timestamp: '2026-11-30T15:00:01Z', order: alpacaOrder({ ...converted, status: 'filled', filled_qty: '10', filled_avg_price: '101.02' }) });
+    await until(() => events.length === 2, 3000, 'the fill');
+    expect(events.map(summary)).toEqual(['new (new)', 'fill 10@101.02 (filled)']);
+    expect(events[1]!.order).toMatchObject({ clientOrderId: 's1-r-1', type: 'stop', stopPrice: 101, limitPrice: 103.53 });
+  });
 });
