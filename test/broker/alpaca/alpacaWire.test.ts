@@ -143,4 +143,22 @@ describe('AlpacaBroker on Alpaca’s wire format (a scripted fake Alpaca)', () =
     expect(events.map(summary)).toEqual(['new (new)', 'fill 10@101.02 (filled)']);
     expect(events[1]!.order).toMatchObject({ clientOrderId: 's1-r-1', type: 'stop', stopPrice: 101, limitPrice: 103.53 });
   });
+
+  it('a market bracket whose fill and take-profit leg are heard before the POST answers: the legs are named after the entry', async () => {
+    const tp = alpacaOrder({ id: 'tp-1', client_order_id: 'c0ffee00-0000-4000-8000-000000000001', order_class: 'bracket', side: 'sell', type: 'limit', order_type: 'limit', limit_price: '105', time_in_force: 'gtc', status: 'held' });
+    const sl = alpacaOrder({ id: 'sl-1', client_order_id: 'c0ffee00-0000-4000-8000-000000000002', order_class: 'bracket', side: 'sell', type: 'stop', order_type: 'stop', stop_price: '99.5', time_in_force: 'gtc', status: 'held' });
+    const entry = (over: Record<string, unknown>) => alpacaOrder({ order_class: 'bracket', time_in_force: 'gtc', legs: [tp, sl], ...over });
+    await open((f) => {
+      f.route('POST /v2/orders', () => ({ status: 200, body: entry({}), delayMs: 400 }));
+      f.route('GET /v2/orders:by_client_order_id', () => ({ status: 200, body: entry({ status: 'filled', filled_qty: '10', filled_avg_price: '100', legs: null }) }));
+      f.route(`GET /v2/orders/${ID}`, () => ({ status: 200, body: entry({ status: 'filled', filled_qty: '10', filled_avg_price: '100', legs: [{ ...tp, status: 'new' }, sl] }) }));
+    });
+    broker.submit({ ...request, timeInForce: 'gtc', bracket: { stopLoss: 99.5, takeProfit: 105 } });
+    await until(() => fake.posts().length === 1, 3000, 'the POST');
+    fake.push({ event: 'fill', execution_id: 'e1', price: '100', qty: '10', position_qty: '10', timestamp: '2026-11-30T15:00:01Z', order: entry({ status: 'filled', filled_qty: '10', filled_avg_price: '100', legs: null }) });
+    fake.push({ event: 'new', order: { ...tp, status: 'new' } });
+    await until(() => events.length >= 4, 3000, 'the legs');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(events.map((e) => `${e.order.clientOrderId} ${summary(e)}`)).toEqual(['s1-r-1 new (new)', 's1-r-1 fill 10@100 (filled)', 's1-r-1-tp new (new)', 's1-r-1-sl new (new)']);
+  });
 });

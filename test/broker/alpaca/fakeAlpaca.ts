@@ -9,12 +9,13 @@ export interface HeardRequest {
   readonly body: unknown;
 }
 
-/** What a route answers: a status, a JSON body, extra headers; `hang` never answers (a lost response). */
+/** What a route answers: a status, a JSON body, extra headers; `hang` never answers (a lost response), `delayMs` answers late. */
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly hang?: boolean;
+  readonly delayMs?: number;
 }
 
 export type Route = (req: HeardRequest) => Reply;
@@ -37,8 +38,10 @@ export class FakeAlpaca {
       const route = this.#routes.get(`${heard.method} ${path.split('?')[0]}`);
       const reply = route === undefined ? { status: 404, body: { code: 40410000, message: 'not found' } } : route(heard);
       if (reply.hang === true) return;
-      res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      setTimeout(() => {
+        res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=UTF-8', ...reply.headers });
+        res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      }, reply.delayMs ?? 0);
     });
   });
   readonly #wss = new WebSocketServer({ server: this.#server, path: '/stream' });
