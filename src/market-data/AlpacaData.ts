@@ -91,6 +91,8 @@ export class AlpacaData {
   #delivered = 0;
   readonly #pending = new Map<number, { readonly bars: Bar[]; readonly symbols: Set<string> }>();
   #timer: TimerHandle | null = null;
+  /** Checks, every wall second, for a session that closed without a bar in its last minute. */
+  #closeTimer: TimerHandle | null = null;
   #backfilling: Promise<void> | null = null;
   #stopping = false;
   readonly #held: Bar[] = [];
@@ -228,6 +230,7 @@ export class AlpacaData {
       onBack: (quietSince) => this.#onBack(quietSince),
     });
     this.#watchdog.start();
+    this.#closeTimer = this.#o.clock.setInterval(() => this.#closeSession(), 1000);
   }
 
   get #silenceMs(): number {
@@ -269,6 +272,8 @@ export class AlpacaData {
     this.#stopping = true;
     this.state = 'stopped';
     this.#watchdog?.stop();
+    this.#closeTimer?.cancel();
+    this.#closeTimer = null;
     this.#timer?.cancel();
     this.#timer = null;
     this.#stream?.disconnect();
@@ -388,6 +393,19 @@ export class AlpacaData {
         for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) this.#flush(t);
       }, this.#o.batchWaitMs ?? 1500);
     }
+  }
+
+  /**
+   * The session of the last minute delivered is over and its last minute had no bar for any symbol
+   * (no trade, no bar): an empty batch at the close, a minute after it, so that the buckets the close
+   * ends are closed that day, not with the next session's first bar.
+   */
+  #closeSession(): void {
+    if (this.#stopping || this.#backfilling !== null || this.#pending.size > 0) return;
+    const s = this.#o.calendar.session(nyDateOf(this.#delivered));
+    if (s === null || this.#delivered < s.open || this.#delivered >= s.close || this.#o.now() < s.close + MINUTE) return;
+    this.#delivered = s.close;
+    this.#deliver(s.close, []);
   }
 
   #flush(time: number): void {

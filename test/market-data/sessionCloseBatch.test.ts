@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import type { Alpaca } from '@alpacahq/alpaca-trade-api';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '../../src/core/Bar.js';
+import { SimClock } from '../../src/core/SimClock.js';
+import { AlpacaData } from '../../src/market-data/AlpacaData.js';
+import { BarAggregator } from '../../src/market-data/BarAggregator.js';
+import type { BarBatch } from '../../src/market-data/ReplayFeed.js';
+import { parseTimeframe } from '../../src/market-data/Timeframe.js';
+import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
+
+const MINUTE = 60_000;
+
+/** Alpaca's stock stream as the SDK presents it: authenticated, subscribed, then the bars the test sends. */
+class FakeStream extends EventEmitter {
+  onBar(fn: (b: unknown) => void): void {
+    this.on('bar', fn);
+  }
+  onUpdatedBar(): void {}
+  onError(): void {}
+  onDisconnect(): void {}
+  onReconnected(): void {}
+  connect(): void {}
+  disconnect(): void {}
+  waitForAuthenticationResult(): Promise<{ authenticated: boolean }> {
+    return Promise.resolve({ authenticated: true });
+  }
+  subscribeForBars(): void {}
+  subscribeForUpdatedBars(): void {
+    queueMicrotask(() => this.emit('subscription'));
+  }
+  /** A `b` message: the minute starting at `start`. */
+  bar(symbol: string, start: number, close: number): void {
+    this.emit('bar', { symbol, timestamp: new Date(start), open: close, high: close, low: close, close, volume: 100 });
+  }
+}
+
+describe('the session close on the live feed', () => {
+  it.each([
+    ['a full day', '2019-02-11', '21:00'],
+    ['an early close (13:00 New York)', '2019-11-29', '18:00'],
+  ])('%s whose last minute had no trade for any symbol (no bar): the buckets it ends are closed at the close, the same day', async (_what, date, closeUtc) => {
+    const close = Date.parse(`${date}T${closeUtc}:00Z`);
+    const clock = new SimClock(close - 3 * MINUTE);
+    const stream = new FakeStream();
+    const client = { marketData: { stockStream: () => stream, stocks: { stockBars: () => Promise.resolve({ bars: {}, nextPageToken: null }) } } } as unknown as Alpaca;
+    const data = new AlpacaData({ client, streamUrl: 'ws://127.0.0.1:1/v2/iex', feed: 'iex', calendar: new StaticNyseCalendar(), clock, log: pino({ level: 'silent' }), now: () => clock.now() });
+    const batches: BarBatch[] = [];
+    await data.start(['BAC', 'JPM'], close - 3 * MINUTE, (b) => batches.push(b), { gap: () => {}, silent: () => {}, back: () => {} });
+    // What the daemon does with each batch (deliverBatch): minutes into 15-minute buckets, those over closed.
+    const agg = new BarAggregator(parseTimeframe('15Min')!, new StaticNyseCalendar());
+    const buckets: Bar[] = [];
+    const step = (to: number): void => {
+      clock.advanceTo(to);
+      for (const b of batches.splice(0)) {
+        for (const m of b.bars) buckets.push(...agg.push(m));
+        buckets.push(...agg.flush(b.time));
+      }
+    };
+    // The minutes before the last one trade; a minute after the bell came and went, and ten more.
+    for (const k of [3, 2]) {
+      stream.bar('BAC', close - k * MINUTE, 30 + k);
+      stream.bar('JPM', close - k * MINUTE, 100 + k);
+      step(close - (k - 1) * MINUTE + 1000);
+    }
+    step(close + 10 * MINUTE);
+    data.stop();
+    const hm = (t: number): string => new Date(t).toISOString().slice(11, 16);
+    expect(buckets.map((b) => `${b.symbol} ${hm(b.time)} c${b.close}`)).toEqual([`BAC ${closeUtc} c32`, `JPM ${closeUtc} c102`]);
+  });
+});
