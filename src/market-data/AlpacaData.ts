@@ -35,6 +35,8 @@ export interface AlpacaDataOptions {
    * symbol in the broker's own history that is reported as missing data.
    */
   readonly silenceMs?: number;
+  /** Wall milliseconds the start waits for the stream's authentication (default 30 s). */
+  readonly authWaitMs?: number;
 }
 
 /** Bars younger than this may still be revised (late trades): they are fetched again next time, not cached as final. */
@@ -60,6 +62,22 @@ export interface DataNotices {
   /** Live bars again after a silence that began at `since`. */
   back(since: number): void;
 }
+
+/**
+ * Alpaca's stream errors (as the SDK words them, `CONN_ERROR`) that fail the start, and what they
+ * mean here; `retried` ones the SDK's reconnection may still mend while the start waits.
+ */
+const STREAM_ERRORS: Readonly<Record<string, { readonly retried: boolean; readonly hint: (feed: string) => string }>> = {
+  'insufficient subscription': { retried: false, hint: (feed) => `the market-data plan of these API keys does not include the ${feed} feed (the free plan has iex only: set ALPACA_DATA_FEED=iex)` },
+  'symbol limit exceeded': { retried: false, hint: () => 'more symbols than the market-data plan of these API keys allows on one connection' },
+  'invalid syntax': { retried: false, hint: () => 'Alpaca could not read the subscription (a symbol it does not take?)' },
+  // 410: not in the SDK's map, it passes Alpaca's own words on ("invalid subscribe action for this feed").
+  'invalid subscribe action': { retried: false, hint: () => 'this feed does not take the subscription' },
+  'connection limit exceeded': {
+    retried: true,
+    hint: () => 'Alpaca allows one market-data connection per account and feed, and another is open with these API keys (another daemon, a notebook), or a dead one Alpaca has not dropped yet (it does within about 90 s)',
+  },
+};
 
 /** Backfills after these are outages worth an alert; a restart's catch-up or a silence (already alerted) is not. */
 const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing']);
@@ -191,7 +209,17 @@ export class AlpacaData {
       if (bar !== null) this.#onLive(bar);
     });
     stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
-    stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
+    // An error Alpaca answers the authentication or the subscription with ends the start, said plainly.
+    let refuse: (message: string) => void = () => {};
+    const refused = new Promise<string>((resolve) => (refuse = resolve));
+    let lastError: string | null = null;
+    stream.onError((e) => {
+      this.#o.log.warn({ error: e }, 'market-data stream error');
+      const known = Object.entries(STREAM_ERRORS).find(([words]) => e.startsWith(words))?.[1];
+      if (known === undefined) return;
+      lastError = `${e}: ${known.hint(this.#o.feed)}`;
+      if (!known.retried) refuse(lastError);
+    });
     stream.onDisconnect(() => {
       if (this.#renewing) this.#renewing = false;
       else if (!this.#stopping) {
@@ -209,14 +237,18 @@ export class AlpacaData {
       void this.#backfill('reconnected');
     });
     stream.connect();
-    const auth = await stream.waitForAuthenticationResult(30_000);
+    const failed = (why: string): BrokerPayloadError => new BrokerPayloadError(`market-data stream (${this.#o.feed} feed): ${why}`);
+    const auth = await Promise.race([stream.waitForAuthenticationResult(this.#o.authWaitMs ?? 30_000), refused]);
     // A stop while the stream was still authenticating closed it: that is the stop's doing, not a failure.
     if (this.#stopping) return;
-    if (!auth.authenticated) throw new BrokerPayloadError(`market-data stream: authentication ${auth.status}: ${auth.message}`);
-    const subscribed = new Promise<void>((resolve) => stream.once('subscription', () => resolve()));
+    if (typeof auth === 'string') throw failed(auth);
+    if (!auth.authenticated) throw failed(lastError ?? `authentication ${auth.status}: ${auth.message}`);
+    const subscribed = new Promise<null>((resolve) => stream.once('subscription', () => resolve(null)));
     stream.subscribeForBars([...this.#symbols]);
     stream.subscribeForUpdatedBars([...this.#symbols]);
-    await subscribed;
+    const subscription = await Promise.race([subscribed, refused]);
+    if (this.#stopping) return;
+    if (subscription !== null) throw failed(subscription);
     if (this.state === 'connecting') this.state = 'live';
     // Minutes between the warm-up and now come over REST before the first live one.
     await this.#backfill('start');
