@@ -163,9 +163,9 @@ export class AlpacaData {
   }
 
   /**
-   * Bars of `timeframe` (N-minute bars of regular sessions, or daily bars) of `symbols` starting in
-   * [from, to], stamped at their end, sorted by time then symbol. Multi-symbol requests of 10,000
-   * points, every page.
+   * Bars of `timeframe` (N-minute bars of regular sessions, or daily bars of closed sessions) of
+   * `symbols` starting in [from, to], stamped at their end, sorted by time then symbol. Multi-symbol
+   * requests of 10,000 points, every page.
    */
   async history(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const out: Bar[] = [];
@@ -191,7 +191,9 @@ export class AlpacaData {
       pageToken = resp.nextPageToken ?? undefined;
     } while (pageToken !== undefined && pageToken !== '');
     const minutes = historyMinutes(timeframe);
-    return out.filter((b) => b.time <= to + (minutes > 0 ? minutes * MINUTE : 86_400_000)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    // Alpaca gives the session still open as a daily bar (the day so far): it is no day's bar until the close.
+    const now = this.#o.now();
+    return out.filter((b) => b.time <= to + (minutes > 0 ? minutes * MINUTE : 86_400_000) && (minutes > 0 || b.time <= now)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   /** Subscribes the symbols' minute bars; `since` is the end of the last minute the strategies saw. */
