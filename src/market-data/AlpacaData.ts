@@ -4,7 +4,7 @@ import type { Bar } from '../core/Bar.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { BrokerPayloadError } from '../core/errors.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
-import type { HistoryCache } from './HistoryCache.js';
+import { HISTORY_ADJUSTMENT, type HistoryCache } from './HistoryCache.js';
 import type { BarBatch } from './ReplayFeed.js';
 import { barProblem } from './barProblem.js';
 import { FeedWatchdog } from './FeedWatchdog.js';
@@ -134,29 +134,35 @@ export class AlpacaData {
 
   /**
    * Warm-up history: like `history`, through the disk cache when there is one. Symbols whose cache
-   * reaches back to `from` are asked only for what came after it, together when they agree.
+   * reaches back to `from` are asked only for what came after it, together when they agree, and for
+   * the last bar they keep: a split since restates the bars before it, and a symbol whose kept bar
+   * Alpaca no longer agrees with is asked again from `from`.
    */
   async warmUp(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const cache = this.#o.cache;
     if (cache === undefined) return this.history(symbols, timeframe, from, to);
-    const out: Bar[] = [];
+    const kept = new Map<string, Bar[]>();
     const groups = new Map<number, string[]>();
     for (const symbol of symbols) {
       const hit = cache.read(symbol, timeframe, from);
       const since = hit === null ? from : Math.max(from, hit.until);
-      if (hit !== null) for (const b of hit.bars) if (b.time <= since) out.push(b);
+      kept.set(symbol, hit === null ? [] : hit.bars.filter((b) => b.time <= since));
       groups.set(since, [...(groups.get(since) ?? []), symbol]);
     }
     const settled = this.#o.now() - SETTLED_MS;
+    const minutes = historyMinutes(timeframe);
+    const out: Bar[] = [];
     for (const [since, list] of groups) {
-      // Asked by bar start: a bar ending at `since` starts a minute (a day) before.
-      const fresh = since >= to ? [] : (await this.history(list, timeframe, since, to)).filter((b) => b.time > since);
-      for (const b of fresh) out.push(b);
-      const bySymbol = new Map<string, Bar[]>(list.map((symbol) => [symbol, []]));
-      for (const b of out) bySymbol.get(b.symbol)?.push(b);
-      for (const [symbol, mine] of bySymbol) {
-        mine.sort((a, b) => a.time - b.time);
+      // Asked by bar start: the last bar kept, ending at `last`, starts a bar (less than a day) before.
+      const last = Math.min(since, ...list.map((symbol) => kept.get(symbol)!.at(-1)?.time ?? since));
+      const asked = since >= to ? [] : await this.history(list, timeframe, last - (minutes > 0 ? minutes * MINUTE : 86_400_000), to);
+      const keptAt = new Map(list.flatMap((symbol) => kept.get(symbol)!.map((b) => [`${symbol} ${b.time}`, b.close] as const)));
+      const restated = new Set(asked.filter((b) => b.time <= since && (keptAt.get(`${b.symbol} ${b.time}`) ?? b.close) !== b.close).map((b) => b.symbol));
+      const again = restated.size === 0 ? [] : await this.history([...restated], timeframe, from, to);
+      for (const symbol of list) {
+        const mine = restated.has(symbol) ? again.filter((b) => b.symbol === symbol) : [...kept.get(symbol)!, ...asked.filter((b) => b.symbol === symbol && b.time > since)];
         cache.write(symbol, timeframe, from, Math.min(settled, Math.max(since, mine[mine.length - 1]?.time ?? since)), mine);
+        for (const b of mine) out.push(b);
       }
     }
     return out.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -179,7 +185,7 @@ export class AlpacaData {
         end: new Date(to),
         limit: 10_000,
         feed: this.#o.feed,
-        adjustment: 'raw',
+        adjustment: HISTORY_ADJUSTMENT,
         ...(pageToken === undefined ? {} : { pageToken }),
       });
       for (const [symbol, bars] of Object.entries(resp.bars ?? {})) {
