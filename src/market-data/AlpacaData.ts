@@ -497,18 +497,24 @@ export class AlpacaData {
         for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) this.#flush(t);
         const byTime = new Map<number, Bar[]>();
         for (const b of bars) byTime.set(b.time, [...(byTime.get(b.time) ?? []), b]);
+        // The minutes of the live bars held meanwhile came live: only the bars before them were missed
+        // (a minute no symbol traded in has no bar, and the stream skipping it lost nothing).
+        const live = Math.min(...this.#held.map((b) => b.time));
         let count = 0;
+        let missed = 0;
         for (const [time, list] of [...byTime].sort((a, b) => a[0] - b[0])) {
           if (time <= this.#delivered) continue;
           this.#delivered = time;
           count += list.length;
+          if (time < live) missed += list.length;
           this.#deliver(time, list);
         }
-        if (count > 0 && ALERTED.has(why)) {
-          this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);
-          this.#notices.gap({ from, to, backfilled: count });
+        if (missed > 0 && ALERTED.has(why)) {
+          this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: missed, why }, `market data: ${missed} bars backfilled over REST (${why})`);
+          this.#notices.gap({ from, to, backfilled: missed });
         } else if (count > 0) {
-          // A restart catching up since its last bar, or a silence already alerted: expected, not a gap.
+          // A restart catching up since its last bar, a silence already alerted, or only the minutes of
+          // the live bars held: expected, not a gap.
           this.#o.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: caught up ${count} bars over REST (${why === 'start' ? 'since the last bar before the restart' : why})`);
         } else if (why !== 'start') {
           // Minutes without a single trade have no bar, live or historical: nothing was lost.

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Alpaca } from '@alpacahq/alpaca-trade-api';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -9,32 +8,9 @@ import { BarAggregator } from '../../src/market-data/BarAggregator.js';
 import type { BarBatch } from '../../src/market-data/ReplayFeed.js';
 import { parseTimeframe } from '../../src/market-data/Timeframe.js';
 import { StaticNyseCalendar } from '../../src/risk/calendar/StaticNyseCalendar.js';
+import { FakeStream } from './fakeStream.js';
 
 const MINUTE = 60_000;
-
-/** Alpaca's stock stream as the SDK presents it: authenticated, subscribed, then the bars the test sends. */
-class FakeStream extends EventEmitter {
-  onBar(fn: (b: unknown) => void): void {
-    this.on('bar', fn);
-  }
-  onUpdatedBar(): void {}
-  onError(): void {}
-  onDisconnect(): void {}
-  onReconnected(): void {}
-  connect(): void {}
-  disconnect(): void {}
-  waitForAuthenticationResult(): Promise<{ authenticated: boolean }> {
-    return Promise.resolve({ authenticated: true });
-  }
-  subscribeForBars(): void {}
-  subscribeForUpdatedBars(): void {
-    queueMicrotask(() => this.emit('subscription'));
-  }
-  /** A `b` message: the minute starting at `start`. */
-  bar(symbol: string, start: number, close: number): void {
-    this.emit('bar', { symbol, timestamp: new Date(start), open: close, high: close, low: close, close, volume: 100 });
-  }
-}
 
 describe('the session close on the live feed', () => {
   it.each([
