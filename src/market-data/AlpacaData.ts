@@ -80,7 +80,7 @@ const STREAM_ERRORS: Readonly<Record<string, { readonly retried: boolean; readon
 };
 
 /** Backfills after these are outages worth an alert; a restart's catch-up or a silence (already alerted) is not. */
-const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing']);
+const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing', 'the close']);
 
 /**
  * Market data from Alpaca: history for the warm-up (several symbols a request, every page) and the
@@ -436,16 +436,20 @@ export class AlpacaData {
   }
 
   /**
-   * The session of the last minute delivered is over and its last minute had no bar for any symbol
-   * (no trade, no bar): an empty batch at the close, a minute after it, so that the buckets the close
-   * ends are closed that day, not with the next session's first bar.
+   * The session of the last minute delivered is over and its last minute did not come: a minute after
+   * the bell the minutes left are asked over REST (the stream may have missed them), and what REST
+   * has not either had no trade (no bar) for any symbol: an empty batch at the close, so that the
+   * buckets the close ends are closed that day, not with the next session's first bar.
    */
   #closeSession(): void {
     if (this.#stopping || this.#backfilling !== null || this.#pending.size > 0) return;
     const s = this.#o.calendar.session(nyDateOf(this.#delivered));
     if (s === null || this.#delivered < s.open || this.#delivered >= s.close || this.#o.now() < s.close + MINUTE) return;
-    this.#delivered = s.close;
-    this.#deliver(s.close, []);
+    void this.#backfill('the close').then(() => {
+      if (this.#stopping || this.#delivered >= s.close) return;
+      this.#delivered = s.close;
+      this.#deliver(s.close, []);
+    });
   }
 
   #flush(time: number): void {
