@@ -4,7 +4,7 @@ import type { Bar } from '../core/Bar.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { BrokerPayloadError } from '../core/errors.js';
 import type { MarketCalendar } from '../risk/calendar/MarketCalendar.js';
-import type { HistoryCache } from './HistoryCache.js';
+import { HISTORY_ADJUSTMENT, type HistoryCache } from './HistoryCache.js';
 import type { BarBatch } from './ReplayFeed.js';
 import { barProblem } from './barProblem.js';
 import { FeedWatchdog } from './FeedWatchdog.js';
@@ -35,6 +35,8 @@ export interface AlpacaDataOptions {
    * symbol in the broker's own history that is reported as missing data.
    */
   readonly silenceMs?: number;
+  /** Wall milliseconds the start waits for the stream's authentication (default 30 s). */
+  readonly authWaitMs?: number;
 }
 
 /** Bars younger than this may still be revised (late trades): they are fetched again next time, not cached as final. */
@@ -61,8 +63,24 @@ export interface DataNotices {
   back(since: number): void;
 }
 
+/**
+ * Alpaca's stream errors (as the SDK words them, `CONN_ERROR`) that fail the start, and what they
+ * mean here; `retried` ones the SDK's reconnection may still mend while the start waits.
+ */
+const STREAM_ERRORS: Readonly<Record<string, { readonly retried: boolean; readonly hint: (feed: string) => string }>> = {
+  'insufficient subscription': { retried: false, hint: (feed) => `the market-data plan of these API keys does not include the ${feed} feed (the free plan has iex only: set ALPACA_DATA_FEED=iex)` },
+  'symbol limit exceeded': { retried: false, hint: () => 'more symbols than the market-data plan of these API keys allows on one connection' },
+  'invalid syntax': { retried: false, hint: () => 'Alpaca could not read the subscription (a symbol it does not take?)' },
+  // 410: not in the SDK's map, it passes Alpaca's own words on ("invalid subscribe action for this feed").
+  'invalid subscribe action': { retried: false, hint: () => 'this feed does not take the subscription' },
+  'connection limit exceeded': {
+    retried: true,
+    hint: () => 'Alpaca allows one market-data connection per account and feed, and another is open with these API keys (another daemon, a notebook), or a dead one Alpaca has not dropped yet (it does within about 90 s)',
+  },
+};
+
 /** Backfills after these are outages worth an alert; a restart's catch-up or a silence (already alerted) is not. */
-const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing']);
+const ALERTED: ReadonlySet<string> = new Set(['reconnected', 'a minute was missing', 'the close']);
 
 /**
  * Market data from Alpaca: history for the warm-up (several symbols a request, every page) and the
@@ -91,6 +109,8 @@ export class AlpacaData {
   #delivered = 0;
   readonly #pending = new Map<number, { readonly bars: Bar[]; readonly symbols: Set<string> }>();
   #timer: TimerHandle | null = null;
+  /** Checks, every wall second, for a session that closed without a bar in its last minute. */
+  #closeTimer: TimerHandle | null = null;
   #backfilling: Promise<void> | null = null;
   #stopping = false;
   readonly #held: Bar[] = [];
@@ -114,38 +134,44 @@ export class AlpacaData {
 
   /**
    * Warm-up history: like `history`, through the disk cache when there is one. Symbols whose cache
-   * reaches back to `from` are asked only for what came after it, together when they agree.
+   * reaches back to `from` are asked only for what came after it, together when they agree, and for
+   * the last bar they keep: a split since restates the bars before it, and a symbol whose kept bar
+   * Alpaca no longer agrees with is asked again from `from`.
    */
   async warmUp(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const cache = this.#o.cache;
     if (cache === undefined) return this.history(symbols, timeframe, from, to);
-    const out: Bar[] = [];
+    const kept = new Map<string, Bar[]>();
     const groups = new Map<number, string[]>();
     for (const symbol of symbols) {
       const hit = cache.read(symbol, timeframe, from);
       const since = hit === null ? from : Math.max(from, hit.until);
-      if (hit !== null) for (const b of hit.bars) if (b.time <= since) out.push(b);
+      kept.set(symbol, hit === null ? [] : hit.bars.filter((b) => b.time <= since));
       groups.set(since, [...(groups.get(since) ?? []), symbol]);
     }
     const settled = this.#o.now() - SETTLED_MS;
+    const minutes = historyMinutes(timeframe);
+    const out: Bar[] = [];
     for (const [since, list] of groups) {
-      // Asked by bar start: a bar ending at `since` starts a minute (a day) before.
-      const fresh = since >= to ? [] : (await this.history(list, timeframe, since, to)).filter((b) => b.time > since);
-      for (const b of fresh) out.push(b);
-      const bySymbol = new Map<string, Bar[]>(list.map((symbol) => [symbol, []]));
-      for (const b of out) bySymbol.get(b.symbol)?.push(b);
-      for (const [symbol, mine] of bySymbol) {
-        mine.sort((a, b) => a.time - b.time);
+      // Asked by bar start: the last bar kept, ending at `last`, starts a bar (less than a day) before.
+      const last = Math.min(since, ...list.map((symbol) => kept.get(symbol)!.at(-1)?.time ?? since));
+      const asked = since >= to ? [] : await this.history(list, timeframe, last - (minutes > 0 ? minutes * MINUTE : 86_400_000), to);
+      const keptAt = new Map(list.flatMap((symbol) => kept.get(symbol)!.map((b) => [`${symbol} ${b.time}`, b.close] as const)));
+      const restated = new Set(asked.filter((b) => b.time <= since && (keptAt.get(`${b.symbol} ${b.time}`) ?? b.close) !== b.close).map((b) => b.symbol));
+      const again = restated.size === 0 ? [] : await this.history([...restated], timeframe, from, to);
+      for (const symbol of list) {
+        const mine = restated.has(symbol) ? again.filter((b) => b.symbol === symbol) : [...kept.get(symbol)!, ...asked.filter((b) => b.symbol === symbol && b.time > since)];
         cache.write(symbol, timeframe, from, Math.min(settled, Math.max(since, mine[mine.length - 1]?.time ?? since)), mine);
+        for (const b of mine) out.push(b);
       }
     }
     return out.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   /**
-   * Bars of `timeframe` (N-minute bars of regular sessions, or daily bars) of `symbols` starting in
-   * [from, to], stamped at their end, sorted by time then symbol. Multi-symbol requests of 10,000
-   * points, every page.
+   * Bars of `timeframe` (N-minute bars of regular sessions, or daily bars of closed sessions) of
+   * `symbols` starting in [from, to], stamped at their end, sorted by time then symbol. Multi-symbol
+   * requests of 10,000 points, every page.
    */
   async history(symbols: readonly string[], timeframe: HistoryTimeframe, from: number, to: number): Promise<Bar[]> {
     const out: Bar[] = [];
@@ -159,7 +185,7 @@ export class AlpacaData {
         end: new Date(to),
         limit: 10_000,
         feed: this.#o.feed,
-        adjustment: 'raw',
+        adjustment: HISTORY_ADJUSTMENT,
         ...(pageToken === undefined ? {} : { pageToken }),
       });
       for (const [symbol, bars] of Object.entries(resp.bars ?? {})) {
@@ -171,7 +197,9 @@ export class AlpacaData {
       pageToken = resp.nextPageToken ?? undefined;
     } while (pageToken !== undefined && pageToken !== '');
     const minutes = historyMinutes(timeframe);
-    return out.filter((b) => b.time <= to + (minutes > 0 ? minutes * MINUTE : 86_400_000)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    // Alpaca gives the session still open as a daily bar (the day so far): it is no day's bar until the close.
+    const now = this.#o.now();
+    return out.filter((b) => b.time <= to + (minutes > 0 ? minutes * MINUTE : 86_400_000) && (minutes > 0 || b.time <= now)).sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
   /** Subscribes the symbols' minute bars; `since` is the end of the last minute the strategies saw. */
@@ -189,7 +217,17 @@ export class AlpacaData {
       if (bar !== null) this.#onLive(bar);
     });
     stream.onUpdatedBar((b) => this.#o.log.debug({ symbol: b.symbol, barTime: b.timestamp.toISOString() }, 'bar revised by late trades after use (u); the strategies keep the bar they saw'));
-    stream.onError((e) => this.#o.log.warn({ error: e }, 'market-data stream error'));
+    // An error Alpaca answers the authentication or the subscription with ends the start, said plainly.
+    let refuse: (message: string) => void = () => {};
+    const refused = new Promise<string>((resolve) => (refuse = resolve));
+    let lastError: string | null = null;
+    stream.onError((e) => {
+      this.#o.log.warn({ error: e }, 'market-data stream error');
+      const known = Object.entries(STREAM_ERRORS).find(([words]) => e.startsWith(words))?.[1];
+      if (known === undefined) return;
+      lastError = `${e}: ${known.hint(this.#o.feed)}`;
+      if (!known.retried) refuse(lastError);
+    });
     stream.onDisconnect(() => {
       if (this.#renewing) this.#renewing = false;
       else if (!this.#stopping) {
@@ -207,14 +245,18 @@ export class AlpacaData {
       void this.#backfill('reconnected');
     });
     stream.connect();
-    const auth = await stream.waitForAuthenticationResult(30_000);
+    const failed = (why: string): BrokerPayloadError => new BrokerPayloadError(`market-data stream (${this.#o.feed} feed): ${why}`);
+    const auth = await Promise.race([stream.waitForAuthenticationResult(this.#o.authWaitMs ?? 30_000), refused]);
     // A stop while the stream was still authenticating closed it: that is the stop's doing, not a failure.
     if (this.#stopping) return;
-    if (!auth.authenticated) throw new BrokerPayloadError(`market-data stream: authentication ${auth.status}: ${auth.message}`);
-    const subscribed = new Promise<void>((resolve) => stream.once('subscription', () => resolve()));
+    if (typeof auth === 'string') throw failed(auth);
+    if (!auth.authenticated) throw failed(lastError ?? `authentication ${auth.status}: ${auth.message}`);
+    const subscribed = new Promise<null>((resolve) => stream.once('subscription', () => resolve(null)));
     stream.subscribeForBars([...this.#symbols]);
     stream.subscribeForUpdatedBars([...this.#symbols]);
-    await subscribed;
+    const subscription = await Promise.race([subscribed, refused]);
+    if (this.#stopping) return;
+    if (subscription !== null) throw failed(subscription);
     if (this.state === 'connecting') this.state = 'live';
     // Minutes between the warm-up and now come over REST before the first live one.
     await this.#backfill('start');
@@ -228,6 +270,7 @@ export class AlpacaData {
       onBack: (quietSince) => this.#onBack(quietSince),
     });
     this.#watchdog.start();
+    this.#closeTimer = this.#o.clock.setInterval(() => this.#closeSession(), 1000);
   }
 
   get #silenceMs(): number {
@@ -269,6 +312,8 @@ export class AlpacaData {
     this.#stopping = true;
     this.state = 'stopped';
     this.#watchdog?.stop();
+    this.#closeTimer?.cancel();
+    this.#closeTimer = null;
     this.#timer?.cancel();
     this.#timer = null;
     this.#stream?.disconnect();
@@ -390,6 +435,23 @@ export class AlpacaData {
     }
   }
 
+  /**
+   * The session of the last minute delivered is over and its last minute did not come: a minute after
+   * the bell the minutes left are asked over REST (the stream may have missed them), and what REST
+   * has not either had no trade (no bar) for any symbol: an empty batch at the close, so that the
+   * buckets the close ends are closed that day, not with the next session's first bar.
+   */
+  #closeSession(): void {
+    if (this.#stopping || this.#backfilling !== null || this.#pending.size > 0) return;
+    const s = this.#o.calendar.session(nyDateOf(this.#delivered));
+    if (s === null || this.#delivered < s.open || this.#delivered >= s.close || this.#o.now() < s.close + MINUTE) return;
+    void this.#backfill('the close').then(() => {
+      if (this.#stopping || this.#delivered >= s.close) return;
+      this.#delivered = s.close;
+      this.#deliver(s.close, []);
+    });
+  }
+
   #flush(time: number): void {
     const bars = this.#pending.get(time)?.bars;
     this.#pending.delete(time);
@@ -439,18 +501,24 @@ export class AlpacaData {
         for (const t of [...this.#pending.keys()].sort((a, b) => a - b)) this.#flush(t);
         const byTime = new Map<number, Bar[]>();
         for (const b of bars) byTime.set(b.time, [...(byTime.get(b.time) ?? []), b]);
+        // The minutes of the live bars held meanwhile came live: only the bars before them were missed
+        // (a minute no symbol traded in has no bar, and the stream skipping it lost nothing).
+        const live = Math.min(...this.#held.map((b) => b.time));
         let count = 0;
+        let missed = 0;
         for (const [time, list] of [...byTime].sort((a, b) => a[0] - b[0])) {
           if (time <= this.#delivered) continue;
           this.#delivered = time;
           count += list.length;
+          if (time < live) missed += list.length;
           this.#deliver(time, list);
         }
-        if (count > 0 && ALERTED.has(why)) {
-          this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: ${count} bars backfilled over REST (${why})`);
-          this.#notices.gap({ from, to, backfilled: count });
+        if (missed > 0 && ALERTED.has(why)) {
+          this.#o.log.warn({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: missed, why }, `market data: ${missed} bars backfilled over REST (${why})`);
+          this.#notices.gap({ from, to, backfilled: missed });
         } else if (count > 0) {
-          // A restart catching up since its last bar, or a silence already alerted: expected, not a gap.
+          // A restart catching up since its last bar, a silence already alerted, or only the minutes of
+          // the live bars held: expected, not a gap.
           this.#o.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: count, why }, `market data: caught up ${count} bars over REST (${why === 'start' ? 'since the last bar before the restart' : why})`);
         } else if (why !== 'start') {
           // Minutes without a single trade have no bar, live or historical: nothing was lost.

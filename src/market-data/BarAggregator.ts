@@ -14,6 +14,8 @@ export class BarAggregator {
   readonly #tf: Timeframe;
   readonly #calendar: MarketCalendar;
   readonly #open = new Map<string, { end: number; bar: Bar }>();
+  /** Per symbol, the end of the last bucket emitted: the strategies have it, it is not emitted again. */
+  readonly #emitted = new Map<string, number>();
 
   constructor(timeframe: Timeframe, calendar: MarketCalendar) {
     this.#tf = timeframe;
@@ -25,10 +27,14 @@ export class BarAggregator {
     if (this.#tf.ms === 60_000) return [minute];
     const out: Bar[] = [];
     const end = this.#bucketEnd(minute.time);
+    // A minute that came after its bucket was closed without it (a late bar): the strategies keep the
+    // bucket they saw, as they keep a bar Alpaca revises later (`u`); a second bar for it would count twice.
+    if (end <= (this.#emitted.get(minute.symbol) ?? Number.NEGATIVE_INFINITY)) return out;
     const open = this.#open.get(minute.symbol);
     if (open !== undefined && open.end !== end) {
       out.push(open.bar);
       this.#open.delete(minute.symbol);
+      this.#emitted.set(minute.symbol, open.end);
     }
     const current = this.#open.get(minute.symbol);
     const bar: Bar =
@@ -38,6 +44,7 @@ export class BarAggregator {
     if (minute.time >= end) {
       out.push(bar);
       this.#open.delete(minute.symbol);
+      this.#emitted.set(minute.symbol, end);
     } else this.#open.set(minute.symbol, { end, bar });
     return out;
   }
@@ -49,6 +56,7 @@ export class BarAggregator {
       if (o.end <= now) {
         out.push(o.bar);
         this.#open.delete(symbol);
+        this.#emitted.set(symbol, o.end);
       }
     }
     return out;

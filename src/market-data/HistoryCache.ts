@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import type { Bar } from '../core/Bar.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 
+/**
+ * The corporate-action adjustment of the history asked of Alpaca and kept: split-adjusted, the bars
+ * before a split restated on today's share basis, the basis of the live (unadjusted) bars.
+ */
+export const HISTORY_ADJUSTMENT = 'split';
+
 /** What is kept per symbol: bars known final from `from` to `until` (epoch ms, bar end times), as rows. */
 interface Stored {
+  /** A file of another adjustment (or of none: kept raw, before it had one) is not this history. */
+  readonly adjustment: string;
   readonly from: number;
   readonly until: number;
   readonly bars: ReadonlyArray<readonly [number, number, number, number, number, number]>;
@@ -35,7 +43,7 @@ export class HistoryCache {
     if (!existsSync(file)) return null;
     try {
       const s = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-      if (!(Number.isFinite(s.from) && Number.isFinite(s.until) && Array.isArray(s.bars))) return null;
+      if (!(s.adjustment === HISTORY_ADJUSTMENT && Number.isFinite(s.from) && Number.isFinite(s.until) && Array.isArray(s.bars))) return null;
       return { from: s.from, until: s.until, bars: s.bars.map(([time, open, high, low, close, volume]) => ({ symbol, time, open, high, low, close, volume })) };
     } catch {
       return null;
@@ -45,7 +53,7 @@ export class HistoryCache {
   /** Keeps `bars` (time-ordered, one symbol) as known final from `from` to `until`. */
   write(symbol: string, timeframe: string, from: number, until: number, bars: readonly Bar[]): void {
     const file = this.#file(symbol, timeframe);
-    const stored: Stored = { from, until, bars: bars.filter((b) => b.time <= until).map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume] as const) };
+    const stored: Stored = { adjustment: HISTORY_ADJUSTMENT, from, until, bars: bars.filter((b) => b.time <= until).map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume] as const) };
     writeFileAtomic(file, JSON.stringify(stored));
   }
 

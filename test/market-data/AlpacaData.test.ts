@@ -50,6 +50,14 @@ describe('AlpacaData against the emulator', () => {
     expect(daily.map((b) => new Date(b.time).toISOString()).slice(-2)).toEqual(['2019-02-11T21:00:00.000Z', '2019-02-12T21:00:00.000Z']);
   });
 
+  it('daily history asked during a session ends with the last closed session: the day still forming is no daily bar', async () => {
+    // 2019-02-12 11:00 New York: Alpaca gives the day so far as a daily bar (t = midnight).
+    const now = Date.parse('2019-02-12T16:00:00Z');
+    await open(now);
+    const daily = await data.history(['AAPL'], '1Day', Date.parse('2019-02-06T05:00:00Z'), now);
+    expect(daily.map((b) => new Date(b.time).toISOString())).toEqual(['2019-02-06T21:00:00.000Z', '2019-02-07T21:00:00.000Z', '2019-02-08T21:00:00.000Z', '2019-02-11T21:00:00.000Z']);
+  });
+
   it('delivers live minutes in time order, one batch per minute, and backfills a 3-minute outage so nothing is lost or doubled', async () => {
     await open(OPEN_0211 - MINUTE);
     await data.start(['AAPL', 'SPY'], OPEN_0211, (b) => batches.push(b), { gap: (g) => gaps.push(g), silent: () => {}, back: () => {} });

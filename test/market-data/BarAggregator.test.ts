@@ -29,6 +29,17 @@ describe('BarAggregator (session-aligned)', () => {
     expect(stamps(agg.flush(at('16:31')))).toEqual(['16:30 2/3/1/2.5 v10']);
   });
 
+  it('a bucket closed without its last minute (the bar came after the batch): that late minute makes no second bar for the bucket', () => {
+    const agg = new BarAggregator(parseTimeframe('15Min')!, new StaticNyseCalendar());
+    for (let m = 1; m <= 14; m++) expect(agg.push(minute(`14:${30 + m}`, 10, 11, 9, 10))).toEqual([]);
+    // The 14:45 batch came without X's last minute: the bucket is closed at 14:45 all the same.
+    expect(stamps(agg.flush(at('14:45')))).toEqual(['14:45 10/11/9/10 v140']);
+    // X's 14:45 minute comes late, delivered with the 14:46 batch: the strategies keep the bucket they saw.
+    expect(agg.push(minute('14:45', 12, 13, 12, 13))).toEqual([]);
+    expect(agg.push(minute('14:46', 14, 14, 14, 14))).toEqual([]);
+    expect(stamps(agg.flush(at('15:00')))).toEqual(['15:00 14/14/14/14 v10']);
+  });
+
   it('passes 1-minute bars through and builds a day from the whole session', () => {
     const one = new BarAggregator(parseTimeframe('1M')!, new StaticNyseCalendar());
     const m = minute('14:31', 1, 1, 1, 1);
