@@ -489,10 +489,25 @@ export class AlpacaData {
     return this.#backfilling;
   }
 
+  /**
+   * The first and last minutes of the live bars held while a backfill runs (±Infinity when none): a
+   * loop, not a spread, as thousands of symbols over a long backfill hold more bars than a call takes
+   * arguments.
+   */
+  #heldSpan(): { readonly first: number; readonly last: number } {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const b of this.#held) {
+      if (b.time < first) first = b.time;
+      if (b.time > last) last = b.time;
+    }
+    return { first, last };
+  }
+
   async #runBackfill(why: string): Promise<void> {
     const from = this.#delivered;
     // Up to now, or up to the live bars already held (they prove the venue is there).
-    const to = Math.max(this.#o.now(), ...this.#held.map((b) => b.time - MINUTE));
+    const to = Math.max(this.#o.now(), this.#heldSpan().last - MINUTE);
     if (from <= 0 || to - from < MINUTE) return;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -503,7 +518,7 @@ export class AlpacaData {
         for (const b of bars) byTime.set(b.time, [...(byTime.get(b.time) ?? []), b]);
         // The minutes of the live bars held meanwhile came live: only the bars before them were missed
         // (a minute no symbol traded in has no bar, and the stream skipping it lost nothing).
-        const live = Math.min(...this.#held.map((b) => b.time));
+        const live = this.#heldSpan().first;
         let count = 0;
         let missed = 0;
         for (const [time, list] of [...byTime].sort((a, b) => a[0] - b[0])) {
