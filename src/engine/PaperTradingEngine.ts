@@ -198,6 +198,9 @@ export class PaperTradingEngine {
     core.execution.start();
     core.runner.start();
     this.#unallocated = venue.restore(restored === null ? null : this.#restore(core, restored));
+    // A restored run is in the registry once its state fits the configuration and the venue's
+    // account, before the venue is connected and commands are taken (orders may go out from there).
+    if (restored !== null) record();
 
     // What happened at the venue while the daemon was down is caught up, then the books are compared with it.
     const external = await venue.connect(restored);
@@ -227,7 +230,7 @@ export class PaperTradingEngine {
     this.#log.info({ bars: warm.bars.length, strategies: enabled.map((s) => s.id) }, warm.note);
 
     // The start succeeded: only now does a fresh start archive the earlier files and record its run
-    // (a failed start changes nothing on disk), before any bar can send an order.
+    // (a failed start changes nothing on disk), before any bar can send an order (a restored run is recorded already).
     opened.commit();
     record();
     this.#ready = true;

@@ -50,16 +50,24 @@ export function runDetails(facts: RunFacts, resumedAfter: number | null): RunDet
 }
 
 /**
- * The earlier runs whose orders are the daemon's, with this run recorded in the state directory's
- * run registry before any order goes out: after a restore, those the registry lists and those the
- * restored state names (a file upgraded from an older version came with no registry); a fresh start
- * has none (the earlier runs' orders go with their archived state), and `record` is then called
- * once the start succeeded, after the archive. With `facts`, the record says what the run trades.
+ * The earlier runs whose orders are the daemon's, and `record`, which records this run in the state
+ * directory's run registry: after a restore, those the registry lists and those the restored state
+ * names (a file upgraded from an older version came with no registry); a fresh start has none (the
+ * earlier runs' orders go with their archived state). The engine calls `record` before any order can
+ * go out, once the start can no longer be refused by what it restores: a start refused (a
+ * configuration the state does not fit) never ran and is not in the paper record. Once only: a
+ * second call does nothing. With `facts`, the record says what the run trades.
  */
 export function recordRun(stateDir: string, restored: LoadedSnapshot | null, runId: string, log: Logger, facts?: RunFacts): { runs: string[]; record: () => void } {
   const registry = new RunRegistry(join(stateDir, RUNS));
   const startedAt = (r: string): string => runStartedAt(r) ?? '';
-  if (restored === null) return { runs: [], record: () => registry.write([runId], startedAt, facts === undefined ? undefined : runDetails(facts, null)) };
+  let recorded = false;
+  const once = (write: () => void) => (): void => {
+    if (recorded) return;
+    recorded = true;
+    write();
+  };
+  if (restored === null) return { runs: [], record: once(() => registry.write([runId], startedAt, facts === undefined ? undefined : runDetails(facts, null))) };
   const earlier = registry.read((m) => log.warn(m));
   earlier.push(restored.snapshot.runId);
   for (const o of restored.snapshot.engine.execution.inFlight) {
@@ -67,6 +75,5 @@ export function recordRun(stateDir: string, restored: LoadedSnapshot | null, run
     if (run !== undefined) earlier.push(run);
   }
   const runs = [...new Set(earlier)].filter((r) => r !== runId);
-  registry.write([...runs, runId], startedAt, facts === undefined ? undefined : runDetails(facts, restored.snapshot.engine.lastBarTime));
-  return { runs, record: () => {} };
+  return { runs, record: once(() => registry.write([...runs, runId], startedAt, facts === undefined ? undefined : runDetails(facts, restored.snapshot.engine.lastBarTime))) };
 }

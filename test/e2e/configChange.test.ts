@@ -62,6 +62,8 @@ describe('--restore after the configuration changed', () => {
     expect((await runCli(['start', '--config', config, '--duration', '3'], dir)).code).toBe(0);
     const file = join(dir, 'state', 'latest_state.json');
     const before = readFileSync(file, 'utf8');
+    // The runs of this directory (the paper record's configuration history): a start refused never ran.
+    const runs = readFileSync(join(dir, 'state', 'runs.json'), 'utf8');
     const saved = JSON.parse(before) as Saved;
     const [holder, s] = Object.entries(saved.strategies).find(([, x]) => x.ledger.positions.length > 0)!;
     writeConfig(dir, (c) => {
@@ -75,5 +77,6 @@ describe('--restore after the configuration changed', () => {
     for (const p of s.ledger.positions) expect(r.stderr).toContain(`${p.qty} ${p.symbol}`);
     expect(r.stderr).toContain('npm run ctl -- flatten');
     expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'state', 'runs.json'), 'utf8')).toBe(runs);
   }, 120_000);
 });
