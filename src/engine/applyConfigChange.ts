@@ -43,7 +43,9 @@ function shiftCurve(c: Curve, amount: number): Curve {
  * - a changed `capital_allocation` is a deposit or a withdrawal: the strategy's cash moves by the
  *   difference and its P&L does not; a withdrawal of more than its cash (the rest is in shares)
  *   stops the start;
- * - a new strategy starts fresh with its capital.
+ * - a new strategy starts fresh with its capital;
+ * - offline, what moves into the strategies must be in the restored account's cash outside them
+ *   (`sim.starting_cash` is a new account's; a restored one keeps its own), or the start stops.
  * Every move of capital is recorded (`capitalFlows`) and shifts the circuit breakers and equity
  * curves it touches by the same amount, so the change itself never trips a breaker nor shows as a
  * return. `unallocatedCash` (offline) follows the moves.
@@ -109,15 +111,21 @@ export function applyConfigChange(saved: EngineState, specs: readonly StrategySp
       if (c !== undefined) strategyCurves[id] = shiftCurve(c, amount);
     }
   }
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `${problems.join('; ')}. Nothing was changed. To go on, run the old configuration again (restore it, start with --restore); to retire a strategy, close it first while the daemon runs (\`npm run ctl -- flatten <strategy>\`), wait until its orders are done, then remove it and restart with --restore.`,
-    );
-  }
   for (const spec of specs) {
     if (saved.runners[spec.id] !== undefined) continue;
     move(spec.id, spec.capital, 'added to the configuration');
     changes.push(`strategy ${spec.id} added with ${money(spec.capital)}`);
+  }
+  // Offline the account is restored with the cash it had: what goes into the strategies comes from what is outside them.
+  if (unallocated !== null && saved.unallocatedCash !== null && unallocated < -0.005) {
+    problems.push(
+      `strategies: the capital_allocation changes in ${configFile} move ${money(saved.unallocatedCash - unallocated)} into the strategies, ${money(-unallocated)} more than the ${money(saved.unallocatedCash)} the restored simulated account has outside them (a restored account keeps its own cash; sim.starting_cash sets only a new account's): lower capital_allocation, or start without --restore for a new account`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `${problems.join('; ')}. Nothing was changed. To go on, run the old configuration again (restore it, start with --restore); to retire a strategy, close it first while the daemon runs (\`npm run ctl -- flatten <strategy>\`), wait until its orders are done, then remove it and restart with --restore.`,
+    );
   }
   const breakers = saved.breakers === null ? null : { account: shiftBreaker(saved.breakers.account, accountMove), strategies: strategyBreakers };
   const total = saved.curves.total === null ? null : shiftCurve(saved.curves.total, accountMove);

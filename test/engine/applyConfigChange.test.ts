@@ -109,6 +109,16 @@ describe('a restore against a changed configuration', () => {
     expect(applyConfigChange(s, [spec('b', 18_000)], 7, 'config.json').state.runners['b']!.ledger.cash).toBe(0);
   });
 
+  it('offline, capital moved into the strategies must be in the restored account: sim.starting_cash does not refill it', () => {
+    // $60,000 outside the strategies: a new strategy of $40,000 and $30,000 more for a is $10,000 too much.
+    expect(() => applyConfigChange(saved(false), [spec('a', 50_000), spec('b', 20_000), spec('c', 40_000)], 7, 'config.json')).toThrow(
+      'strategies: the capital_allocation changes in config.json move $70000.00 into the strategies, $10000.00 more than the $60000.00 the restored simulated account has outside them (a restored account keeps its own cash; sim.starting_cash sets only a new account\'s): lower capital_allocation, or start without --restore for a new account',
+    );
+    expect(applyConfigChange(saved(false), [spec('a', 50_000), spec('b', 20_000), spec('c', 30_000)], 7, 'config.json').state.unallocatedCash).toBe(0);
+    // On Alpaca (no unallocated cash in the state) the account's own check applies.
+    expect(applyConfigChange({ ...saved(false), unallocatedCash: null }, [spec('a', 50_000), spec('b', 20_000), spec('c', 40_000)], 7, 'config.json').state.unallocatedCash).toBeNull();
+  });
+
   it('a new strategy is a deposit of its capital', () => {
     const fitted = applyConfigChange(saved(false), [spec('a', 20_000), spec('b', 20_000), spec('c', 15_000)], 7, 'config.json');
     expect(fitted.changes).toEqual(['strategy c added with $15000.00']);
