@@ -3,7 +3,7 @@ import type { DaemonConfig } from '../config/configSchema.js';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { ControlCommands } from '../control/ControlCommands.js';
-import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
+import { ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { commandViews } from '../notify/commandViews.js';
@@ -144,11 +144,19 @@ export class PaperTradingEngine {
     const venue = this.#venue;
     const enabled = enabledStrategies(config);
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
-    // Before touching any state file: the owner's own directory (0700, never a link or someone
-    // else's), and one daemon per state directory.
+    // Before touching any state file or the venue: the owner's own directory (0700, never a link or
+    // someone else's), and one daemon per state directory: the control socket is taken first, so a
+    // second daemon started at the same time is refused having done nothing. Its commands are
+    // answered once the core is built.
     const socket = controlSocketPath(config.state.dir);
     ensureOwnedDirectory(config.state.dir, 'state.dir');
-    await assertNotRunning(socket);
+    const control = new ControlServer(socket, { run: (words, by) => this.#commands?.run(words, by) ?? { ok: false, message: 'the daemon is starting; try again in a moment' } }, logger.child({ component: 'control' }));
+    await control.start();
+    this.#control = control;
+    if (this.#stopRequested()) {
+      await control.stop();
+      return;
+    }
     await venue.open(enabled);
     if (this.#stopRequested()) return;
 
@@ -209,9 +217,6 @@ export class PaperTradingEngine {
 
     if (core.breakers !== null) {
       this.#commands = new ControlCommands(core.breakers, venue.clock, core.flatten);
-      const control = new ControlServer(socket, this.#commands, logger.child({ component: 'control' }));
-      await control.start();
-      this.#control = control;
       alerts.startCommands(core.breakers, venue.clock, commandViews(() => this.#build()));
     }
     await this.#startDashboard(core);
