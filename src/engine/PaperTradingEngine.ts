@@ -162,7 +162,7 @@ export class PaperTradingEngine {
 
     const opened = openState(this.#store, { restore: this.#o.restore === true, allowFresh: this.#o.allowFresh === true }, venue.mode, wallClock.now(), this.#log);
     const restored = opened.loaded;
-    const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
+    const { runs, record, changed } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
       mode: venue.mode,
       strategies: enabled,
       ...(this.#o.strategies === undefined ? {} : { sourceOf: (type: string) => this.#o.strategies!.userSource(type) }),
@@ -206,6 +206,8 @@ export class PaperTradingEngine {
     core.execution.start();
     core.runner.start();
     this.#unallocated = venue.restore(restored === null ? null : this.#restore(core, restored));
+    for (const c of changed) this.#log.warn({ change: c }, `configuration changed since the state was saved: ${c}`);
+    this.#changes = [...this.#changes, ...changed];
     // A restored run is in the registry once its state fits the configuration and the venue's
     // account, before the venue is connected and commands are taken (orders may go out from there).
     if (restored !== null) record();

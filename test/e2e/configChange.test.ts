@@ -37,11 +37,18 @@ describe('--restore after the configuration changed', () => {
       c.strategies = c.strategies.filter((s) => s['id'] !== idle);
       const g = c.strategies.find((s) => s['id'] === grown)!;
       g['capital_allocation'] = (g['capital_allocation'] as number) + 5000;
+      // Another strategy for the paper record (its fingerprint changes): said at the start too.
+      const tuned = c.strategies.find((s) => s['id'] === 'rsi_banks')!;
+      tuned['params'] = { ...(tuned['params'] as object), upper: 75 };
+      tuned['symbols'] = [...(tuned['symbols'] as string[]), 'XLP'];
     });
     const r = await runCli(['start', '--config', config, '--restore', '--duration', '3'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`configuration changed since the state was saved: strategy ${idle} removed`);
     expect(r.stdout).toContain(`strategy ${grown}: capital_allocation`);
+    expect(r.stdout).toContain(
+      'configuration changed since the state was saved: strategy rsi_banks: params.upper 70 → 75; symbols +XLP: another strategy for the live checklist, its clock starts again (docs/readiness.md)',
+    );
     const after = readSaved(dir);
     expect(Object.keys(after.strategies)).not.toContain(idle);
     expect(after.engine.capitalFlows.map((f) => [f.strategyId, f.amount]).sort()).toEqual(
