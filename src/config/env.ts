@@ -128,7 +128,8 @@ function alpacaEnv(read: Reader): AlpacaEnv | null {
     dataUrl,
     dataStreamUrl,
     feed: (feed?.[1] ?? 'iex') as 'iex' | 'sip',
-    live: new URL(baseUrl).hostname === LIVE_HOST,
+    // The fully qualified name (a trailing dot) is the same host to DNS and TLS: real money too.
+    live: new URL(baseUrl).hostname.replace(/\.$/, '') === LIVE_HOST,
   });
 }
 

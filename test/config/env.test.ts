@@ -110,6 +110,8 @@ describe('environment', () => {
   it('flags the live URL (the start command then asks for --live and a live section)', () => {
     expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' }).alpaca?.live).toBe(true);
     expect(parseEnv({ ...keys }).alpaca?.live).toBe(false);
+    // The same host however it is written: upper case, a port, the fully qualified name (a trailing dot, which DNS and TLS accept).
+    for (const u of ['https://API.Alpaca.Markets', 'https://api.alpaca.markets:443/', 'https://api.alpaca.markets./']) expect([u, parseEnv({ ...keys, ALPACA_BASE_URL: u }).alpaca?.live]).toEqual([u, true]);
   });
 
   it('checks URLs and the feed', () => {
