@@ -208,6 +208,10 @@ export class PaperTradingEngine {
     this.#unallocated = venue.restore(restored === null ? null : this.#restore(core, restored));
     for (const c of changed) this.#log.warn({ change: c }, `configuration changed since the state was saved: ${c}`);
     this.#changes = [...this.#changes, ...changed];
+    for (const b of core.breakers === null ? [] : [core.breakers.account, ...core.breakers.strategies]) {
+      const note = b.pausedNote;
+      if (note !== null) this.#log.warn({ scope: b.scope, trip: b.trip }, `restored: ${note}`);
+    }
     // A restored run is in the registry once its state fits the configuration and the venue's
     // account, before the venue is connected and commands are taken (orders may go out from there).
     if (restored !== null) record();
