@@ -123,7 +123,7 @@ async function tornTradesLine(d: DrillRun, short: boolean, random: () => number)
     appendFileSync(file, `${JSON.stringify({ strategy: 'sma_momentum', n: 999_999, symbol: 'TSLA', direction: 'long', qty: 1, entryTime: 0, exitTime: 0, entryPrice: 1, exitPrice: 2, grossPnl: 1, commission: 0, netPnl: 1 })}\n{"strategy":"sma_mom`);
   };
   const result = await killAndRestore(d, Array.from({ length: short ? 2 : 6 }, () => 0.5 + random() * 3), async () => {}, tear);
-  const cut = d.log().filter((l) => typeof l['skipped'] === 'string' && /closed_trades_\d{6}\.jsonl: \d+ bytes after byte \d+ ignored/.test(l['skipped'] as string)).length;
+  const cut = d.log().filter((l) => typeof l['ignored'] === 'string' && /closed_trades_\d{6}\.jsonl: \d+ bytes after byte \d+ ignored/.test(l['ignored'] as string)).length;
   return {
     ...result,
     own: (settled) => {

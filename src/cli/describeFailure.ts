@@ -53,9 +53,10 @@ const codeOf = (e: unknown): string | undefined => {
 export function describeFailure(error: unknown): Failure {
   if (error instanceof UserError) return { line: `error: ${error.message}`, exitCode: 2 };
   const links = chain(error);
-  const system = links.find((e) => codeOf(e) !== undefined && SYSTEM[codeOf(e)!] !== undefined) as (NodeJS.ErrnoException & { dest?: string }) | undefined;
+  const system = links.find((e) => codeOf(e) !== undefined && SYSTEM[codeOf(e)!] !== undefined) as (NodeJS.ErrnoException & { dest?: string; address?: string }) | undefined;
   if (system !== undefined) {
-    const where = system.path ?? system.dest ?? '(a file of the daemon)';
+    // A socket that cannot listen (the control socket in state.dir) names its path as `address`.
+    const where = system.path ?? system.dest ?? system.address ?? '(a file of the daemon)';
     return { line: `error: cannot ${system.syscall ?? 'use'} ${where}: ${SYSTEM[system.code!]!} (${system.code}); check the path and its owner, or set state.dir / logging.dir to a folder the daemon may write`, exitCode: 1 };
   }
   const network = links.find((e) => codeOf(e) !== undefined && NETWORK[codeOf(e)!] !== undefined);

@@ -102,14 +102,21 @@ function url(read: Reader, [name, value]: [string, string], protocols: readonly 
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * A REST base URL without the API version: Alpaca's dashboard shows the endpoint as
+ * `https://paper-api.alpaca.markets/v2`, while the SDK's paths start with `/v2` themselves (Alpaca's
+ * docs: set the domain, `https://paper-api.alpaca.markets`); kept, every request went to `/v2/v2/…`.
+ */
+const withoutVersion = (base: string): string => base.replace(/\/v2$/, '');
+
 function alpacaEnv(read: Reader): AlpacaEnv | null {
   const key = read.get('ALPACA_API_KEY', 'APCA_API_KEY_ID');
   const secret = read.get('ALPACA_SECRET_KEY', 'APCA_API_SECRET_KEY');
   if (!pair(read, key, secret, 'ALPACA_API_KEY', 'ALPACA_SECRET_KEY')) return null;
   const base = read.get('ALPACA_BASE_URL', 'APCA_API_BASE_URL');
-  const baseUrl = base === null ? PAPER_URL : url(read, base, ['https:', 'http:'], PAPER_URL);
+  const baseUrl = base === null ? PAPER_URL : withoutVersion(url(read, base, ['https:', 'http:'], PAPER_URL));
   const data = read.get('ALPACA_DATA_URL');
-  const dataUrl = data === null ? DATA_URL : url(read, data, ['https:', 'http:'], DATA_URL);
+  const dataUrl = data === null ? DATA_URL : withoutVersion(url(read, data, ['https:', 'http:'], DATA_URL));
   const stream = read.get('ALPACA_DATA_STREAM_URL');
   const dataStreamUrl = stream === null ? DATA_STREAM_URL : url(read, stream, ['wss:', 'ws:'], DATA_STREAM_URL);
   const feed = read.get('ALPACA_DATA_FEED');
@@ -121,7 +128,8 @@ function alpacaEnv(read: Reader): AlpacaEnv | null {
     dataUrl,
     dataStreamUrl,
     feed: (feed?.[1] ?? 'iex') as 'iex' | 'sip',
-    live: new URL(baseUrl).hostname === LIVE_HOST,
+    // The fully qualified name (a trailing dot) is the same host to DNS and TLS: real money too.
+    live: new URL(baseUrl).hostname.replace(/\.$/, '') === LIVE_HOST,
   });
 }
 

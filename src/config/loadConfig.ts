@@ -31,11 +31,13 @@ export function loadConfig(file: string, options: LoadConfigOptions): DaemonConf
  * the result deeply frozen. All problems are reported at once, one per line, each naming its field.
  */
 export function parseConfig(text: string, file: string, options: LoadConfigOptions): DaemonConfig {
+  // A byte order mark (Windows editors write one) is not part of the JSON (RFC 8259 §8.1 lets a reader ignore it).
+  const json = text.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(json);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON${jsonPosition(text, error)}`, { cause: error });
+    throw new ConfigError(`${file}: not valid JSON${jsonPosition(json, error)}`, { cause: error });
   }
   const parsed = configSchema.safeParse(raw, { error: errorMap });
   if (!parsed.success) throw new ConfigError(describe(file, parsed.error.issues));

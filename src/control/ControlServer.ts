@@ -33,6 +33,9 @@ export interface ControlServerLimits {
 export const DEFAULT_CONTROL_LIMITS = { idleMs: 5000, maxConnections: 8 } as const;
 
 type Reply = { ok: boolean; message: string };
+
+/** What runs a command line: the daemon's ControlCommands (or what answers while it starts). */
+export type CommandRunner = Pick<ControlCommands, 'run'>;
 const line = (reply: Reply): string => `${JSON.stringify(reply)}\n`;
 
 /**
@@ -49,14 +52,14 @@ const line = (reply: Reply): string => `${JSON.stringify(reply)}\n`;
  */
 export class ControlServer {
   readonly #path: string;
-  readonly #commands: ControlCommands;
+  readonly #commands: CommandRunner;
   readonly #log: Logger;
   readonly #idleMs: number;
   readonly #maxConnections: number;
   readonly #open = new Set<Socket>();
   #server: Server | null = null;
 
-  constructor(path: string, commands: ControlCommands, logger: Logger, limits: ControlServerLimits = {}) {
+  constructor(path: string, commands: CommandRunner, logger: Logger, limits: ControlServerLimits = {}) {
     this.#path = path;
     this.#commands = commands;
     this.#log = logger;
@@ -69,18 +72,42 @@ export class ControlServer {
     return this.#open.size;
   }
 
+  /**
+   * Listens on the socket. Binding it is what makes this the one daemon of the state directory: of
+   * two daemons starting at once, one binds and the other finds it taken (never a check, then a
+   * bind another daemon could slip in between). A socket taken but silent was left by a daemon that
+   * died: it is replaced.
+   */
   async start(): Promise<void> {
-    await assertNotRunning(this.#path);
     ensureOwnedDirectory(dirname(this.#path), 'state.dir');
-    removeStaleSocket(this.#path);
-    const server = createServer((socket) => this.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#path, () => resolve());
-    });
+    let server: Server;
+    try {
+      server = await this.#listen();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      await assertNotRunning(this.#path);
+      removeStaleSocket(this.#path);
+      try {
+        server = await this.#listen();
+      } catch (again) {
+        if ((again as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new AlreadyRunningError(`another daemon is running on this state directory (it took its control socket ${this.#path} just now)`, { cause: again });
+        throw again;
+      }
+    }
     // The directory is 0700 already; the socket itself is 0600 too (a socket's mode follows the umask).
     chmodSync(this.#path, PRIVATE_FILE_MODE);
     this.#server = server;
+  }
+
+  #listen(): Promise<Server> {
+    const server = createServer((socket) => this.#accept(socket));
+    return new Promise<Server>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#path, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
   }
 
   async stop(): Promise<void> {

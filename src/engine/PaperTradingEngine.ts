@@ -3,7 +3,7 @@ import type { DaemonConfig } from '../config/configSchema.js';
 import type { TelegramEnv } from '../config/env.js';
 import type { Clock, TimerHandle } from '../core/Clock.js';
 import { ControlCommands } from '../control/ControlCommands.js';
-import { assertNotRunning, ControlServer, controlSocketPath } from '../control/ControlServer.js';
+import { ControlServer, controlSocketPath } from '../control/ControlServer.js';
 import type { ErrorLines } from '../logging/ErrorLines.js';
 import type { BarBatch } from '../market-data/ReplayFeed.js';
 import { commandViews } from '../notify/commandViews.js';
@@ -144,17 +144,25 @@ export class PaperTradingEngine {
     const venue = this.#venue;
     const enabled = enabledStrategies(config);
     if (enabled.length === 0) this.#log.warn('no strategy is enabled: nothing will trade');
-    // Before touching any state file: the owner's own directory (0700, never a link or someone
-    // else's), and one daemon per state directory.
+    // Before touching any state file or the venue: the owner's own directory (0700, never a link or
+    // someone else's), and one daemon per state directory: the control socket is taken first, so a
+    // second daemon started at the same time is refused having done nothing. Its commands are
+    // answered once the core is built.
     const socket = controlSocketPath(config.state.dir);
     ensureOwnedDirectory(config.state.dir, 'state.dir');
-    await assertNotRunning(socket);
+    const control = new ControlServer(socket, { run: (words, by) => this.#commands?.run(words, by) ?? { ok: false, message: 'the daemon is starting; try again in a moment' } }, logger.child({ component: 'control' }));
+    await control.start();
+    this.#control = control;
+    if (this.#stopRequested()) {
+      await control.stop();
+      return;
+    }
     await venue.open(enabled);
     if (this.#stopRequested()) return;
 
     const opened = openState(this.#store, { restore: this.#o.restore === true, allowFresh: this.#o.allowFresh === true }, venue.mode, wallClock.now(), this.#log);
     const restored = opened.loaded;
-    const { runs, record } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
+    const { runs, record, changed } = recordRun(config.state.dir, restored, this.#runId, this.#log, {
       mode: venue.mode,
       strategies: enabled,
       ...(this.#o.strategies === undefined ? {} : { sourceOf: (type: string) => this.#o.strategies!.userSource(type) }),
@@ -198,6 +206,15 @@ export class PaperTradingEngine {
     core.execution.start();
     core.runner.start();
     this.#unallocated = venue.restore(restored === null ? null : this.#restore(core, restored));
+    for (const c of changed) this.#log.warn({ change: c }, `configuration changed since the state was saved: ${c}`);
+    this.#changes = [...this.#changes, ...changed];
+    for (const b of core.breakers === null ? [] : [core.breakers.account, ...core.breakers.strategies]) {
+      const note = b.pausedNote;
+      if (note !== null) this.#log.warn({ scope: b.scope, trip: b.trip }, `restored: ${note}`);
+    }
+    // A restored run is in the registry once its state fits the configuration and the venue's
+    // account, before the venue is connected and commands are taken (orders may go out from there).
+    if (restored !== null) record();
 
     // What happened at the venue while the daemon was down is caught up, then the books are compared with it.
     const external = await venue.connect(restored);
@@ -206,9 +223,6 @@ export class PaperTradingEngine {
 
     if (core.breakers !== null) {
       this.#commands = new ControlCommands(core.breakers, venue.clock, core.flatten);
-      const control = new ControlServer(socket, this.#commands, logger.child({ component: 'control' }));
-      await control.start();
-      this.#control = control;
       alerts.startCommands(core.breakers, venue.clock, commandViews(() => this.#build()));
     }
     await this.#startDashboard(core);
@@ -227,7 +241,7 @@ export class PaperTradingEngine {
     this.#log.info({ bars: warm.bars.length, strategies: enabled.map((s) => s.id) }, warm.note);
 
     // The start succeeded: only now does a fresh start archive the earlier files and record its run
-    // (a failed start changes nothing on disk), before any bar can send an order.
+    // (a failed start changes nothing on disk), before any bar can send an order (a restored run is recorded already).
     opened.commit();
     record();
     this.#ready = true;

@@ -26,10 +26,14 @@ export function openState(store: SnapshotStore, o: { readonly restore: boolean; 
   });
   if (!o.restore) return fresh();
   const skipped: string[] = [];
-  const loaded = store.loadNewest((w) => {
-    skipped.push(w);
-    log.warn({ skipped: w }, `skipped a state file: ${w}`);
-  });
+  const loaded = store.loadNewest(
+    (w) => {
+      skipped.push(w);
+      log.warn({ skipped: w }, `skipped a state file: ${w}`);
+    },
+    // The file is restored; what a log holds after its position is ignored (cut at the first save).
+    (w) => log.warn({ ignored: w }, `restoring ${w}`),
+  );
   if (loaded === null) {
     if (skipped.length > 0) {
       throw new ConfigError(`--restore: no state file in ${store.dir} can be restored (${skipped.join('; ')}); nothing was changed. Repair or move them, or start without --restore to archive them and start fresh`);

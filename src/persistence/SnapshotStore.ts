@@ -104,11 +104,12 @@ export class SnapshotStore {
   }
 
   /**
-   * The newest snapshot that can be restored; `skipped` gets one line per file that could not, and
-   * per log with lines after the position the state names. The logs continue from that state.
+   * The newest snapshot that can be restored; `skipped` gets one line per file that could not, `tail`
+   * (by default `skipped` too) one per log with lines after the position the restored state names.
+   * The logs continue from that state.
    */
-  loadNewest(skipped: (warning: string) => void): LoadedSnapshot | null {
-    const found = loadNewestState(this.dir, this.#upgrade, skipped);
+  loadNewest(skipped: (warning: string) => void, tail: (warning: string) => void = skipped): LoadedSnapshot | null {
+    const found = loadNewestState(this.dir, this.#upgrade, skipped, tail);
     if (found === null) return null;
     this.#history.resume(found.mark);
     return { snapshot: found.snapshot, file: found.file };

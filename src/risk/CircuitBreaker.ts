@@ -156,7 +156,21 @@ export class CircuitBreaker {
     if (trip === null) return null;
     if (!entry && this.limits.action !== BreakerAction.HaltAll) return null;
     const what = entry ? 'entries are blocked' : 'all orders are halted (halt_all)';
-    return `circuit breaker ${this.scope} is paused by ${trip.rule} since ${new Date(trip.time).toISOString()}: ${trip.message}; ${what}${DAILY.has(trip.rule) ? ' until the next session' : ' until resumed'}`;
+    return `${this.#pausedBy(trip)}; ${what}${DAILY.has(trip.rule) ? ' until the next session' : ' until resumed'}`;
+  }
+
+  /**
+   * Why the breaker is paused and how that ends, null when armed: a trip survives a restart whatever
+   * the limits are now (loosened ones included), so a start that restores one says so.
+   */
+  get pausedNote(): string | null {
+    const trip = this.#trip;
+    if (trip === null) return null;
+    return `${this.#pausedBy(trip)}; ${DAILY.has(trip.rule) ? 'until the next session' : `until resumed (npm run ctl -- resume ${this.scope})`}`;
+  }
+
+  #pausedBy(trip: BreakerTrip): string {
+    return `circuit breaker ${this.scope} is paused by ${trip.rule} since ${new Date(trip.time).toISOString()}: ${trip.message}`;
   }
 
   /** Pauses by hand (until resumed by hand). False when already paused. */

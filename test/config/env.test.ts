@@ -40,6 +40,15 @@ describe('environment', () => {
     });
   });
 
+  it('a URL copied with its API version (the dashboard shows the endpoint as …/v2) is the base URL: the SDK adds /v2 itself', () => {
+    expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://paper-api.alpaca.markets/v2', ALPACA_DATA_URL: 'https://data.alpaca.markets/v2/' }).alpaca).toMatchObject({
+      baseUrl: 'https://paper-api.alpaca.markets',
+      dataUrl: 'https://data.alpaca.markets',
+      live: false,
+    });
+    expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets/v2' }).alpaca).toMatchObject({ baseUrl: 'https://api.alpaca.markets', live: true });
+  });
+
   it('keys come in pairs', () => {
     expect(errorOf({ ALPACA_API_KEY: 'x' })).toBe('ALPACA_SECRET_KEY: is missing (ALPACA_API_KEY is set); give both or neither');
     expect(errorOf({ ALPACA_SECRET_KEY: 'x' })).toBe('ALPACA_API_KEY: is missing (ALPACA_SECRET_KEY is set); give both or neither');
@@ -101,6 +110,8 @@ describe('environment', () => {
   it('flags the live URL (the start command then asks for --live and a live section)', () => {
     expect(parseEnv({ ...keys, ALPACA_BASE_URL: 'https://api.alpaca.markets' }).alpaca?.live).toBe(true);
     expect(parseEnv({ ...keys }).alpaca?.live).toBe(false);
+    // The same host however it is written: upper case, a port, the fully qualified name (a trailing dot, which DNS and TLS accept).
+    for (const u of ['https://API.Alpaca.Markets', 'https://api.alpaca.markets:443/', 'https://api.alpaca.markets./']) expect([u, parseEnv({ ...keys, ALPACA_BASE_URL: u }).alpaca?.live]).toEqual([u, true]);
   });
 
   it('checks URLs and the feed', () => {

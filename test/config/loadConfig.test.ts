@@ -81,6 +81,11 @@ describe('configuration', () => {
     expect(message.split('\n')).toEqual(['cfg.json: strategies[0].symbols: must list at least one symbol', 'cfg.json: sim.speed: must be > 0']);
   });
 
+  it('reads a file saved with a byte order mark (Windows Notepad) and CRLF line ends as the same configuration', () => {
+    const windows = `\uFEFF${shipped.replace(/\n/g, '\r\n')}`;
+    expect(parseConfig(windows, 'paper-trading.json', options)).toEqual(parseConfig(shipped, 'paper-trading.json', options));
+  });
+
   it('says where JSON is broken', () => {
     expect(errorOf('{\n  "strategies": [\n    {"id": "a",}\n  ]\n}')).toMatch(/^cfg\.json: not valid JSON at line 3, column \d+/);
   });

@@ -37,11 +37,18 @@ describe('--restore after the configuration changed', () => {
       c.strategies = c.strategies.filter((s) => s['id'] !== idle);
       const g = c.strategies.find((s) => s['id'] === grown)!;
       g['capital_allocation'] = (g['capital_allocation'] as number) + 5000;
+      // Another strategy for the paper record (its fingerprint changes): said at the start too.
+      const tuned = c.strategies.find((s) => s['id'] === 'rsi_banks')!;
+      tuned['params'] = { ...(tuned['params'] as object), upper: 75 };
+      tuned['symbols'] = [...(tuned['symbols'] as string[]), 'XLP'];
     });
     const r = await runCli(['start', '--config', config, '--restore', '--duration', '3'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`configuration changed since the state was saved: strategy ${idle} removed`);
     expect(r.stdout).toContain(`strategy ${grown}: capital_allocation`);
+    expect(r.stdout).toContain(
+      'configuration changed since the state was saved: strategy rsi_banks: params.upper 70 → 75; symbols +XLP: another strategy for the live checklist, its clock starts again (docs/readiness.md)',
+    );
     const after = readSaved(dir);
     expect(Object.keys(after.strategies)).not.toContain(idle);
     expect(after.engine.capitalFlows.map((f) => [f.strategyId, f.amount]).sort()).toEqual(
@@ -62,6 +69,8 @@ describe('--restore after the configuration changed', () => {
     expect((await runCli(['start', '--config', config, '--duration', '3'], dir)).code).toBe(0);
     const file = join(dir, 'state', 'latest_state.json');
     const before = readFileSync(file, 'utf8');
+    // The runs of this directory (the paper record's configuration history): a start refused never ran.
+    const runs = readFileSync(join(dir, 'state', 'runs.json'), 'utf8');
     const saved = JSON.parse(before) as Saved;
     const [holder, s] = Object.entries(saved.strategies).find(([, x]) => x.ledger.positions.length > 0)!;
     writeConfig(dir, (c) => {
@@ -75,5 +84,6 @@ describe('--restore after the configuration changed', () => {
     for (const p of s.ledger.positions) expect(r.stderr).toContain(`${p.qty} ${p.symbol}`);
     expect(r.stderr).toContain('npm run ctl -- flatten');
     expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'state', 'runs.json'), 'utf8')).toBe(runs);
   }, 120_000);
 });

@@ -86,6 +86,39 @@ describe('a restore against a changed configuration', () => {
     expect(() => applyConfigChange(saved(true), [spec('a', 20_000), spec('b', 20_000, ['MSFT'])], 7, 'config.json')).toThrow('strategy "b" holds 10 AAPL, no longer among its symbols in config.json');
   });
 
+  it('a strategy with an order open in a symbol it no longer trades stops the start too (the fill would be a position it never sees a price for)', () => {
+    const run = coreRun({ strategies: { b: (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 10) } });
+    run.bar(0, { AAPL: 100 });
+    const s = { ...run.state(), unallocatedCash: 80_000 };
+    expect(s.runners['b']!.ledger.lots).toEqual([]);
+    expect(() => applyConfigChange(s, [spec('b', 20_000, ['MSFT'])], 7, 'config.json')).toThrow(
+      'strategy "b" has 1 open order(s) in symbols no longer among its symbols in config.json (b-r-1 buy 10 AAPL): its fills would be positions it never sees a price for',
+    );
+  });
+
+  it('a withdrawal larger than the strategy\'s cash stops the start: the rest of its capital is in its positions', () => {
+    const run = coreRun({ strategies: { b: (i, bar, ctx) => i === 0 && ctx.buy(bar.symbol, 180) } });
+    run.bar(0, { AAPL: 100 });
+    run.bar(1, { AAPL: 100 });
+    const s = { ...run.state(), unallocatedCash: 80_000 };
+    expect(s.runners['b']!.ledger.cash).toBe(2000);
+    expect(() => applyConfigChange(s, [spec('b', 1_000)], 7, 'config.json')).toThrow(
+      'strategy "b": capital_allocation $20000.00 → $1000.00 in config.json would withdraw $19000.00, more than its cash $2000.00 (the rest is in its positions): give it at least $18000.00, or close its positions first',
+    );
+    // Down to the cash it has is a withdrawal like any other.
+    expect(applyConfigChange(s, [spec('b', 18_000)], 7, 'config.json').state.runners['b']!.ledger.cash).toBe(0);
+  });
+
+  it('offline, capital moved into the strategies must be in the restored account: sim.starting_cash does not refill it', () => {
+    // $60,000 outside the strategies: a new strategy of $40,000 and $30,000 more for a is $10,000 too much.
+    expect(() => applyConfigChange(saved(false), [spec('a', 50_000), spec('b', 20_000), spec('c', 40_000)], 7, 'config.json')).toThrow(
+      'strategies: the capital_allocation changes in config.json move $70000.00 into the strategies, $10000.00 more than the $60000.00 the restored simulated account has outside them (a restored account keeps its own cash; sim.starting_cash sets only a new account\'s): lower capital_allocation, or start without --restore for a new account',
+    );
+    expect(applyConfigChange(saved(false), [spec('a', 50_000), spec('b', 20_000), spec('c', 30_000)], 7, 'config.json').state.unallocatedCash).toBe(0);
+    // On Alpaca (no unallocated cash in the state) the account's own check applies.
+    expect(applyConfigChange({ ...saved(false), unallocatedCash: null }, [spec('a', 50_000), spec('b', 20_000), spec('c', 40_000)], 7, 'config.json').state.unallocatedCash).toBeNull();
+  });
+
   it('a new strategy is a deposit of its capital', () => {
     const fitted = applyConfigChange(saved(false), [spec('a', 20_000), spec('b', 20_000), spec('c', 15_000)], 7, 'config.json');
     expect(fitted.changes).toEqual(['strategy c added with $15000.00']);

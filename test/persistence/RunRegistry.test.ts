@@ -17,7 +17,11 @@ describe('runs.json, version 2: what each run traded', () => {
   it('records each strategy’s fingerprint and settings, and where in market time a restored run took over', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runs-'));
     recordRun(dir, null, 'mx0aaaaa', log, facts).record();
-    recordRun(dir, restored('mx0aaaaa', 1_700_000_000_000), 'mx0bbbbb', log, { ...facts, live: { started: ['s1'], held: [], override: 'tested by hand' } });
+    const resumed = recordRun(dir, restored('mx0aaaaa', 1_700_000_000_000), 'mx0bbbbb', log, { ...facts, live: { started: ['s1'], held: [], override: 'tested by hand' } });
+    // Nothing is written until the engine records the run (a start refused never ran), and only once.
+    expect((JSON.parse(readFileSync(join(dir, RUNS), 'utf8')) as { runs: unknown[] }).runs).toHaveLength(1);
+    resumed.record();
+    resumed.record();
     const file = JSON.parse(readFileSync(join(dir, RUNS), 'utf8')) as { version: number; runs: unknown[] };
     expect(file.version).toBe(2);
     const strategy = { type: 'sma_cross', params: { fast: 5, slow: 20, qty: 1 }, symbols: ['SPY'], capital: 10_000, fingerprint: strategyFingerprint(spec) };
@@ -40,8 +44,9 @@ describe('runs.json, version 2: what each run traded', () => {
     writeFileSync(join(dir, RUNS), JSON.stringify({ runs: [{ id: 'mx0aaaaa', startedAt: '2026-01-05T15:00:00.000Z' }] }));
     const registry = new RunRegistry(join(dir, RUNS));
     expect(registry.read(() => {})).toEqual(['mx0aaaaa']);
-    const { runs } = recordRun(dir, restored('mx0aaaaa', 5), 'mx0bbbbb', log, facts);
+    const { runs, record } = recordRun(dir, restored('mx0aaaaa', 5), 'mx0bbbbb', log, facts);
     expect(runs).toEqual(['mx0aaaaa']);
+    record();
     const records = registry.records(() => {});
     expect(records[0]).toEqual({ id: 'mx0aaaaa', startedAt: '2026-01-05T15:00:00.000Z' });
     expect(records[1]).toMatchObject({ id: 'mx0bbbbb', resumedAfter: 5, strategies: { s1: { fingerprint: strategyFingerprint(spec) } } });
