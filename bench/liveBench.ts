@@ -113,7 +113,7 @@ export async function burstBench(logger: Logger, bursts: number): Promise<{ ms: 
   const calendar = new StaticNyseCalendar();
   const clock = new SimClock(OPEN);
   const strategies = tenStrategies(symbols, 1_000_000);
-  const coreOptions: TradingCoreOptions = { strategies, broker, clock, runId: 'burst', maxPositionPct: 0.25, estimateCommission: () => 0, logger, calendar, accountBuyingPower: () => 1e9 };
+  const coreOptions: TradingCoreOptions = { strategies, broker, clock, runId: 'burst', maxPositionPct: 0.25, estimateCommission: () => 0, logger, calendar, accountBuyingPower: () => ({ buyingPower: 1e9 }) };
   const core = buildTradingCore(coreOptions);
   core.execution.start();
   core.runner.start();

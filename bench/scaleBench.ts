@@ -90,7 +90,7 @@ function makeCore(logger: Logger, symbols: readonly string[]): { core: TradingCo
     logger,
     calendar: new StaticNyseCalendar(),
     breakers: { strategies: new Map(strategies.map((s) => [s.id, limits])), account: limits },
-    accountBuyingPower: () => venue.buyingPower(),
+    accountBuyingPower: () => ({ buyingPower: venue.buyingPower() }),
   });
   core.execution.start();
   core.runner.start();

@@ -108,7 +108,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     logger: o.logger,
     ...(o.calendar === undefined ? {} : { calendar: o.calendar }),
     ...(o.breakers === undefined ? {} : { breakers: o.breakers }),
-    accountBuyingPower: () => venue.buyingPower(),
+    // The simulated venue holds buying power for its working buys itself: every reading is current.
+    accountBuyingPower: () => ({ buyingPower: venue.buyingPower() }),
     // The report has no reasons: a strategy's reason functions (prices written out) are never called.
     orderReasons: false,
     ...(o.createStrategy === undefined ? {} : { createStrategy: o.createStrategy }),

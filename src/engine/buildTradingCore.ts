@@ -10,6 +10,7 @@ import type { BreakerLimits } from '../risk/CircuitBreaker.js';
 import { ACCOUNT, CircuitBreakers } from '../risk/CircuitBreakers.js';
 import { RiskGate } from '../risk/RiskGate.js';
 import { orderValidator } from '../risk/OrderValidator.js';
+import type { BuyingPowerReading } from '../risk/rules/accountBuyingPower.js';
 import { MultiStrategyRunner } from '../runner/MultiStrategyRunner.js';
 import { StrategyRunner } from '../runner/StrategyRunner.js';
 import { builtInStrategies } from '../strategies/builtInStrategies.js';
@@ -46,8 +47,8 @@ export interface TradingCoreOptions {
   readonly calendar?: MarketCalendar;
   /** Circuit breakers per strategy (by id) and for the account. */
   readonly breakers?: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
-  /** The account's buying power at the broker, null while unknown. */
-  readonly accountBuyingPower?: () => number | null;
+  /** The account's buying power as last read from the broker (a new object at each reading), null while unknown. */
+  readonly accountBuyingPower?: () => BuyingPowerReading | null;
   /** Why the broker cannot take entries now, null when it can (alpaca mode: the trade stream, reconciliation). */
   readonly venueNotReady?: () => string | null;
   /** Makes each strategy (StrategyCatalog.create: built-ins and the user's modules); default: the built-in type named by the spec. */

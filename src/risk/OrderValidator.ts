@@ -2,7 +2,7 @@ import type { OrderSide } from '../core/Order.js';
 import type { MarketCalendar } from './calendar/MarketCalendar.js';
 import type { CircuitBreakers } from './CircuitBreakers.js';
 import type { RiskRule } from './RiskRule.js';
-import { accountBuyingPower } from './rules/accountBuyingPower.js';
+import { accountBuyingPower, type BuyingPowerReading } from './rules/accountBuyingPower.js';
 import { circuitBreaker } from './rules/circuitBreaker.js';
 import { marketHours } from './rules/marketHours.js';
 import { maxOrderValue } from './rules/maxOrderValue.js';
@@ -22,8 +22,8 @@ export interface OrderValidatorOptions {
   /** Regular sessions; omitted: no market-hours rule (unit tests on epoch-zero times). */
   readonly calendar?: MarketCalendar;
   readonly breakers: CircuitBreakers | null;
-  /** The account's buying power at the broker, null while unknown; omitted: not checked. */
-  readonly accountBuyingPower?: () => number | null;
+  /** The account's buying power as last read from the broker (a new object at each reading), null while unknown; omitted: not checked. */
+  readonly accountBuyingPower?: () => BuyingPowerReading | null;
   /** Why the broker cannot take entries now (its stream is down, books not reconciled), null when it can; omitted: always ready. */
   readonly venueNotReady?: () => string | null;
   /** An order of any strategy open on the other side of a symbol (for the wash-trade rule). */

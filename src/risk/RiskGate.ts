@@ -15,12 +15,15 @@ export type RiskDecision =
  */
 export class RiskGate {
   readonly #rules: readonly RiskRule[];
+  /** The rules that hear what is let through (most do not). */
+  readonly #counting: readonly RiskRule[];
   readonly #execution: ExecutionService;
   readonly #allowed: (strategyId: string, time: number) => void;
 
   /** `allowed` hears every order let through, before it is sent (the circuit breakers count them). */
   constructor(rules: readonly RiskRule[], execution: ExecutionService, allowed: (strategyId: string, time: number) => void = () => {}) {
     this.#rules = rules;
+    this.#counting = rules.filter((r) => r.allowed !== undefined);
     this.#execution = execution;
     this.#allowed = allowed;
   }
@@ -41,6 +44,7 @@ export class RiskGate {
       const reason = rule.check(intent, view);
       if (reason !== null) return { allowed: false, rule: rule.name, reason };
     }
+    for (const rule of this.#counting) rule.allowed!(intent, view);
     this.#allowed(view.strategyId, view.now);
     return { allowed: true, request: this.#execution.send(view.strategyId, intent) };
   }

@@ -8,6 +8,8 @@ export interface RiskRule {
   check(intent: OrderIntent, view: RiskView): string | null;
   /** The rule reads `view.priceCeiling` (runners keep each symbol's daily highs only when a rule does). */
   readonly readsPriceCeiling?: boolean;
+  /** Hears an intent that every rule let through, before it is sent (a rule that counts what it let go). */
+  allowed?(intent: OrderIntent, view: RiskView): void;
 }
 
 /** An order that adds to the absolute exposure in its symbol (exits and reductions do not). */

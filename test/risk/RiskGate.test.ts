@@ -3,6 +3,7 @@ import type { OrderIntent, OrderRequest } from '../../src/core/Order.js';
 import type { ExecutionService } from '../../src/execution/ExecutionService.js';
 import { RiskGate } from '../../src/risk/RiskGate.js';
 import type { RiskView } from '../../src/risk/RiskView.js';
+import { accountBuyingPower } from '../../src/risk/rules/accountBuyingPower.js';
 import { maxPosition } from '../../src/risk/rules/maxPosition.js';
 import { noShort } from '../../src/risk/rules/noShort.js';
 import { notPaused } from '../../src/risk/rules/notPaused.js';
@@ -94,5 +95,30 @@ describe('RiskGate', () => {
     const { g } = gate();
     expect(g.submit(buy(1), view({ paused: true }))).toMatchObject({ allowed: false, rule: 'strategy_paused' });
     expect(g.submit(sell(5), view({ paused: true, pos: 5 }))).toMatchObject({ allowed: true });
+  });
+
+  it('account_buying_power: a buy let through spends the reading until the account is read again, as Alpaca holds buying power for open buys at once', () => {
+    // Alpaca's own example (docs, Orders at Alpaca, "Buying Power"): $10,000 of buying power, a
+    // $3,000 limit buy accepted leaves $7,000, and an $8,000 buy after it is refused. The daemon's
+    // reading of the account is refreshed seconds later: buys decided on one bar all meet the same one.
+    const sent: Array<OrderIntent & { strategyId: string }> = [];
+    const execution = { send: (strategyId: string, intent: OrderIntent) => sent.push({ ...intent, strategyId }) } as unknown as ExecutionService;
+    let reading = { buyingPower: 10_000 };
+    const g = new RiskGate([validIntent, accountBuyingPower(() => reading, () => 0)], execution);
+    const limitBuy = (qty: number) => buy(qty, { type: 'limit', limitPrice: 100 });
+    expect(g.submit(limitBuy(30), view())).toMatchObject({ allowed: true });
+    expect(g.submit(limitBuy(80), { ...view(), strategyId: 's2' })).toEqual({
+      allowed: false,
+      rule: 'account_buying_power',
+      reason: "buying 80 AAPL costs about $8,000.00, $1,000.00 more than the account's buying power ($7,000.00: $10,000.00 read from the account, less $3,000.00 of buys sent since)",
+    });
+    expect(g.submit(limitBuy(70), { ...view(), strategyId: 's2' })).toMatchObject({ allowed: true });
+    expect(g.submit(sell(5), view({ pos: 5 }))).toMatchObject({ allowed: true });
+    expect(g.submit(limitBuy(1), view())).toMatchObject({ allowed: false, rule: 'account_buying_power' });
+    // A new reading has the open buys in it (Alpaca took them off): it is the buying power as it is.
+    reading = { buyingPower: 150 };
+    expect(g.submit(limitBuy(1), view())).toMatchObject({ allowed: true });
+    expect(g.submit(limitBuy(1), view())).toMatchObject({ allowed: false, rule: 'account_buying_power' });
+    expect(sent.map((r) => `${r.strategyId} ${r.side} ${r.qty}`)).toEqual(['s1 buy 30', 's2 buy 70', 's1 sell 5', 's1 buy 1']);
   });
 });

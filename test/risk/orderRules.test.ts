@@ -74,7 +74,7 @@ describe('prices on Alpaca’s tick grid (RiskGate, before the rules)', () => {
 });
 
 describe('account_buying_power', () => {
-  const rule = (power: number | null) => accountBuyingPower(() => power, () => 1);
+  const rule = (power: number | null) => accountBuyingPower(() => (power === null ? null : { buyingPower: power }), () => 1);
   // 10 × $100 + $1 commission = $1,001.
   it('passes a buy that fits, and at the limit', () => {
     expect(rule(1001).check(intent('buy', 10), view('2019-02-11T15:00:00Z'))).toBeNull();

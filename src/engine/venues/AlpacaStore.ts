@@ -100,7 +100,8 @@ export class AlpacaStore implements Venue {
     return this.#clock!;
   }
 
-  readonly accountBuyingPower = (): number | null => this.#account?.buyingPower ?? null;
+  /** The account as last read (each refresh is a new object: the buys sent since are not in it yet). */
+  readonly accountBuyingPower = (): BrokerAccount | null => this.#account;
 
   readonly venueNotReady = (): string | null => (this.broker.connected ? this.#blocked : 'the trade-updates stream is down');
 

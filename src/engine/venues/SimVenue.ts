@@ -15,6 +15,7 @@ import { simDataFile } from '../../market-data/simDataFiles.js';
 import { nyDateOf } from '../../market-data/zonedTime.js';
 import type { EngineState } from '../../persistence/engineStateSchema.js';
 import { StaticNyseCalendar } from '../../risk/calendar/StaticNyseCalendar.js';
+import type { BuyingPowerReading } from '../../risk/rules/accountBuyingPower.js';
 import { reconcileWithVenue } from '../engineState.js';
 import type { StrategySpec } from '../StrategySpec.js';
 import { FeedState, type Venue, type VenueContext, type VenueHealth } from './Venue.js';
@@ -62,7 +63,8 @@ export class SimVenue implements Venue {
     this.broker = new SimBroker(this.#venue);
   }
 
-  readonly accountBuyingPower = (): number | null => this.#venue.buyingPower();
+  /** The simulated venue holds buying power for its working buys itself: every reading is current. */
+  readonly accountBuyingPower = (): BuyingPowerReading | null => ({ buyingPower: this.#venue.buyingPower() });
 
   async open(strategies: readonly StrategySpec[]): Promise<void> {
     checkAllocations(this.#config, this.#config.sim.starting_cash, 'sim.starting_cash');

@@ -7,6 +7,7 @@ import type { EngineState } from '../../persistence/engineStateSchema.js';
 import type { LoadedSnapshot } from '../../persistence/SnapshotStore.js';
 import type { MarketCalendar } from '../../risk/calendar/MarketCalendar.js';
 import type { BreakerLimits } from '../../risk/CircuitBreaker.js';
+import type { BuyingPowerReading } from '../../risk/rules/accountBuyingPower.js';
 import type { TradingCore } from '../buildTradingCore.js';
 import type { StrategySpec } from '../StrategySpec.js';
 
@@ -59,7 +60,8 @@ export interface Venue {
   /** The circuit breakers' limits (live trading caps them). */
   readonly breakers: { readonly strategies: ReadonlyMap<string, BreakerLimits>; readonly account: BreakerLimits };
   readonly estimateCommission: (qty: number, price: number) => number;
-  readonly accountBuyingPower: () => number | null;
+  /** The account's buying power as last read from the broker (a new object at each reading), null while unknown. */
+  readonly accountBuyingPower: () => BuyingPowerReading | null;
   /** Why entries must wait now, null when they need not (Alpaca: the trade stream, unexplained positions). */
   readonly venueNotReady?: () => string | null;
 
