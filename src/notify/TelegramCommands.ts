@@ -222,6 +222,9 @@ export class TelegramCommands {
       }
       case 'resume': {
         if (args.length !== 1) return 'usage: /resume <strategy|all>';
+        // A strategy that does not exist is said at once: no /confirm round trip for a typo.
+        const unknown = control.unknownTarget(args[0]!);
+        if (unknown !== null) return `❌ ${unknown}`;
         this.#pending = { words: ['resume', args[0]!], until: this.#o.clock.now() + CONFIRM_MS };
         return `Resume ${args[0]}? Entries will be allowed again. Send /confirm within a minute.`;
       }

@@ -29,7 +29,10 @@ describe('TelegramCommands against a fake Bot API', () => {
   let log: Logger;
   let runs: string[][];
   const open: TelegramCommands[] = [];
-  const control = { run: (words: readonly string[]): ControlReply => (runs.push([...words]), { ok: true, message: words.join(' ') }) } as unknown as ControlCommands;
+  const control = {
+    run: (words: readonly string[]): ControlReply => (runs.push([...words]), { ok: true, message: words.join(' ') }),
+    unknownTarget: (target: string): string | null => (['all', 'account', 'sma'].includes(target) ? null : `unknown strategy "${target}" (known: account, sma, or all)`),
+  } as unknown as ControlCommands;
   const views = { status: () => 'STATUS', positions: () => 'POSITIONS', pnl: () => 'PNL', summary: () => 'SUMMARY' };
   const commands = (clock: Clock, o: Partial<TelegramCommandsOptions> = {}): TelegramCommands => {
     const c = new TelegramCommands({ env: { botToken: TOKEN, chatId: '42', apiRoot: fake.apiRoot }, control, views, clock, log, pollSeconds: 0, backoff: { baseMs: 1, maxMs: 2 }, ...o });
@@ -73,6 +76,14 @@ describe('TelegramCommands against a fake Bot API', () => {
     await c.handle({ chatId: '42', fromId: '42', date: (t - 5_000) / 1000, text: '/pause all' });
     expect(runs).toEqual([['pause', 'all']]);
     expect(fake.texts()).toEqual(['⏸ pause all']);
+  });
+
+  it('answers a /resume of a strategy that does not exist at once, without asking for a /confirm', async () => {
+    const c = commands(new SimClock(Date.now()));
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/resume nosuch' });
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/confirm' });
+    expect(fake.texts()).toEqual(['❌ unknown strategy "nosuch" (known: account, sma, or all)', 'nothing to confirm (a /resume is confirmed within a minute)']);
+    expect(runs).toEqual([]);
   });
 
   it('obeys only the owner (from.id) in the owner’s chat: not another member of that chat', async () => {
