@@ -127,6 +127,16 @@ describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
     expect(fake.texts().join('\n')).toBe(text);
   });
 
+  it('cuts a line longer than 4,096 UTF-16 units before an emoji, never inside it (no lone half of a surrogate pair, which arrives as “��”)', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    // The emoji is two UTF-16 units, the 4,096th and 4,097th: the cut falls between them.
+    const text = `❌ ${'x'.repeat(4093)}😀 rest of the error`;
+    notifier(outboxFile()).notify({ priority: AlertPriority.Error, text });
+    await settle(() => fake.received.length === 2);
+    expect(fake.texts()).toEqual([`❌ ${'x'.repeat(4093)}`, '😀 rest of the error']);
+  });
+
   it('keeps 10 messages on disk while Telegram is down; a restarted notifier sends them all, once each', async () => {
     fake = new FakeTelegram(TOKEN);
     await fake.start();
