@@ -6,6 +6,7 @@ import type { ControlCommands } from '../control/ControlCommands.js';
 import { RepeatThrottle } from '../logging/RepeatThrottle.js';
 import { warnThrottled } from '../logging/warnThrottled.js';
 import { parseCommand } from './parseCommand.js';
+import { splitMessage } from './splitMessage.js';
 import { describeTelegramError, retryAfterSeconds } from './telegramErrors.js';
 
 /** What the commands show, computed when asked. */
@@ -240,9 +241,10 @@ export class TelegramCommands {
     }
   }
 
+  /** An answer longer than Telegram's 4,096 units goes as several messages, cut at lines. */
   async #reply(text: string): Promise<void> {
     try {
-      await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text: text.slice(0, 4096) }, this.#abort.signal);
+      for (const part of splitMessage(text)) await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text: part }, this.#abort.signal);
     } catch (error) {
       this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
     }

@@ -33,7 +33,8 @@ describe('TelegramCommands against a fake Bot API', () => {
     run: (words: readonly string[]): ControlReply => (runs.push([...words]), { ok: true, message: words.join(' ') }),
     unknownTarget: (target: string): string | null => (['all', 'account', 'sma'].includes(target) ? null : `unknown strategy "${target}" (known: account, sma, or all)`),
   } as unknown as ControlCommands;
-  const views = { status: () => 'STATUS', positions: () => 'POSITIONS', pnl: () => 'PNL', summary: () => 'SUMMARY' };
+  let positions = 'POSITIONS';
+  const views = { status: () => 'STATUS', positions: () => positions, pnl: () => 'PNL', summary: () => 'SUMMARY' };
   const commands = (clock: Clock, o: Partial<TelegramCommandsOptions> = {}): TelegramCommands => {
     const c = new TelegramCommands({ env: { botToken: TOKEN, chatId: '42', apiRoot: fake.apiRoot }, control, views, clock, log, pollSeconds: 0, backoff: { baseMs: 1, maxMs: 2 }, ...o });
     open.push(c);
@@ -48,6 +49,7 @@ describe('TelegramCommands against a fake Bot API', () => {
     await fake.start();
     lines = [];
     runs = [];
+    positions = 'POSITIONS';
     log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
     vi.mocked(parseCommand).mockClear();
   });
@@ -84,6 +86,16 @@ describe('TelegramCommands against a fake Bot API', () => {
     await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/confirm' });
     expect(fake.texts()).toEqual(['❌ unknown strategy "nosuch" (known: account, sma, or all)', 'nothing to confirm (a /resume is confirmed within a minute)']);
     expect(runs).toEqual([]);
+  });
+
+  it('answers with more than 4,096 characters in several messages cut at lines, none lost (Telegram refuses a longer one)', async () => {
+    const c = commands(new SimClock(Date.now()));
+    const lines = Array.from({ length: 100 }, (_, i) => `s${i}: 10 AAPL @ $150.25 (now $151.00, +$7.50) ${'x'.repeat(10)}`);
+    positions = lines.join('\n');
+    expect(positions.length).toBeGreaterThan(4096);
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/positions' });
+    expect(fake.texts()).toHaveLength(2);
+    expect(fake.texts().join('\n')).toBe(positions);
   });
 
   it('obeys only the owner (from.id) in the owner’s chat: not another member of that chat', async () => {
