@@ -64,6 +64,8 @@ const MAX_AGE_MS = 60_000;
 /** How much of an ignored message the log shows. */
 const PREVIEW = 64;
 const POLL_FAILED = 'poll';
+/** The longest 429 wait a reply sits out (the poll waits with it); a longer flood wait loses the reply, said in the log. */
+const MAX_REPLY_WAIT_S = 60;
 
 /**
  * The owner's commands over Telegram (long polling). A message is obeyed only when it comes from the
@@ -243,10 +245,23 @@ export class TelegramCommands {
 
   /** An answer longer than Telegram's 4,096 units goes as several messages, cut at lines. */
   async #reply(text: string): Promise<void> {
-    try {
-      for (const part of splitMessage(text)) await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text: part }, this.#abort.signal);
-    } catch (error) {
-      this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
+    for (const part of splitMessage(text)) if (!(await this.#send(part))) return;
+  }
+
+  /** One message; a 429 (the chat gets more than Telegram allows) is waited out when it asks a minute or less, twice at most. */
+  async #send(text: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text }, this.#abort.signal);
+        return true;
+      } catch (error) {
+        const wait = retryAfterSeconds(error);
+        if (wait === null || wait > MAX_REPLY_WAIT_S || attempt > 2 || this.#abort.signal.aborted) {
+          this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
+          return false;
+        }
+        await this.#sleep(wait * 1000);
+      }
     }
   }
 }

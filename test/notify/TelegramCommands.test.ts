@@ -98,6 +98,15 @@ describe('TelegramCommands against a fake Bot API', () => {
     expect(fake.texts().join('\n')).toBe(positions);
   });
 
+  it('sends the answer after the wait a 429 asks for, not never', async () => {
+    const c = commands(new LiveClock());
+    fake.tooMany = { count: 1, retryAfter: 1 };
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/pnl' });
+    expect(fake.texts()).toEqual(['PNL']);
+    expect(fake.attempts[1]! - fake.attempts[0]!).toBeGreaterThanOrEqual(950);
+    expect(logged(/reply failed/)).toEqual([]);
+  });
+
   it('obeys only the owner (from.id) in the owner’s chat: not another member of that chat', async () => {
     const c = commands(new SimClock(Date.now()));
     await c.handle({ chatId: '42', fromId: '666', date: nowSeconds(), text: '/pause all' });
