@@ -155,6 +155,8 @@ export class Outbox {
       lines.push(t.text);
       ids.push(t.id);
     }
+    // A trade message too long to share a digest goes alone (an empty digest would remove nothing, sent for ever).
+    if (ids.length === 0) return { item: head, ids: [head.id] };
     return { item: { ...head, text: [`📊 ${ids.length} trades`, ...lines].join('\n') }, ids };
   }
 

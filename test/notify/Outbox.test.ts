@@ -66,3 +66,21 @@ describe('Outbox when Telegram refuses every message for the same reason (bot bl
     ]);
   });
 });
+
+describe('Outbox digest of trades', () => {
+  it('sends a trade message too long to share a digest on its own, then the others; never an empty digest', async () => {
+    const clock = new SimClock(0);
+    const sent: string[] = [];
+    const send = async (item: OutboxItem): Promise<void> => void sent.push(item.text);
+    const outbox = new Outbox({ file: join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.json'), clock, log: pino({ level: 'silent' }), send, paceMs: 1000 });
+    const long = `📈 Bought 1 SPY ${'x'.repeat(4070)}`;
+    outbox.enqueue(AlertPriority.Trade, long);
+    outbox.enqueue(AlertPriority.Trade, '📈 Bought 2 SPY');
+    for (let t = 0; t <= 10; t++) {
+      clock.advanceTo(t * 1000);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    }
+    await outbox.stop();
+    expect(sent).toEqual([long, '📈 Bought 2 SPY']);
+  });
+});
