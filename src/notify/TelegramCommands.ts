@@ -178,8 +178,8 @@ export class TelegramCommands {
   }
 
   /**
-   * One incoming message; answers in the owner's chat when it is the owner's, fresh, and a command
-   * for this bot. Who sent it and when are checked before the text is read.
+   * One incoming message; answers in the owner's chat when it is the owner's and a command for this
+   * bot (a stale one: that it was not obeyed). Who sent it is checked before the text is read.
    */
   async handle(m: IncomingMessage): Promise<void> {
     const { env, log, clock } = this.#o;
@@ -191,16 +191,15 @@ export class TelegramCommands {
     const sentAt = m.date * 1000;
     // Telegram dates are whole seconds: a message of the start's own second counts as after it.
     const stale = sentAt < Math.floor(this.#startedAt / 1000) * 1000 ? `sent before this start (${new Date(this.#startedAt).toISOString()})` : clock.now() - sentAt > MAX_AGE_MS ? 'older than a minute' : null;
-    if (stale !== null) {
-      log.warn({ sentAt: new Date(sentAt).toISOString(), text: m.text.slice(0, PREVIEW) }, `Telegram message sent at ${new Date(sentAt).toISOString()} ignored: ${stale}`);
-      return;
-    }
+    if (stale !== null) log.warn({ sentAt: new Date(sentAt).toISOString(), text: m.text.slice(0, PREVIEW) }, `Telegram message sent at ${new Date(sentAt).toISOString()} ignored: ${stale}`);
     const c = parseCommand(m.text);
     if (c === null) return;
     if (c.target !== null && (this.#username === null || c.target.toLowerCase() !== this.#username.toLowerCase())) {
       log.info({ command: c.name, target: c.target }, `Telegram command /${c.name}@${c.target} is for another bot: ignored`);
       return;
     }
+    // The owner hears that a command was not obeyed (a /pause sent while the daemon restarted): silence would read as done.
+    if (stale !== null) return this.#reply(`⌛ /${c.name} not obeyed: sent at ${new Date(sentAt).toISOString()}, ${stale}. Send it again if you still want it.`);
     await this.#reply(this.#answer(c.name, c.args));
   }
 

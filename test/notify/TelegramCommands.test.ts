@@ -61,12 +61,17 @@ describe('TelegramCommands against a fake Bot API', () => {
 
   it('ignores a /resume all and its /confirm queued while the daemon was down, and logs them', async () => {
     // Sent 30 s ago (less than a minute), before this start.
-    fake.pushMessage(42, '/resume all', { date: nowSeconds() - 30 });
-    fake.pushMessage(42, '/confirm', { date: nowSeconds() - 30 });
-    commands(new LiveClock()).start();
+    const date = nowSeconds() - 30;
+    fake.pushMessage(42, '/resume all', { date });
+    fake.pushMessage(42, '/confirm', { date });
+    const started = Date.now();
+    commands(new LiveClock(), { startedAt: started }).start();
     await expect.poll(() => logged(/ignored: sent before this start/).length).toBe(2);
     fake.pushMessage(42, '/status');
-    await expect.poll(() => fake.texts()).toEqual(['STATUS\nstatus']);
+    // The owner is told each was not obeyed: silence would read as done.
+    const sentAt = new Date(date * 1000).toISOString();
+    const before = `sent at ${sentAt}, sent before this start (${new Date(started).toISOString()}). Send it again if you still want it.`;
+    await expect.poll(() => fake.texts()).toEqual([`⌛ /resume not obeyed: ${before}`, `⌛ /confirm not obeyed: ${before}`, 'STATUS\nstatus']);
     expect(runs).toEqual([['status']]);
   });
 
@@ -77,7 +82,7 @@ describe('TelegramCommands against a fake Bot API', () => {
     expect(logged(/ignored: older than a minute/)).toHaveLength(1);
     await c.handle({ chatId: '42', fromId: '42', date: (t - 5_000) / 1000, text: '/pause all' });
     expect(runs).toEqual([['pause', 'all']]);
-    expect(fake.texts()).toEqual(['⏸ pause all']);
+    expect(fake.texts()).toEqual([`⌛ /pause not obeyed: sent at ${new Date(t - 90_000).toISOString()}, older than a minute. Send it again if you still want it.`, '⏸ pause all']);
   });
 
   it('answers a /resume of a strategy that does not exist at once, without asking for a /confirm', async () => {
