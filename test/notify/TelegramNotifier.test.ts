@@ -95,6 +95,11 @@ describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
     expect(kind(new TelegramApiError(400, 'Bad Request: message is too long'))).toBe('rejected');
     expect(kind(new TelegramApiError(403, 'Forbidden: bot was blocked by the user'))).toBe('rejected');
     expect(sendFailure(new TelegramApiError(429, 'Too Many Requests', { retry_after: 3 }))).toEqual({ kind: 'retry_after', ms: 3000 });
+    // Every message to a group that became a supergroup is refused: the log names the new chat id.
+    expect(sendFailure(new TelegramApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1001234567890 }))).toEqual({
+      kind: 'rejected',
+      reason: '400 Bad Request: group chat was upgraded to a supergroup chat (set TELEGRAM_CHAT_ID=-1001234567890, the supergroup it became)',
+    });
     expect(kind(new TelegramApiError(502, 'Bad Gateway'))).toBe('transient');
     expect(kind(new TelegramApiError(401, 'Unauthorized'))).toBe('transient');
     expect(sendFailure(new TelegramApiError(undefined as unknown as number, undefined as unknown as string))).toEqual({ kind: 'transient', reason: 'an error answer without Telegram’s error fields' });
