@@ -88,7 +88,8 @@ export class FakeTelegram {
       return;
     }
     this.attempts.push(performance.now());
-    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -120,6 +121,10 @@ export class FakeTelegram {
     } else {
       // Telegram takes urlencoded bodies (what the library sends for plain fields) and the query string.
       fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    }
+    if (method === 'getChat') {
+      const id = Number(fields['chat_id'] ?? url.searchParams.get('chat_id'));
+      return reply(200, { ok: true, result: { id, type: id < 0 ? 'supergroup' : 'private' } });
     }
     if (method === 'getUpdates') {
       const offset = Number(fields['offset'] ?? 0);
