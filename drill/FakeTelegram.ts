@@ -26,9 +26,10 @@ export interface PushOptions {
 }
 
 /**
- * A fake Telegram Bot API on loopback (TELEGRAM_API_ROOT): records sendMessage / sendPhoto, answers
- * getMe and getUpdates, and can answer 429 with a retry_after, give scripted raw answers, or be down
- * (connections cut).
+ * A fake Telegram Bot API on loopback (TELEGRAM_API_ROOT): records sendMessage / sendPhoto (refusing,
+ * as Telegram does, an empty text, a text over 4,096 units and a caption over 1,024), answers getMe
+ * and getUpdates (forgetting the updates an offset confirms), and can answer 429 with a retry_after,
+ * give scripted raw answers, or be down (connections cut).
  */
 export class FakeTelegram {
   readonly received: ReceivedMessage[] = [];
@@ -87,7 +88,8 @@ export class FakeTelegram {
       return;
     }
     this.attempts.push(performance.now());
-    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
     const reply = (status: number, body: unknown): void => {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -120,14 +122,23 @@ export class FakeTelegram {
       // Telegram takes urlencoded bodies (what the library sends for plain fields) and the query string.
       fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
     }
+    if (method === 'getChat') {
+      const id = Number(fields['chat_id'] ?? url.searchParams.get('chat_id'));
+      return reply(200, { ok: true, result: { id, type: id < 0 ? 'supergroup' : 'private' } });
+    }
     if (method === 'getUpdates') {
       const offset = Number(fields['offset'] ?? 0);
+      // Telegram forgets the updates an offset confirms: a later poll without one does not get them again.
+      if (offset > 0) this.#updates.splice(0, this.#updates.filter((u) => u.update_id < offset).length);
       // A short long-poll: hold the request a moment when there is nothing.
       for (let i = 0; i < 10 && !this.#updates.some((u) => u.update_id >= offset); i++) await new Promise((r) => setTimeout(r, 20));
       return reply(200, { ok: true, result: this.#updates.filter((u) => u.update_id >= offset) });
     }
     const text = String(fields['text'] ?? fields['caption'] ?? '');
+    // Telegram's limits count UTF-16 code units (JavaScript's length).
+    if (method === 'sendMessage' && text.trim() === '') return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
     if (method === 'sendMessage' && text.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+    if (method === 'sendPhoto' && text.length > 1024) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
     this.received.push({ method, chatId: String(fields['chat_id']), text, photo, at: performance.now() });
     return reply(200, { ok: true, result: { message_id: this.received.length, date: 0, chat: { id: Number(fields['chat_id']), type: 'private' } } });
   }

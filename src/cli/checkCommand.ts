@@ -113,7 +113,14 @@ export async function runCheckCommand(args: string[], processEnv: NodeJS.Process
         const body = (await res.json().catch(() => null)) as { ok?: boolean; result?: { username?: string }; description?: string } | null;
         // Never echo the token, even in an error.
         if (body?.ok !== true) throw new Error(`${t.apiRoot} refused the token (${res.status}${body?.description === undefined ? '' : ` ${body.description}`})`);
-        return `@${body.result?.username ?? '?'} will write to chat ${t.chatId}`;
+        const bot = `@${body.result?.username ?? '?'}`;
+        // A bot may write only to a chat that wrote to it first (or a group it was added to); Telegram knows no other.
+        const chatRes = await fetch(`${t.apiRoot}/bot${t.botToken}/getChat?chat_id=${encodeURIComponent(t.chatId)}`, { signal: AbortSignal.timeout(10_000) });
+        const chat = (await chatRes.json().catch(() => null)) as { ok?: boolean; description?: string } | null;
+        if (chat?.ok !== true) {
+          throw new Error(`${bot} cannot write to chat ${t.chatId} (${chatRes.status}${chat?.description === undefined ? '' : ` ${chat.description}`}): send the bot a message from that chat first (a group: add the bot to it), and check TELEGRAM_CHAT_ID`);
+        }
+        return `${bot} will write to chat ${t.chatId}`;
       },
     },
     {

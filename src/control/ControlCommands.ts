@@ -33,10 +33,7 @@ export class ControlCommands {
     if (command === 'status' && target === undefined) return { ok: true, message: this.#status() };
     if ((command === 'pause' || command === 'resume') && target !== undefined && rest.length === 0) {
       const scopes = this.#scopes(target);
-      if (scopes === null) {
-        const known = [ACCOUNT, ...this.#breakers.strategies.map((b) => b.scope)].join(', ');
-        return { ok: false, message: `unknown strategy "${target}" (known: ${known}, or all)` };
-      }
+      if (scopes === null) return { ok: false, message: this.unknownTarget(target)! };
       const now = this.#clock.now();
       const changed = scopes.filter((b) => (command === 'pause' ? b.pause(now, by) : b.resume(now, by))).map((b) => b.scope);
       const verb = command === 'pause' ? 'paused' : 'resumed';
@@ -44,6 +41,13 @@ export class ControlCommands {
     }
     if (command === 'flatten' && target !== undefined && rest.length === 0 && this.#flatten !== null) return this.#flattenOne(target, by);
     return { ok: false, message: USAGE };
+  }
+
+  /** Why `target` cannot be paused or resumed (no such strategy), or null when it can. */
+  unknownTarget(target: string): string | null {
+    if (this.#scopes(target) !== null) return null;
+    const known = [ACCOUNT, ...this.#breakers.strategies.map((b) => b.scope)].join(', ');
+    return `unknown strategy "${target}" (known: ${known}, or all)`;
   }
 
   /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../core/Clock.js';
-import { RepeatThrottle } from '../logging/RepeatThrottle.js';
+import { RepeatThrottle, repeatsText } from '../logging/RepeatThrottle.js';
 import { warnThrottled } from '../logging/warnThrottled.js';
 import { writeFileAtomic } from '../persistence/writeFileAtomic.js';
 import { AlertPriority, sendRank } from './Notifier.js';
@@ -68,8 +68,8 @@ export function readOutboxStatus(file: string): OutboxStatus | null {
  * `SEND_ORDER` (breaker trips; errors and start/stop notices; trades; summaries), oldest first;
  * queued trade messages go out together as one digest; 429s wait `retry_after`; network failures,
  * server errors and anything unexplained back off and try again; only a message Telegram itself
- * refuses (a 4xx about the message) is logged and dropped. An outage is logged once, then as one count
- * per window (5 min) while it lasts.
+ * refuses (a 4xx about the message or the chat) is dropped. An outage, and a refusal that repeats
+ * (the bot blocked), is logged once, then as one count per window (5 min) while it lasts.
  */
 export class Outbox {
   readonly #o: OutboxOptions;
@@ -155,6 +155,8 @@ export class Outbox {
       lines.push(t.text);
       ids.push(t.id);
     }
+    // A trade message too long to share a digest goes alone (an empty digest would remove nothing, sent for ever).
+    if (ids.length === 0) return { item: head, ids: [head.id] };
     return { item: { ...head, text: [`📊 ${ids.length} trades`, ...lines].join('\n') }, ids };
   }
 
@@ -182,7 +184,13 @@ export class Outbox {
         this.#o.log.warn({ retryAfterMs: f.ms, queued: this.#items.length }, `Telegram says wait ${Math.round(f.ms / 1000)} s (429); ${this.#items.length} messages wait`);
       } else if (f.kind === 'rejected') {
         this.#remove(ids);
-        this.#o.log.error({ reason: f.reason, text: item.text.slice(0, 200) }, `Telegram refused a message, dropped: ${f.reason}`);
+        this.#o.log.debug({ ids, reason: f.reason }, 'alert dropped');
+        // A refusal about the chat (the bot blocked) comes for every message: said once, then counted per window.
+        const { reason } = f;
+        const said = this.#repeats.admit(`refused|${reason}`, (count, windowMs) =>
+          this.#o.log.error({ reason, repeats: count }, `Telegram refused ${count} more message${count === 1 ? '' : 's'}, dropped: ${reason} (${repeatsText(count, windowMs)})`),
+        );
+        if (said) this.#o.log.error({ reason, text: item.text.slice(0, 200) }, `Telegram refused a message, dropped: ${reason}`);
       } else {
         this.#failures++;
         wait = Math.min(60_000, 1000 * 2 ** Math.min(this.#failures - 1, 6));

@@ -6,6 +6,7 @@ import type { ControlCommands } from '../control/ControlCommands.js';
 import { RepeatThrottle } from '../logging/RepeatThrottle.js';
 import { warnThrottled } from '../logging/warnThrottled.js';
 import { parseCommand } from './parseCommand.js';
+import { splitMessage } from './splitMessage.js';
 import { describeTelegramError, retryAfterSeconds } from './telegramErrors.js';
 
 /** What the commands show, computed when asked. */
@@ -63,6 +64,8 @@ const MAX_AGE_MS = 60_000;
 /** How much of an ignored message the log shows. */
 const PREVIEW = 64;
 const POLL_FAILED = 'poll';
+/** The longest 429 wait a reply sits out (the poll waits with it); a longer flood wait loses the reply, said in the log. */
+const MAX_REPLY_WAIT_S = 60;
 
 /**
  * The owner's commands over Telegram (long polling). A message is obeyed only when it comes from the
@@ -175,8 +178,8 @@ export class TelegramCommands {
   }
 
   /**
-   * One incoming message; answers in the owner's chat when it is the owner's, fresh, and a command
-   * for this bot. Who sent it and when are checked before the text is read.
+   * One incoming message; answers in the owner's chat when it is the owner's and a command for this
+   * bot (a stale one: that it was not obeyed). Who sent it is checked before the text is read.
    */
   async handle(m: IncomingMessage): Promise<void> {
     const { env, log, clock } = this.#o;
@@ -188,16 +191,15 @@ export class TelegramCommands {
     const sentAt = m.date * 1000;
     // Telegram dates are whole seconds: a message of the start's own second counts as after it.
     const stale = sentAt < Math.floor(this.#startedAt / 1000) * 1000 ? `sent before this start (${new Date(this.#startedAt).toISOString()})` : clock.now() - sentAt > MAX_AGE_MS ? 'older than a minute' : null;
-    if (stale !== null) {
-      log.warn({ sentAt: new Date(sentAt).toISOString(), text: m.text.slice(0, PREVIEW) }, `Telegram message sent at ${new Date(sentAt).toISOString()} ignored: ${stale}`);
-      return;
-    }
+    if (stale !== null) log.warn({ sentAt: new Date(sentAt).toISOString(), text: m.text.slice(0, PREVIEW) }, `Telegram message sent at ${new Date(sentAt).toISOString()} ignored: ${stale}`);
     const c = parseCommand(m.text);
     if (c === null) return;
     if (c.target !== null && (this.#username === null || c.target.toLowerCase() !== this.#username.toLowerCase())) {
       log.info({ command: c.name, target: c.target }, `Telegram command /${c.name}@${c.target} is for another bot: ignored`);
       return;
     }
+    // The owner hears that a command was not obeyed (a /pause sent while the daemon restarted): silence would read as done.
+    if (stale !== null) return this.#reply(`⌛ /${c.name} not obeyed: sent at ${new Date(sentAt).toISOString()}, ${stale}. Send it again if you still want it.`);
     await this.#reply(this.#answer(c.name, c.args));
   }
 
@@ -222,6 +224,9 @@ export class TelegramCommands {
       }
       case 'resume': {
         if (args.length !== 1) return 'usage: /resume <strategy|all>';
+        // A strategy that does not exist is said at once: no /confirm round trip for a typo.
+        const unknown = control.unknownTarget(args[0]!);
+        if (unknown !== null) return `❌ ${unknown}`;
         this.#pending = { words: ['resume', args[0]!], until: this.#o.clock.now() + CONFIRM_MS };
         return `Resume ${args[0]}? Entries will be allowed again. Send /confirm within a minute.`;
       }
@@ -237,11 +242,25 @@ export class TelegramCommands {
     }
   }
 
+  /** An answer longer than Telegram's 4,096 units goes as several messages, cut at lines. */
   async #reply(text: string): Promise<void> {
-    try {
-      await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text: text.slice(0, 4096) }, this.#abort.signal);
-    } catch (error) {
-      this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
+    for (const part of splitMessage(text)) if (!(await this.#send(part))) return;
+  }
+
+  /** One message; a 429 (the chat gets more than Telegram allows) is waited out when it asks a minute or less, twice at most. */
+  async #send(text: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#api.sendMessage({ chat_id: this.#o.env.chatId, text }, this.#abort.signal);
+        return true;
+      } catch (error) {
+        const wait = retryAfterSeconds(error);
+        if (wait === null || wait > MAX_REPLY_WAIT_S || attempt > 2 || this.#abort.signal.aborted) {
+          this.#o.log.warn({ reason: describeTelegramError(error) }, 'Telegram command reply failed');
+          return false;
+        }
+        await this.#sleep(wait * 1000);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-/** Telegram's limits: 4,096 characters for a message, 1,024 for a photo's caption. */
+/** Telegram's limits, in UTF-16 code units (JavaScript's `length`): 4,096 for a message, 1,024 for a photo's caption. */
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
@@ -19,11 +19,21 @@ export function splitMessage(text: string, limit = TEXT_LIMIT): string[] {
     if (current !== '') parts.push(current);
     let rest = line;
     while (rest.length > limit) {
-      parts.push(rest.slice(0, limit));
-      rest = rest.slice(limit);
+      const cut = safeCut(rest, limit);
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
     }
     current = rest;
   }
   if (current !== '') parts.push(current);
   return parts;
+}
+
+/**
+ * Where to cut `text` to keep at most `limit` UTF-16 units: `limit`, or one less when that would
+ * split a surrogate pair (an emoji), whose lone halves Telegram shows as two "�".
+ */
+export function safeCut(text: string, limit: number): number {
+  const code = text.charCodeAt(limit - 1);
+  return limit > 1 && code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }

@@ -18,6 +18,24 @@ function isRefusal(code: number): boolean {
   return code >= 400 && code < 500 && code !== 401 && code !== 404 && code !== 409 && code !== 429;
 }
 
+const CHAT_HINT = 'the bot cannot write to the chat: unblock it (or add it back to the group) and check TELEGRAM_CHAT_ID';
+
+/**
+ * A refusal about the chat rather than the message (403 "bot was blocked by the user", "bot was
+ * kicked from the group chat", 400 "chat not found"): every message gets it until the owner acts.
+ */
+function isAboutTheChat(code: number, description: string | undefined): boolean {
+  return code === 403 || (code === 400 && /chat not found/i.test(description ?? ''));
+}
+
+/** What the owner can do about a refusal that every message will get, in words; '' for one about the message. */
+function refusalHint(code: number, error: TelegramApiError): string {
+  // A group upgraded to a supergroup has a new id, given in `parameters.migrate_to_chat_id`.
+  const migrated = error.migrateToChatId;
+  if (typeof migrated === 'number') return ` (set TELEGRAM_CHAT_ID=${migrated}, the supergroup it became)`;
+  return isAboutTheChat(code, error.description) ? ` (${CHAT_HINT})` : '';
+}
+
 /** An error in words for the log: codes and descriptions only, never the request URL (it holds the bot token). */
 export function describeTelegramError(error: unknown): string {
   const code = apiCode(error);
@@ -46,7 +64,7 @@ export function sendFailure(error: unknown): SendFailure {
   const wait = retryAfterSeconds(error);
   if (wait !== null) return { kind: 'retry_after', ms: wait * 1000 };
   const code = apiCode(error);
-  if (code !== null && isRefusal(code)) return { kind: 'rejected', reason };
+  if (code !== null && isRefusal(code)) return { kind: 'rejected', reason: `${reason}${refusalHint(code, error as TelegramApiError)}` };
   // 5xx, network, timeout, bad JSON, an answer without Telegram's fields, anything unknown.
   return { kind: 'transient', reason };
 }

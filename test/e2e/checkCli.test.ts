@@ -30,8 +30,13 @@ describe('npm run check with Alpaca keys and a Telegram bot', () => {
     const { admin } = await import('../emulator/wsClient.js');
     const t = await startEmulator();
     const bot = createServer((req, res) => {
-      const ok = req.url === '/bot123456:abcdefghijklmnopqrstuvwxyz/getMe';
-      res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' }).end(JSON.stringify(ok ? { ok: true, result: { username: 'daemon_test_bot' } } : { ok: false, description: 'Unauthorized' }));
+      const answer = (status: number, body: unknown): void => void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      const url = new URL(req.url ?? '/', 'http://bot');
+      if (!url.pathname.startsWith('/bot123456:abcdefghijklmnopqrstuvwxyz/')) return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (url.pathname.endsWith('/getMe')) return answer(200, { ok: true, result: { username: 'daemon_test_bot' } });
+      // Telegram knows only the chats where the bot was written to (or added): 42 here.
+      if (url.searchParams.get('chat_id') === '42') return answer(200, { ok: true, result: { id: 42, type: 'private' } });
+      return answer(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
     });
     await new Promise<void>((r) => bot.listen(0, '127.0.0.1', () => r()));
     const botRoot = `http://127.0.0.1:${(bot.address() as { port: number }).port}`;
@@ -50,6 +55,11 @@ describe('npm run check with Alpaca keys and a Telegram bot', () => {
       expect(refused.stdout).toContain('(hint: check ALPACA_API_KEY');
       expect(refused.stdout).toContain('✗ Telegram bot: ' + botRoot + ' refused the token (401 Unauthorized)');
       expect(refused.stdout).not.toContain('zyxwvutsrqponmlkjihgfedcba');
+      // A good token with a chat the bot cannot write to: every alert would be refused.
+      const noChat = await runCli(['check', '--config', config], dir, { ...env, TELEGRAM_CHAT_ID: '43' });
+      expect(noChat.code).toBe(1);
+      expect(noChat.stdout).toContain('✗ Telegram bot: @daemon_test_bot cannot write to chat 43 (400 Bad Request: chat not found): send the bot a message from that chat first (a group: add the bot to it), and check TELEGRAM_CHAT_ID');
+      expect(noChat.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz');
       await admin(t.urls.adminUrl, '/account', { trading_blocked: true });
       const blocked = await runCli(['check', '--config', config], dir, env);
       expect(blocked.stdout).toContain('✗ Alpaca account: the Alpaca account PAEMULATOR1 is blocked (trading_blocked)');

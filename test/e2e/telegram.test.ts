@@ -50,8 +50,9 @@ describe('Telegram commands (fake Bot API)', () => {
     await fake.start();
     try {
       // Queued while the daemon was down: must not override the breakers it restores.
-      fake.pushMessage(42, '/resume all', { date: Math.floor(Date.now() / 1000) - 20 });
-      fake.pushMessage(42, '/confirm', { date: Math.floor(Date.now() / 1000) - 20 });
+      const date = Math.floor(Date.now() / 1000) - 20;
+      fake.pushMessage(42, '/resume all', { date });
+      fake.pushMessage(42, '/confirm', { date });
       const dir = scratchDir();
       const { spawnCli } = await import('./cli.js');
       const run = spawnCli(['start', '--config', writeConfig(dir), '--duration', '30'], dir, { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_ROOT: fake.apiRoot });
@@ -67,8 +68,11 @@ describe('Telegram commands (fake Bot API)', () => {
       run.child.kill('SIGTERM');
       const r = await run.result;
       expect(r.code).toBe(0);
-      // Nothing answered the stale commands, the strangers or the command meant for another bot.
+      // The stale commands are answered as not obeyed; nothing answered the strangers or the command meant for another bot.
+      const stale = (command: string): RegExp => new RegExp(`^⌛ /${command} not obeyed: sent at ${new Date(date * 1000).toISOString().replace(/\./g, '\\.')}, sent before this start \\(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\. Send it again if you still want it\\.$`);
       expect(fake.texts().filter((t) => !/^(🚀|📈|📉|📊|🛑|✅|⏹|📅)/.test(t))).toEqual([
+        expect.stringMatching(stale('resume')),
+        expect.stringMatching(stale('confirm')),
         '⏸ paused: account, sma_fast_index, sma_slow_tech, sma_momentum, rsi_banks, rsi_fast_etf',
         'Resume rsi_banks? Entries will be allowed again. Send /confirm within a minute.',
       ]);

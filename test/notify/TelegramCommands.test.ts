@@ -29,8 +29,12 @@ describe('TelegramCommands against a fake Bot API', () => {
   let log: Logger;
   let runs: string[][];
   const open: TelegramCommands[] = [];
-  const control = { run: (words: readonly string[]): ControlReply => (runs.push([...words]), { ok: true, message: words.join(' ') }) } as unknown as ControlCommands;
-  const views = { status: () => 'STATUS', positions: () => 'POSITIONS', pnl: () => 'PNL', summary: () => 'SUMMARY' };
+  const control = {
+    run: (words: readonly string[]): ControlReply => (runs.push([...words]), { ok: true, message: words.join(' ') }),
+    unknownTarget: (target: string): string | null => (['all', 'account', 'sma'].includes(target) ? null : `unknown strategy "${target}" (known: account, sma, or all)`),
+  } as unknown as ControlCommands;
+  let positions = 'POSITIONS';
+  const views = { status: () => 'STATUS', positions: () => positions, pnl: () => 'PNL', summary: () => 'SUMMARY' };
   const commands = (clock: Clock, o: Partial<TelegramCommandsOptions> = {}): TelegramCommands => {
     const c = new TelegramCommands({ env: { botToken: TOKEN, chatId: '42', apiRoot: fake.apiRoot }, control, views, clock, log, pollSeconds: 0, backoff: { baseMs: 1, maxMs: 2 }, ...o });
     open.push(c);
@@ -45,6 +49,7 @@ describe('TelegramCommands against a fake Bot API', () => {
     await fake.start();
     lines = [];
     runs = [];
+    positions = 'POSITIONS';
     log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
     vi.mocked(parseCommand).mockClear();
   });
@@ -56,12 +61,17 @@ describe('TelegramCommands against a fake Bot API', () => {
 
   it('ignores a /resume all and its /confirm queued while the daemon was down, and logs them', async () => {
     // Sent 30 s ago (less than a minute), before this start.
-    fake.pushMessage(42, '/resume all', { date: nowSeconds() - 30 });
-    fake.pushMessage(42, '/confirm', { date: nowSeconds() - 30 });
-    commands(new LiveClock()).start();
+    const date = nowSeconds() - 30;
+    fake.pushMessage(42, '/resume all', { date });
+    fake.pushMessage(42, '/confirm', { date });
+    const started = Date.now();
+    commands(new LiveClock(), { startedAt: started }).start();
     await expect.poll(() => logged(/ignored: sent before this start/).length).toBe(2);
     fake.pushMessage(42, '/status');
-    await expect.poll(() => fake.texts()).toEqual(['STATUS\nstatus']);
+    // The owner is told each was not obeyed: silence would read as done.
+    const sentAt = new Date(date * 1000).toISOString();
+    const before = `sent at ${sentAt}, sent before this start (${new Date(started).toISOString()}). Send it again if you still want it.`;
+    await expect.poll(() => fake.texts()).toEqual([`⌛ /resume not obeyed: ${before}`, `⌛ /confirm not obeyed: ${before}`, 'STATUS\nstatus']);
     expect(runs).toEqual([['status']]);
   });
 
@@ -72,7 +82,34 @@ describe('TelegramCommands against a fake Bot API', () => {
     expect(logged(/ignored: older than a minute/)).toHaveLength(1);
     await c.handle({ chatId: '42', fromId: '42', date: (t - 5_000) / 1000, text: '/pause all' });
     expect(runs).toEqual([['pause', 'all']]);
-    expect(fake.texts()).toEqual(['⏸ pause all']);
+    expect(fake.texts()).toEqual([`⌛ /pause not obeyed: sent at ${new Date(t - 90_000).toISOString()}, older than a minute. Send it again if you still want it.`, '⏸ pause all']);
+  });
+
+  it('answers a /resume of a strategy that does not exist at once, without asking for a /confirm', async () => {
+    const c = commands(new SimClock(Date.now()));
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/resume nosuch' });
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/confirm' });
+    expect(fake.texts()).toEqual(['❌ unknown strategy "nosuch" (known: account, sma, or all)', 'nothing to confirm (a /resume is confirmed within a minute)']);
+    expect(runs).toEqual([]);
+  });
+
+  it('answers with more than 4,096 characters in several messages cut at lines, none lost (Telegram refuses a longer one)', async () => {
+    const c = commands(new SimClock(Date.now()));
+    const lines = Array.from({ length: 100 }, (_, i) => `s${i}: 10 AAPL @ $150.25 (now $151.00, +$7.50) ${'x'.repeat(10)}`);
+    positions = lines.join('\n');
+    expect(positions.length).toBeGreaterThan(4096);
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/positions' });
+    expect(fake.texts()).toHaveLength(2);
+    expect(fake.texts().join('\n')).toBe(positions);
+  });
+
+  it('sends the answer after the wait a 429 asks for, not never', async () => {
+    const c = commands(new LiveClock());
+    fake.tooMany = { count: 1, retryAfter: 1 };
+    await c.handle({ chatId: '42', fromId: '42', date: nowSeconds(), text: '/pnl' });
+    expect(fake.texts()).toEqual(['PNL']);
+    expect(fake.attempts[1]! - fake.attempts[0]!).toBeGreaterThanOrEqual(950);
+    expect(logged(/reply failed/)).toEqual([]);
   });
 
   it('obeys only the owner (from.id) in the owner’s chat: not another member of that chat', async () => {

@@ -95,6 +95,11 @@ describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
     expect(kind(new TelegramApiError(400, 'Bad Request: message is too long'))).toBe('rejected');
     expect(kind(new TelegramApiError(403, 'Forbidden: bot was blocked by the user'))).toBe('rejected');
     expect(sendFailure(new TelegramApiError(429, 'Too Many Requests', { retry_after: 3 }))).toEqual({ kind: 'retry_after', ms: 3000 });
+    // Every message to a group that became a supergroup is refused: the log names the new chat id.
+    expect(sendFailure(new TelegramApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1001234567890 }))).toEqual({
+      kind: 'rejected',
+      reason: '400 Bad Request: group chat was upgraded to a supergroup chat (set TELEGRAM_CHAT_ID=-1001234567890, the supergroup it became)',
+    });
     expect(kind(new TelegramApiError(502, 'Bad Gateway'))).toBe('transient');
     expect(kind(new TelegramApiError(401, 'Unauthorized'))).toBe('transient');
     expect(sendFailure(new TelegramApiError(undefined as unknown as number, undefined as unknown as string))).toEqual({ kind: 'transient', reason: 'an error answer without Telegram’s error fields' });
@@ -125,6 +130,16 @@ describe('TelegramNotifier through its outbox, against a fake Bot API', () => {
     await settle(() => fake.received.length === 2);
     expect(fake.received.every((m) => m.text.length <= 4096)).toBe(true);
     expect(fake.texts().join('\n')).toBe(text);
+  });
+
+  it('cuts a line longer than 4,096 UTF-16 units before an emoji, never inside it (no lone half of a surrogate pair, which arrives as “��”)', async () => {
+    fake = new FakeTelegram(TOKEN);
+    await fake.start();
+    // The emoji is two UTF-16 units, the 4,096th and 4,097th: the cut falls between them.
+    const text = `❌ ${'x'.repeat(4093)}😀 rest of the error`;
+    notifier(outboxFile()).notify({ priority: AlertPriority.Error, text });
+    await settle(() => fake.received.length === 2);
+    expect(fake.texts()).toEqual([`❌ ${'x'.repeat(4093)}`, '😀 rest of the error']);
   });
 
   it('keeps 10 messages on disk while Telegram is down; a restarted notifier sends them all, once each', async () => {
