@@ -179,7 +179,7 @@ export class TelegramCommands {
 
   /**
    * One incoming message; answers in the owner's chat when it is the owner's and a command for this
-   * bot (a stale one: that it was not obeyed). Who sent it is checked before the text is read.
+   * bot (a stale one: that it is ignored now). Who sent it is checked before the text is read.
    */
   async handle(m: IncomingMessage): Promise<void> {
     const { env, log, clock } = this.#o;
@@ -198,8 +198,9 @@ export class TelegramCommands {
       log.info({ command: c.name, target: c.target }, `Telegram command /${c.name}@${c.target} is for another bot: ignored`);
       return;
     }
-    // The owner hears that a command was not obeyed (a /pause sent while the daemon restarted): silence would read as done.
-    if (stale !== null) return this.#reply(`⌛ /${c.name} not obeyed: sent at ${new Date(sentAt).toISOString()}, ${stale}. Send it again if you still want it.`);
+    // The owner hears that a stale command is ignored now (a /pause sent while the daemon restarted): silence would read as done. "Now": the
+    // last batch before a kill -9 comes again after the restart, and its commands were obeyed by the run that heard them.
+    if (stale !== null) return this.#reply(`⌛ /${c.name} ignored now: sent at ${new Date(sentAt).toISOString()}, ${stale}. Send it again if you still want it.`);
     await this.#reply(this.#answer(c.name, c.args));
   }
 

@@ -68,8 +68,8 @@ describe('Telegram commands (fake Bot API)', () => {
       run.child.kill('SIGTERM');
       const r = await run.result;
       expect(r.code).toBe(0);
-      // The stale commands are answered as not obeyed; nothing answered the strangers or the command meant for another bot.
-      const stale = (command: string): RegExp => new RegExp(`^⌛ /${command} not obeyed: sent at ${new Date(date * 1000).toISOString().replace(/\./g, '\\.')}, sent before this start \\(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\. Send it again if you still want it\\.$`);
+      // The stale commands are answered as ignored now; nothing answered the strangers or the command meant for another bot.
+      const stale = (command: string): RegExp => new RegExp(`^⌛ /${command} ignored now: sent at ${new Date(date * 1000).toISOString().replace(/\./g, '\\.')}, sent before this start \\(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\. Send it again if you still want it\\.$`);
       expect(fake.texts().filter((t) => !/^(🚀|📈|📉|📊|🛑|✅|⏹|📅)/.test(t))).toEqual([
         expect.stringMatching(stale('resume')),
         expect.stringMatching(stale('confirm')),

@@ -68,10 +68,10 @@ describe('TelegramCommands against a fake Bot API', () => {
     commands(new LiveClock(), { startedAt: started }).start();
     await expect.poll(() => logged(/ignored: sent before this start/).length).toBe(2);
     fake.pushMessage(42, '/status');
-    // The owner is told each was not obeyed: silence would read as done.
+    // The owner is told each is ignored now: silence would read as done.
     const sentAt = new Date(date * 1000).toISOString();
     const before = `sent at ${sentAt}, sent before this start (${new Date(started).toISOString()}). Send it again if you still want it.`;
-    await expect.poll(() => fake.texts()).toEqual([`⌛ /resume not obeyed: ${before}`, `⌛ /confirm not obeyed: ${before}`, 'STATUS\nstatus']);
+    await expect.poll(() => fake.texts()).toEqual([`⌛ /resume ignored now: ${before}`, `⌛ /confirm ignored now: ${before}`, 'STATUS\nstatus']);
     expect(runs).toEqual([['status']]);
   });
 
@@ -82,7 +82,7 @@ describe('TelegramCommands against a fake Bot API', () => {
     expect(logged(/ignored: older than a minute/)).toHaveLength(1);
     await c.handle({ chatId: '42', fromId: '42', date: (t - 5_000) / 1000, text: '/pause all' });
     expect(runs).toEqual([['pause', 'all']]);
-    expect(fake.texts()).toEqual([`⌛ /pause not obeyed: sent at ${new Date(t - 90_000).toISOString()}, older than a minute. Send it again if you still want it.`, '⏸ pause all']);
+    expect(fake.texts()).toEqual([`⌛ /pause ignored now: sent at ${new Date(t - 90_000).toISOString()}, older than a minute. Send it again if you still want it.`, '⏸ pause all']);
   });
 
   it('answers a /resume of a strategy that does not exist at once, without asking for a /confirm', async () => {
