@@ -44,8 +44,9 @@ export function accountBuyingPower(reading: () => BuyingPowerReading | null, est
       const read = spent > 0 ? `: ${formatMoney(r.buyingPower)} read from the account, less ${formatMoney(spent)} of buys sent since` : '';
       return `buying ${intent.qty} ${intent.symbol} costs about ${formatMoney(cost)}, ${formatMoney(cost - power)} more than the account's buying power (${formatMoney(power)}${read})`;
     },
+    // The gate calls this right after every rule's check of the same intent: `basis` is the reading just checked against.
     allowed(intent, view) {
-      if (intent.side === 'buy' && current() !== null) spent += costOf(intent, view);
+      if (intent.side === 'buy' && basis !== null) spent += costOf(intent, view);
     },
   };
 }
